@@ -1,0 +1,59 @@
+"""One error family.  Each error builds its own message (in either language) and carries its
+exit code; ``pledges.cli`` turns any of them into one line and that exit code."""
+
+from pledges import i18n
+
+
+class PledgeError(Exception):
+    """Base of every error a user can meet.  ``key`` names the message in ``pledges.i18n``."""
+
+    exit_code = 1
+    key = "empty_field"
+
+    def __init__(self, key: str | None = None, **params):
+        self.key = key or self.key
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        return i18n.text(self.key, lang, **self.params)
+
+
+class BadInput(PledgeError):
+    """A value a person typed that cannot be used as it is."""
+
+
+class NoActor(PledgeError):
+    key = "no_actor"
+
+
+class NotInitialised(PledgeError):
+    key = "not_initialised"
+
+
+class DatabaseUnavailable(PledgeError):
+    key = "db_unavailable"
+
+
+class UnknownPledge(PledgeError):
+    key = "unknown_pledge"
+
+
+class UnknownOrganisation(PledgeError):
+    key = "unknown_org"
+
+
+class UnknownMember(PledgeError):
+    key = "unknown_member"
+
+
+class Duplicate(PledgeError):
+    """A code or number that is already taken."""
+
+
+class TransitionRefused(PledgeError):
+    """A lifecycle trigger whose guard does not hold, or which the current state does not allow."""
+
+
+class ConcurrentChange(PledgeError):
+    key = "concurrent_change"

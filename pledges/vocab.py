@@ -1,0 +1,71 @@
+"""The ledger's vocabularies (SPEC §2, §3): code names stored in the database.
+
+Members are named exactly as their values, so the code name is the same in Python, in the
+database, in JSON and in the lifecycle diagram.  Chinese and English labels live in
+``pledges.i18n``.
+"""
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+    approved = "approved"
+    displayed = "displayed"
+    in_progress = "in_progress"
+    fulfilled = "fulfilled"
+    unfulfilled = "unfulfilled"
+    evaluated = "evaluated"
+    withdrawn = "withdrawn"
+
+
+class Kind(StrEnum):
+    committee = "committee"
+    organ = "organ"
+    village = "village"
+    community = "community"
+    enterprise = "enterprise"
+    social = "social"
+    institution = "institution"
+    soe = "soe"
+    school = "school"
+    other = "other"
+
+
+class Channel(StrEnum):
+    board = "board"
+    website = "website"
+    meeting = "meeting"
+    household = "household"
+    post = "post"
+    stall = "stall"
+
+
+class Grade(StrEnum):
+    excellent = "excellent"
+    good = "good"
+    passed = "pass"
+    fail = "fail"
+
+
+class RaterGroup(StrEnum):
+    self_ = "self"
+    organisation = "organisation"
+    members = "members"
+    public = "public"
+
+
+class Outcome(StrEnum):
+    fulfilled = "fulfilled"
+    unfulfilled = "unfulfilled"
+
+
+# State sets used by the figures (SPEC §4) and the derived "overdue" condition (SPEC §3).
+APPROVED_OR_LATER = frozenset(
+    {State.approved, State.displayed, State.in_progress, State.fulfilled, State.unfulfilled, State.evaluated}
+)
+DISPLAYED_OR_LATER = APPROVED_OR_LATER - {State.approved}
+FINISHED = frozenset({State.fulfilled, State.unfulfilled, State.evaluated})
+ACTIVE = frozenset({State.approved, State.displayed, State.in_progress})
+NOT_DECLARED = frozenset({State.draft, State.withdrawn})
