@@ -1,0 +1,54 @@
+"""Appending audit events (记实).  Every change to the ledger goes through here."""
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from pledges.models import AuditEvent, Pledge
+
+
+def pledge_snapshot(pledge: Pledge) -> dict[str, Any]:
+    """The figures' inputs as the pledge stands now, stored with each of its events."""
+    return {"due_after": pledge.due, "done_after": pledge.done, "outcome_after": pledge.outcome}
+
+
+def event_values(
+    *,
+    at: datetime,
+    effective_on: date,
+    actor: str,
+    entity: str,
+    entity_id: int,
+    trigger: str,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    reason: str | None = None,
+    detail: dict | None = None,
+    **snapshot: Any,
+) -> dict[str, Any]:
+    """One audit row as a dict: for ``session.add`` one at a time or Core bulk inserts."""
+    return {
+        "at": at,
+        "effective_on": effective_on,
+        "actor": actor,
+        "entity": entity,
+        "entity_id": entity_id,
+        "trigger": trigger,
+        "from_state": from_state,
+        "to_state": to_state,
+        "reason": reason,
+        "detail": json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True) if detail else None,
+        **snapshot,
+    }
+
+
+def append(session: Session, **values: Any) -> AuditEvent:
+    event = AuditEvent(**event_values(**values))
+    session.add(event)
+    return event
+
+
+def append_for_pledge(session: Session, pledge: Pledge, **values: Any) -> AuditEvent:
+    return append(session, entity="pledge", entity_id=pledge.id, **values, **pledge_snapshot(pledge))

@@ -1,0 +1,116 @@
+"""Opening a ledger: the engine, SQLite pragmas, creating the schema, the clock.
+
+``Ledger`` is what every domain and workflow function receives: the engine plus an injected
+clock (``now`` returns an aware UTC datetime; tests pass a fixed one).
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel, create_engine
+
+from pledges import models
+from pledges.errors import DatabaseUnavailable, NotInitialised
+
+DEFAULT_URL = "sqlite:///pledges.db"
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def normalise_url(url: str | None) -> str:
+    """``None`` → the default file; a bare path → SQLite; ``postgresql://`` → psycopg 3."""
+    if not url:
+        return DEFAULT_URL
+    if "://" not in url:
+        return f"sqlite:///{Path(url)}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=10000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=False)
+
+
+class Ledger:
+    """A pledge ledger in one database, with the clock its changes are stamped by."""
+
+    def __init__(self, url: str | None = None, clock: Clock = utc_now, engine: Engine | None = None):
+        self.url = normalise_url(url)
+        self.engine = engine or make_engine(self.url)
+        self.clock = clock
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def today(self, tz: str = models.DEFAULT_TIMEZONE) -> date:
+        return self.now().astimezone(ZoneInfo(tz)).date()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on any error."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def is_initialised(self) -> bool:
+        try:
+            return inspect(self.engine).has_table("meta")
+        except OperationalError as err:
+            raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
+
+    def check(self) -> "Ledger":
+        """Refuse to work on a database that has no ledger in it."""
+        if not self.is_initialised():
+            raise NotInitialised(url=shown_url(self.url))
+        return self
+
+    def init(self) -> bool:
+        """Create the schema.  Returns False (and changes nothing) if it is already there."""
+        if self.is_initialised():
+            return False
+        SQLModel.metadata.create_all(self.engine)
+        with self.session() as session:
+            session.add(models.Meta(key="schema_version", value=str(models.SCHEMA_VERSION)))
+        return True
+
+    def schema_version(self) -> int:
+        with self.session() as session:
+            return int(session.scalar(select(models.Meta.value).where(models.Meta.key == "schema_version")))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _first_line(err: Exception) -> str:
+    return str(getattr(err, "orig", err)).strip().splitlines()[0]

@@ -1,0 +1,225 @@
+"""The ledger's tables (SPEC §2).
+
+Counts are integers; times are stored in UTC (``UTCDateTime``), days as dates in the
+campaign's time zone.  Vocabulary columns hold the code names of ``pledges.vocab``.
+``table=True`` models do not validate on construction: input is validated in
+``pledges.entries`` before it reaches them.
+"""
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import DDL, DateTime, ForeignKey, Index, Text, UniqueConstraint, event
+from sqlalchemy.orm import declared_attr
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+SCHEMA_VERSION = 1
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC datetime on both databases (SQLite drops tzinfo; PostgreSQL keeps it)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _fk(target: str, **kw):
+    return Field(sa_column_args=[ForeignKey(target)], **kw)
+
+
+def _utc(**kw):
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the ledger itself (schema version)."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(unique=True)
+    name: str
+    timezone: str = DEFAULT_TIMEZONE
+    starts: date
+    ends: date
+    created_at: datetime = _utc()
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str
+    kind: str = Field(max_length=16)
+    parent_id: int | None = _fk("organisation.id", default=None, index=True)
+    created_at: datetime = _utc()
+
+
+class OrgClosure(SQLModel, table=True):
+    """Every (ancestor, descendant) pair of the hierarchy, itself included at depth 0.
+
+    Subtree scopes and roll-ups join through this table instead of walking the tree."""
+
+    __tablename__ = "org_closure"
+    ancestor_id: int = Field(sa_column_args=[ForeignKey("organisation.id")], primary_key=True)
+    descendant_id: int = Field(sa_column_args=[ForeignKey("organisation.id")], primary_key=True, index=True)
+    depth: int
+
+
+class Member(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=64)
+    name: str
+    org_id: int = _fk("organisation.id", index=True)
+    created_at: datetime = _utc()
+
+
+class Pledge(SQLModel, table=True):
+    """A pledge (承诺事项).  ``org_id`` is the owning organisation, or the member's organisation
+    for a member pledge.  ``version`` is bumped by every change; an UPDATE that finds another
+    version is refused (two people changing the same pledge at once)."""
+
+    __table_args__ = (
+        Index("ix_pledge_campaign_org_state", "campaign_id", "org_id", "state"),
+        Index("ix_pledge_state_due", "state", "due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = _fk("campaign.id")
+    org_id: int = _fk("organisation.id")
+    member_id: int | None = _fk("member.id", default=None, index=True)
+    title: str
+    content: str = ""
+    category: str | None = None
+    target: int | None = None
+    unit: str | None = None
+    qualitative: bool = False
+    criterion: str | None = None
+    due: date
+    original_due: date
+    state: str = Field(max_length=16)
+    outcome: str | None = Field(default=None, max_length=16)
+    finished_on: date | None = None
+    done: int = 0
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+    version: int = Field(default=1, nullable=False)
+
+    @declared_attr
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class PledgeVersion(SQLModel, table=True):
+    """The content a pledge had before an amendment; stays visible in its history."""
+
+    __tablename__ = "pledge_version"
+    __table_args__ = (UniqueConstraint("pledge_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = _fk("pledge.id", index=True)
+    number: int
+    title: str
+    content: str
+    category: str | None
+    target: int | None
+    unit: str | None
+    qualitative: bool
+    criterion: str | None
+    replaced_at: datetime = _utc()
+    actor: str
+    reason: str
+
+
+class ProgressRecord(SQLModel, table=True):
+    __tablename__ = "progress_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = _fk("pledge.id", index=True)
+    day: date
+    amount: int = 0
+    note: str | None = None
+    evidence: str | None = None
+    actor: str
+    recorded_at: datetime = _utc()
+
+
+class DisplayRecord(SQLModel, table=True):
+    __tablename__ = "display_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = _fk("pledge.id", index=True)
+    channel: str = Field(max_length=16)
+    place: str | None = None
+    day: date
+    actor: str
+    recorded_at: datetime = _utc()
+
+
+class Evaluation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = _fk("pledge.id", index=True)
+    rater_group: str = Field(max_length=16)
+    grade: str = Field(max_length=16)
+    comment: str | None = None
+    actor: str
+    recorded_at: datetime = _utc()
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only record of every change (database triggers refuse UPDATE and DELETE).
+
+    For pledges it also carries the figures' inputs as they stood after the change
+    (``due_after``, ``done_after``, ``outcome_after``), so any day can be replayed."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc(index=True)
+    effective_on: date
+    actor: str
+    entity: str = Field(max_length=16)
+    entity_id: int
+    trigger: str = Field(max_length=32)
+    from_state: str | None = Field(default=None, max_length=16)
+    to_state: str | None = Field(default=None, max_length=16)
+    reason: str | None = Field(default=None, sa_type=Text)
+    due_after: date | None = None
+    done_after: int | None = None
+    outcome_after: str | None = Field(default=None, max_length=16)
+    detail: str | None = Field(default=None, sa_type=Text)
+
+
+_APPEND_ONLY_SQLITE = [
+    "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+    "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END",
+]
+_APPEND_ONLY_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit_event is append-only'; END $$",
+    "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+]
+for _sql in _APPEND_ONLY_SQLITE:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
+for _sql in _APPEND_ONLY_POSTGRESQL:
+    event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))
