@@ -1,0 +1,42 @@
+"""Campaigns (活动年度): the period pledges belong to, with its time zone and dates."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from pledges import audit
+from pledges.db import Ledger
+from pledges.errors import BadInput
+from pledges.models import DEFAULT_TIMEZONE, Campaign
+
+
+def current_year(ledger: Ledger) -> int:
+    """The year of today in the default campaign time zone."""
+    return ledger.today(DEFAULT_TIMEZONE).year
+
+
+def campaign_for(session: Session, ledger: Ledger, year: int | None, actor: str | None = None) -> Campaign:
+    """The campaign of ``year`` (default: the current year).  With an ``actor`` it is created
+    with defaults on first use (the whole calendar year, Asia/Shanghai)."""
+    year = year or current_year(ledger)
+    campaign = session.scalar(select(Campaign).where(Campaign.year == year))
+    if campaign is None:
+        if actor is None:
+            raise BadInput("no_campaign", year=year)
+        campaign = Campaign(year=year, name=f"{year}年度", timezone=DEFAULT_TIMEZONE,
+                            starts=date(year, 1, 1), ends=date(year, 12, 31), created_at=ledger.now())
+        session.add(campaign)
+        session.flush()
+        audit.append(session, at=ledger.now(), effective_on=ledger.today(), actor=actor, entity="campaign",
+                     entity_id=campaign.id, trigger="create", detail={"year": year})
+    return campaign
+
+
+def due_inside(campaign: Campaign, due: date) -> bool:
+    return campaign.starts <= due <= campaign.ends
+
+
+def check_due(campaign: Campaign, due: date) -> None:
+    if not due_inside(campaign, due):
+        raise BadInput("due_outside", due=due, year=campaign.year, starts=campaign.starts, ends=campaign.ends)

@@ -1,0 +1,127 @@
+"""Declaring pledges (承诺) and editing drafts.  Input is validated through ``PledgeContent``,
+a non-table model, before anything reaches the tables."""
+
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError, model_validator
+from sqlmodel import Session, SQLModel
+
+from pledges import audit
+from pledges.campaigns import campaign_for, check_due
+from pledges.db import Ledger
+from pledges.errors import BadInput, TransitionRefused, UnknownPledge
+from pledges.members import member_by_number
+from pledges.models import Pledge
+from pledges.orgs import org_by_code
+from pledges.vocab import State
+
+CONTENT_FIELDS = ("title", "content", "category", "target", "unit", "qualitative", "criterion")
+
+
+class PledgeContent(SQLModel):
+    """What a pledge promises.  A draft may still lack its measure (the submit guard asks for
+    it); what is given must be coherent.  Raises ``BadInput`` (pydantic lets it through)."""
+
+    title: str
+    content: str = ""
+    category: str | None = None
+    target: int | None = None
+    unit: str | None = None
+    qualitative: bool = False
+    criterion: str | None = None
+
+    @model_validator(mode="after")
+    def _coherent(self) -> "PledgeContent":
+        self.title = self.title.strip()
+        if not self.title:
+            raise BadInput("empty_field", field="--title")
+        self.unit = (self.unit or "").strip() or None
+        self.criterion = (self.criterion or "").strip() or None
+        self.category = (self.category or "").strip() or None
+        if self.qualitative:
+            if self.target is not None or self.unit is not None:
+                raise BadInput("measure_conflict")
+            if self.criterion is None:
+                raise BadInput("criterion_needed")
+        else:
+            if (self.target is None) != (self.unit is None):
+                raise BadInput("target_and_unit")
+            if self.target is not None and self.target <= 0:
+                raise BadInput("target_positive", value=self.target)
+            self.criterion = None
+        return self
+
+
+def check_content(**fields: Any) -> PledgeContent:
+    """Validated content; unset (None) fields take their defaults."""
+    try:
+        return PledgeContent(**{k: v for k, v in fields.items() if v is not None})
+    except ValidationError as err:
+        first = err.errors()[0]
+        raise BadInput("bad_value", field="--" + ".".join(map(str, first["loc"])), problem=first["msg"]) from None
+
+
+def content_of(pledge: Pledge) -> dict[str, Any]:
+    return {field: getattr(pledge, field) for field in CONTENT_FIELDS}
+
+
+def merged_content(pledge: Pledge, changes: dict[str, Any]) -> PledgeContent:
+    """The pledge's content with ``changes`` applied.  Switching to a numeric target ends a
+    qualitative pledge, and switching to qualitative drops the numeric target."""
+    merged = content_of(pledge) | {k: v for k, v in changes.items() if v is not None}
+    if changes.get("target") is not None:
+        merged["qualitative"] = False
+    if changes.get("qualitative"):
+        merged["target"] = merged["unit"] = None
+    return check_content(**merged)
+
+
+def pledge_by_id(session: Session, pledge_id: int) -> Pledge:
+    pledge = session.get(Pledge, pledge_id)
+    if pledge is None:
+        raise UnknownPledge(id=pledge_id)
+    return pledge
+
+
+def create_pledge(ledger: Ledger, *, org: str, title: str, due: date, actor: str, member: str | None = None,
+                  campaign: int | None = None, **content: Any) -> Pledge:
+    """A new draft pledge of ``org`` (or of ``member``, who must belong to ``org``)."""
+    checked = check_content(title=title, **content)
+    with ledger.session() as session:
+        owner = org_by_code(session, org)
+        owner_member = member_by_number(session, member) if member else None
+        if owner_member is not None and owner_member.org_id != owner.id:
+            raise BadInput("member_elsewhere", number=member, org=org,
+                           member_org=session.get(type(owner), owner_member.org_id).code)
+        period = campaign_for(session, ledger, campaign, actor)
+        check_due(period, due)
+        now = ledger.now()
+        pledge = Pledge(campaign_id=period.id, org_id=owner.id, member_id=owner_member and owner_member.id,
+                        due=due, original_due=due, state=State.draft, created_at=now, updated_at=now,
+                        **checked.model_dump())
+        session.add(pledge)
+        session.flush()
+        audit.append_for_pledge(session, pledge, at=now, effective_on=ledger.today(period.timezone), actor=actor,
+                                trigger="create", to_state=State.draft)
+    return pledge
+
+
+def edit_draft(ledger: Ledger, pledge_id: int, changes: dict[str, Any], *, actor: str) -> Pledge:
+    """Change a draft's content (after ``return``, say).  Later states use ``amend``."""
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if not changes:
+        raise BadInput("nothing_to_amend")
+    with ledger.session() as session:
+        pledge = pledge_by_id(session, pledge_id)
+        if pledge.state != State.draft:
+            raise TransitionRefused("not_a_draft", id=pledge_id, state=State(pledge.state))
+        before = content_of(pledge)
+        for field, value in merged_content(pledge, changes).model_dump().items():
+            setattr(pledge, field, value)
+        pledge.updated_at = ledger.now()
+        changed = {k: [before[k], v] for k, v in content_of(pledge).items() if before[k] != v}
+        audit.append_for_pledge(session, pledge, at=pledge.updated_at, effective_on=ledger.today(),
+                                actor=actor, trigger="edit", from_state=pledge.state, to_state=pledge.state,
+                                detail=changed)
+    return pledge

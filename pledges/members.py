@@ -1,0 +1,59 @@
+"""Members (党员): each belongs to one organisation."""
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from pledges import audit
+from pledges.db import Ledger
+from pledges.errors import Duplicate, UnknownMember
+from pledges.models import Member, Organisation
+from pledges.orgs import check_code, check_text, org_by_code, subtree_ids
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    number: str
+    name: str
+    org: str
+    org_name: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def member_by_number(session: Session, number: str) -> Member:
+    member = session.scalar(select(Member).where(Member.number == number))
+    if member is None:
+        raise UnknownMember(number=number)
+    return member
+
+
+def add_member(ledger: Ledger, number: str, name: str, *, org: str, actor: str) -> MemberRow:
+    number, name = check_code(number), check_text("NAME", name)
+    with ledger.session() as session:
+        taken = session.scalar(select(Member).where(Member.number == number))
+        if taken is not None:
+            raise Duplicate("duplicate_member", number=number, name=taken.name)
+        owner = org_by_code(session, org)
+        now = ledger.now()
+        member = Member(number=number, name=name, org_id=owner.id, created_at=now)
+        session.add(member)
+        session.flush()
+        audit.append(session, at=now, effective_on=ledger.today(), actor=actor, entity="member",
+                     entity_id=member.id, trigger="create", detail={"number": number, "name": name, "org": org})
+    return MemberRow(number, name, owner.code, owner.name)
+
+
+def list_members(ledger: Ledger, org: str | None = None) -> list[MemberRow]:
+    """Members of ``org`` and every organisation below it (all members without ``org``)."""
+    query = (
+        select(Member.number, Member.name, Organisation.code, Organisation.name)
+        .join(Organisation, Organisation.id == Member.org_id)
+        .order_by(Organisation.code, Member.number)
+    )
+    with ledger.session() as session:
+        if org:
+            query = query.where(Member.org_id.in_(subtree_ids(org_by_code(session, org).id)))
+        return [MemberRow(*row) for row in session.execute(query)]

@@ -1,0 +1,122 @@
+"""Organisations (党组织) and their hierarchy, kept with a closure table."""
+
+import re
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import func, insert, literal, select
+from sqlmodel import Session
+
+from pledges import audit
+from pledges.db import Ledger
+from pledges.errors import BadInput, Duplicate, UnknownOrganisation
+from pledges.models import Organisation, OrgClosure
+from pledges.vocab import Kind
+
+CODE_PATTERN = re.compile(r"^[\w.-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class OrgRow:
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    depth: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_code(code: str) -> str:
+    code = (code or "").strip()
+    if not CODE_PATTERN.match(code):
+        raise BadInput("bad_code", code=code or "''")
+    return code
+
+
+def check_text(field: str, value: str | None) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise BadInput("empty_field", field=field)
+    return value
+
+
+def org_by_code(session: Session, code: str) -> Organisation:
+    org = session.scalar(select(Organisation).where(Organisation.code == code))
+    if org is None:
+        raise UnknownOrganisation(code=code)
+    return org
+
+
+def subtree_ids(org_id: int):
+    """A subquery of the ids of an organisation and everything below it."""
+    return select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id == org_id)
+
+
+def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | None = None,
+            kind: str | None = None) -> OrgRow:
+    """Add an organisation under ``parent`` (or at the top).  The kind defaults to
+    ``committee`` at the top and ``other`` below."""
+    code, name = check_code(code), check_text("NAME", name)
+    kind = Kind(kind) if kind else (Kind.other if parent else Kind.committee)
+    with ledger.session() as session:
+        taken = session.scalar(select(Organisation).where(Organisation.code == code))
+        if taken is not None:
+            raise Duplicate("duplicate_org", code=code, name=taken.name)
+        parent_org = org_by_code(session, parent) if parent else None
+        now = ledger.now()
+        org = Organisation(code=code, name=name, kind=kind, parent_id=parent_org and parent_org.id, created_at=now)
+        session.add(org)
+        session.flush()
+        _link(session, org.id, parent_org and parent_org.id)
+        audit.append(session, at=now, effective_on=ledger.today(), actor=actor, entity="organisation",
+                     entity_id=org.id, trigger="create",
+                     detail={"code": code, "name": name, "kind": kind, "parent": parent})
+        depth = session.scalar(select(func.max(OrgClosure.depth)).where(OrgClosure.descendant_id == org.id))
+    return OrgRow(code, name, kind, parent, depth)
+
+
+def _link(session: Session, org_id: int, parent_id: int | None) -> None:
+    """Closure rows for a new leaf: itself at depth 0, and each ancestor of its parent one deeper."""
+    session.execute(insert(OrgClosure).values(ancestor_id=org_id, descendant_id=org_id, depth=0))
+    if parent_id is not None:
+        above = select(OrgClosure.ancestor_id, literal(org_id), OrgClosure.depth + 1).where(
+            OrgClosure.descendant_id == parent_id
+        )
+        session.execute(insert(OrgClosure).from_select(["ancestor_id", "descendant_id", "depth"], above))
+
+
+def list_orgs(ledger: Ledger, under: str | None = None) -> list[OrgRow]:
+    """Organisations in tree order (each followed by its subtree, siblings by code)."""
+    parent = Organisation.__table__.alias("parent_org")
+    depth = (
+        select(OrgClosure.descendant_id, func.max(OrgClosure.depth).label("depth"))
+        .group_by(OrgClosure.descendant_id)
+        .subquery()
+    )
+    query = (
+        select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name,
+               Organisation.kind, parent.c.code, depth.c.depth)
+        .join(depth, depth.c.descendant_id == Organisation.id)
+        .outerjoin(parent, parent.c.id == Organisation.parent_id)
+    )
+    with ledger.session() as session:
+        if under:
+            query = query.where(Organisation.id.in_(subtree_ids(org_by_code(session, under).id)))
+        rows = session.execute(query).all()
+    return [OrgRow(r[2], r[3], r[4], r[5], r[6]) for r in tree_order(rows)]
+
+
+def tree_order(rows):
+    """Rows with ``(id, parent_id, code, …)`` in pre-order; a row whose parent is not among
+    them is a root of the listing."""
+    ids = {r[0] for r in rows}
+    children: dict[int | None, list] = {}
+    for row in rows:
+        children.setdefault(row[1] if row[1] in ids else None, []).append(row)
+    ordered, stack = [], sorted(children.get(None, []), key=lambda r: r[2], reverse=True)
+    while stack:
+        row = stack.pop()
+        ordered.append(row)
+        stack.extend(sorted(children.get(row[0], []), key=lambda r: r[2], reverse=True))
+    return ordered

@@ -1,0 +1,149 @@
+"""Reading pledges: the listing (optionally replayed as of a past day) and one pledge with
+its whole history."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from pledges.campaigns import campaign_for, current_year
+from pledges.db import Ledger
+from pledges.entries import pledge_by_id
+from pledges.errors import BadInput
+from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge,
+                            PledgeVersion, ProgressRecord)
+from pledges.orgs import org_by_code, subtree_ids
+from pledges.vocab import ACTIVE, State
+
+
+@dataclass
+class PledgeView:
+    id: int
+    campaign: int
+    org: str
+    org_name: str
+    member: str | None
+    member_name: str | None
+    title: str
+    content: str
+    category: str | None
+    state: str
+    outcome: str | None
+    due: date
+    original_due: date
+    target: int | None
+    unit: str | None
+    qualitative: bool
+    criterion: str | None
+    done: int
+    overdue: bool = False
+    days_late: int | None = None
+    history: list[dict] = field(default_factory=list)
+    progress: list[dict] = field(default_factory=list)
+    displays: list[dict] = field(default_factory=list)
+    evaluations: list[dict] = field(default_factory=list)
+    versions: list[dict] = field(default_factory=list)
+
+    def as_dict(self, details: bool = False) -> dict:
+        data = asdict(self)
+        if not details:
+            for key in ("history", "progress", "displays", "evaluations", "versions"):
+                data.pop(key)
+        return data
+
+
+def end_of_day_utc(day: date, tz: str) -> datetime:
+    """The instant the campaign-local day ends, for replaying the audit log up to it."""
+    return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(tz))
+
+
+def _late(view: PledgeView, today: date) -> PledgeView:
+    view.overdue = view.state in ACTIVE and view.due < today
+    view.days_late = (today - view.due).days if view.overdue else None
+    return view
+
+
+def _base_query(figures):
+    """Pledge columns with its organisation and member; ``figures`` are the (state, due, done,
+    outcome) columns: the pledge's own, or those replayed from an audit event."""
+    return (
+        select(Pledge.id, Campaign.year, Organisation.code, Organisation.name, Member.number, Member.name,
+               Pledge.title, Pledge.content, Pledge.category, figures[0], figures[3], figures[1],
+               Pledge.original_due, Pledge.target, Pledge.unit, Pledge.qualitative, Pledge.criterion, figures[2])
+        .join(Campaign, Campaign.id == Pledge.campaign_id)
+        .join(Organisation, Organisation.id == Pledge.org_id)
+        .outerjoin(Member, Member.id == Pledge.member_id)
+    )
+
+
+def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = None, overdue: bool = False,
+                 as_of: date | None = None, campaign: int | None = None) -> list[PledgeView]:
+    """Pledges of one campaign (default: this year's), in ``org``'s subtree.  With ``as_of``
+    before today, each pledge is shown as it stood at the end of that day (from the audit log)."""
+    with ledger.session() as session:
+        try:
+            period = campaign_for(session, ledger, campaign or current_year(ledger))
+        except BadInput:
+            if campaign:
+                raise
+            return []
+        today = ledger.today(period.timezone)
+        day = as_of or today
+        if day < today:
+            event = aliased(AuditEvent)
+            last = (
+                select(func.max(AuditEvent.id).label("event_id"))
+                .where(AuditEvent.entity == "pledge", AuditEvent.at < end_of_day_utc(day, period.timezone))
+                .group_by(AuditEvent.entity_id)
+                .subquery()
+            )
+            figures = (event.to_state, event.due_after, event.done_after, event.outcome_after)
+            query = _base_query(figures).join(event, event.entity_id == Pledge.id).join(
+                last, last.c.event_id == event.id)
+        else:
+            figures = (Pledge.state, Pledge.due, Pledge.done, Pledge.outcome)
+            query = _base_query(figures)
+        query = query.where(Pledge.campaign_id == period.id).order_by(Pledge.id)
+        if org:
+            query = query.where(Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id)))
+        if state:
+            query = query.where(figures[0] == State(state))
+        if overdue:
+            query = query.where(figures[0].in_(list(ACTIVE)), figures[1] < day)
+        return [_late(PledgeView(*row), day) for row in session.execute(query)]
+
+
+def show_pledge(ledger: Ledger, pledge_id: int) -> PledgeView:
+    """One pledge with its history (every audit event), progress, displays, ratings and the
+    versions an amendment replaced."""
+    with ledger.session() as session:
+        pledge = pledge_by_id(session, pledge_id)
+        row = session.execute(_base_query((Pledge.state, Pledge.due, Pledge.done, Pledge.outcome))
+                              .where(Pledge.id == pledge_id)).one()
+        period = session.get(Campaign, pledge.campaign_id)
+        view = _late(PledgeView(*row), ledger.today(period.timezone))
+        view.history = [
+            {"trigger": e.trigger, "from": e.from_state, "to": e.to_state, "actor": e.actor,
+             "at": e.at.isoformat(), "reason": e.reason}
+            for e in session.scalars(select(AuditEvent).where(AuditEvent.entity == "pledge",
+                                                              AuditEvent.entity_id == pledge_id)
+                                     .order_by(AuditEvent.id))
+        ]
+        view.progress = _records(session, ProgressRecord, pledge_id, ("day", "amount", "note", "evidence", "actor"))
+        view.displays = _records(session, DisplayRecord, pledge_id, ("day", "channel", "place", "actor"))
+        view.evaluations = _records(session, Evaluation, pledge_id, ("rater_group", "grade", "comment", "actor"))
+        view.versions = _records(session, PledgeVersion, pledge_id,
+                                 ("number", "title", "content", "target", "unit", "qualitative", "criterion",
+                                  "category", "actor", "reason"))
+    return view
+
+
+def _records(session, table, pledge_id: int, fields: tuple[str, ...]) -> list[dict]:
+    rows = session.scalars(select(table).where(table.pledge_id == pledge_id).order_by(table.id))
+    return [{f: _plain(getattr(r, f)) for f in fields} for r in rows]
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
