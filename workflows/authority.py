@@ -1,0 +1,15 @@
+"""Who may do what.  Roles and organisation scopes arrive with the trust capability
+(SPEC §8); until then any named actor may fire any trigger (SPEC §3), so these answer yes for
+every named actor.  The guards ask here, so roles slot in without touching the lifecycle."""
+
+from sqlmodel import Session
+
+
+def may_approve(session: Session, actor: str, org_id: int) -> bool:
+    """Is ``actor`` secretary or organiser of the organisation ``org_id`` or one above it?"""
+    return bool(actor)
+
+
+def is_organiser(session: Session, actor: str, org_id: int) -> bool:
+    """Is ``actor`` an organiser (town/city organisation department) over ``org_id``?"""
+    return bool(actor)

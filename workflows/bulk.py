@@ -1,0 +1,63 @@
+"""Set-based lifecycle operations: one UPDATE for thousands of pledges, using the same
+transition definition as the single trigger (its sources, destination and guards)."""
+
+from sqlalchemy import insert, update
+
+from pledges import audit
+from pledges.campaigns import campaign_for
+from pledges.db import Ledger
+from pledges.errors import BadInput
+from pledges.models import AuditEvent, DisplayRecord, Pledge
+from pledges.orgs import org_by_code, subtree_ids
+from pledges.workflows import lifecycle
+from pledges.workflows.effects import display_values
+from pledges.workflows.move import Move
+
+
+def _batch_guards(trigger: str) -> list:
+    """The trigger's guards; a bulk operation can only check those that look at arguments."""
+    conditions = lifecycle.spec(trigger).get("conditions", [])
+    per_row = [c.__name__ for c in conditions if c.scope != "args"]
+    if per_row:
+        raise NotImplementedError(f"{trigger} has per-pledge guards {per_row}; it cannot run set-based")
+    return conditions
+
+
+def display_all_approved(ledger: Ledger, org: str, *, channel: str, actor: str, place: str | None = None,
+                         day=None, campaign: int | None = None) -> int:
+    """Display every approved pledge of ``org``'s subtree in the campaign; returns how many."""
+    trigger = "display"
+    conditions = _batch_guards(trigger)
+    with ledger.session() as session:
+        scope = org_by_code(session, org)
+        try:
+            period = campaign_for(session, ledger, campaign)
+        except BadInput:
+            return 0
+        move = Move(ledger=ledger, session=session, actor=actor, campaign=period,
+                    args={"trigger": trigger, "channel": channel, "place": place, "day": day})
+        for condition in conditions:
+            condition.check(move)
+        table = Pledge.__table__
+        count = 0
+        for source in lifecycle.sources(trigger):
+            dest = lifecycle.destination(trigger, source)
+            changed = session.execute(
+                update(table)
+                .where(table.c.state == source, table.c.campaign_id == period.id,
+                       table.c.org_id.in_(subtree_ids(scope.id)))
+                .values(state=dest, version=table.c.version + 1, updated_at=move.now)
+                .returning(table.c.id, table.c.due, table.c.done, table.c.outcome)
+            ).all()
+            if not changed:
+                continue
+            session.execute(insert(DisplayRecord), [display_values(move, row.id) for row in changed])
+            session.execute(insert(AuditEvent), [
+                audit.event_values(at=move.now, effective_on=move.day, actor=actor, entity="pledge",
+                                   entity_id=row.id, trigger=trigger, from_state=source, to_state=dest,
+                                   detail={"channel": channel, "place": place, "bulk": org},
+                                   due_after=row.due, done_after=row.done, outcome_after=row.outcome)
+                for row in changed
+            ])
+            count += len(changed)
+    return count

@@ -1,0 +1,175 @@
+"""The guards of SPEC §3.  Each checks one condition of a ``Move`` and raises
+``TransitionRefused`` (or ``BadInput``) with a message saying what to do instead.
+
+``@guard`` turns a check into a ``transitions`` condition.  A guard of scope ``args`` looks
+only at the trigger's arguments, so a set-based bulk operation can check it once for a batch;
+one of scope ``row`` looks at the pledge."""
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from pledges.campaigns import due_inside
+from pledges.entries import merged_content
+from pledges.errors import BadInput, TransitionRefused
+from pledges.i18n import Trigger, choices
+from pledges.models import DisplayRecord, Evaluation
+from pledges.vocab import Channel, RaterGroup
+from pledges.workflows import authority
+from pledges.workflows.move import Move
+
+Check = Callable[[Move], None]
+
+
+def guard(scope: str) -> Callable[[Check], Callable]:
+    def wrap(check: Check) -> Callable:
+        def condition(event_data) -> bool:
+            check(event_data.model)
+            return True
+
+        condition.__name__ = check.__name__
+        condition.check, condition.scope = check, scope
+        return condition
+
+    return wrap
+
+
+def _refuse(key: str, move: Move, **params) -> TransitionRefused:
+    return TransitionRefused(key, id=move.pledge_id, **params)
+
+
+@guard("row")
+def has_title(move: Move) -> None:
+    if not (move.pledge.title or "").strip():
+        raise _refuse("need_title", move)
+
+
+@guard("row")
+def has_owner(move: Move) -> None:
+    if move.pledge.org_id is None:
+        raise _refuse("need_owner", move)
+
+
+@guard("row")
+def has_measure(move: Move) -> None:
+    pledge = move.pledge
+    measurable = pledge.target is not None and pledge.target > 0 and bool(pledge.unit)
+    if not (measurable or (pledge.qualitative and pledge.criterion)):
+        raise _refuse("need_measure", move)
+
+
+@guard("row")
+def due_in_campaign(move: Move) -> None:
+    _inside(move, move.pledge.due)
+
+
+@guard("args")
+def new_due_in_campaign(move: Move) -> None:
+    _inside(move, move.args["due"])
+
+
+def _inside(move: Move, due) -> None:
+    period = move.campaign
+    if not due_inside(period, due):
+        raise _refuse("due_outside", move, due=due, year=period.year, starts=period.starts, ends=period.ends)
+
+
+@guard("args")
+def reason_given(move: Move) -> None:
+    if not (move.args.get("reason") or "").strip():
+        raise _refuse("need_reason", move, trigger=Trigger(move.args["trigger"]))
+
+
+@guard("row")
+def actor_may_approve(move: Move) -> None:
+    if not authority.may_approve(move.session, move.actor, move.pledge.org_id):
+        raise _refuse("not_authorised", move, actor=move.actor, org=move.pledge.org_id,
+                      trigger=Trigger("approve"))
+
+
+@guard("row")
+def actor_is_organiser(move: Move) -> None:
+    if not authority.is_organiser(move.session, move.actor, move.pledge.org_id):
+        raise _refuse("not_authorised", move, actor=move.actor, org=move.pledge.org_id,
+                      trigger=Trigger(move.args["trigger"]))
+
+
+@guard("args")
+def channel_given(move: Move) -> None:
+    channel = move.args.get("channel")
+    if not channel:
+        raise _refuse("need_channel", move, choices=choices(Channel))
+    if channel not in Channel.__members__.values():
+        raise BadInput("bad_choice", what="--channel", value=channel, choices=choices(Channel))
+
+
+@guard("args")
+def day_not_future(move: Move) -> None:
+    if move.day > move.today:
+        raise _refuse("future_date", move, on=move.day, today=move.today)
+
+
+@guard("row")
+def day_not_before_display(move: Move) -> None:
+    displayed = move.session.scalar(select(func.min(DisplayRecord.day)).where(DisplayRecord.pledge_id == move.pledge.id))
+    if displayed is not None and move.day < displayed:
+        raise _refuse("before_display", move, on=move.day, displayed=displayed)
+
+
+@guard("row")
+def progress_amount(move: Move) -> None:
+    """A numeric pledge needs an amount > 0; a qualitative one a note (and no amount)."""
+    amount, note = move.args.get("amount"), (move.args.get("note") or "").strip()
+    if move.pledge.qualitative:
+        if amount:
+            raise _refuse("qualitative_amount", move)
+        if not note:
+            raise _refuse("qualitative_note", move)
+    elif amount is None or amount <= 0:
+        raise _refuse("amount_positive", move, amount=amount)
+
+
+@guard("row")
+def target_reached_or_confirmed(move: Move) -> None:
+    """Target reached, or an organiser confirms with a note."""
+    pledge = move.pledge
+    if pledge.target is not None and pledge.done >= pledge.target:
+        return
+    confirmed = (move.args.get("note") or "").strip() and authority.is_organiser(
+        move.session, move.actor, pledge.org_id)
+    if not confirmed:
+        if pledge.qualitative:
+            raise _refuse("need_confirmation", move)
+        raise _refuse("target_not_reached", move, done=pledge.done, target=pledge.target, unit=pledge.unit)
+
+
+@guard("row")
+def due_passed_or_organiser(move: Move) -> None:
+    pledge = move.pledge
+    if pledge.due < move.today or authority.is_organiser(move.session, move.actor, pledge.org_id):
+        return
+    raise _refuse("not_yet_due", move, due=pledge.due)
+
+
+@guard("row")
+def has_org_rating(move: Move) -> None:
+    rated = move.session.scalar(
+        select(func.count()).select_from(Evaluation).where(
+            Evaluation.pledge_id == move.pledge.id, Evaluation.rater_group == RaterGroup.organisation)
+    )
+    if not rated:
+        raise _refuse("need_org_rating", move)
+
+
+@guard("row")
+def due_later(move: Move) -> None:
+    if move.args["due"] <= move.pledge.due:
+        raise _refuse("due_not_later", move, new=move.args["due"], due=move.pledge.due)
+
+
+@guard("row")
+def amendment_valid(move: Move) -> None:
+    changes = {k: v for k, v in (move.args.get("changes") or {}).items() if v is not None}
+    if not changes:
+        raise BadInput("nothing_to_amend")
+    merged_content(move.pledge, changes)  # raises BadInput when incoherent
