@@ -1,0 +1,35 @@
+"""What every command shares: the chosen database, the acting person, the language."""
+
+from dataclasses import dataclass, field
+
+import click
+
+from pledges.errors import NoActor
+
+
+@dataclass
+class App:
+    db: str | None = None
+    actor_name: str | None = None
+    lang: str = "zh"
+    debug: bool = False
+    _ledger: object = field(default=None, repr=False)
+
+    def ledger(self):
+        """The ledger at ``--db``/``PLEDGES_DB``, refused if it was never initialised."""
+        if self._ledger is None:
+            from pledges.db import Ledger
+
+            self._ledger = Ledger(self.db).check()
+        return self._ledger
+
+    @property
+    def actor(self) -> str:
+        """The acting person, required by every command that changes the ledger."""
+        name = (self.actor_name or "").strip()
+        if not name:
+            raise NoActor()
+        return name
+
+
+pass_app = click.make_pass_decorator(App)

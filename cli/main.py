@@ -1,0 +1,80 @@
+"""The ``pledges`` group: global options, and the one place errors become a line and an exit code."""
+
+import sys
+
+import click
+
+from pledges import __version__
+from pledges.i18n import norm_lang
+from pledges.cli.app import App
+
+
+class PledgesGroup(click.Group):
+    """Turns every ledger error into one line on stderr and its exit code (no traceback
+    unless ``--debug``)."""
+
+    def invoke(self, ctx: click.Context):
+        from pledges.errors import PledgeError
+
+        try:
+            return super().invoke(ctx)
+        except PledgeError as err:
+            self._fail(ctx, err.message(self._lang(ctx)), err.exit_code)
+        except Exception as err:
+            if not _is_database_error(err):
+                raise
+            from pledges.errors import PledgeError as Base
+
+            detail = str(getattr(err, "orig", err)).strip().splitlines()[0]
+            self._fail(ctx, Base("db_error", detail=detail).message(self._lang(ctx)), 1)
+
+    @staticmethod
+    def _lang(ctx: click.Context) -> str:
+        return ctx.obj.lang if isinstance(ctx.obj, App) else "zh"
+
+    @staticmethod
+    def _fail(ctx: click.Context, message: str, code: int):
+        if isinstance(ctx.obj, App) and ctx.obj.debug:
+            raise
+        prefix = "error: " if PledgesGroup._lang(ctx) == "en" else "错误："
+        click.echo(prefix + message, err=True)
+        ctx.exit(code)
+
+
+def _is_database_error(err: Exception) -> bool:
+    return "sqlalchemy" in sys.modules and isinstance(err, sys.modules["sqlalchemy"].exc.SQLAlchemyError)
+
+
+@click.group(cls=PledgesGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="PLEDGES_DB", metavar="URL",
+              help="Database URL or SQLite file [env PLEDGES_DB; default: pledges.db here].")
+@click.option("--as", "actor", envvar="PLEDGES_USER", metavar="NAME",
+              help="Who is acting; recorded with every change [env PLEDGES_USER].")
+@click.option("--lang", envvar="PLEDGES_LANG", metavar="zh|en", help="Language of the output [env PLEDGES_LANG].")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.version_option(__version__, prog_name="pledges")
+@click.pass_context
+def cli(ctx: click.Context, db, actor, lang, debug):
+    """Pledge ledger: 承诺 → 亮诺 → 践诺 → 评诺.
+
+    \b
+    Example:
+      pledges --db ledger.db init
+      pledges --as 王书记 add --org DX-V1 --title 走访困难群众 --target 12 --unit 户 --due 2026-09-30
+    """
+    ctx.obj = App(db=db, actor_name=actor, lang=norm_lang(lang), debug=debug)
+
+
+def _register() -> None:
+    from pledges.cli import lifecycle_cmd, member_cmds, move_cmds, org_cmds, pledge_cmds
+
+    for module in (pledge_cmds, org_cmds, member_cmds, move_cmds, lifecycle_cmd):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="pledges")

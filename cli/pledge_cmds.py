@@ -1,0 +1,153 @@
+"""``pledges init | add | edit | list | show``: declaring and reading pledges."""
+
+import click
+
+from pledges import i18n
+from pledges.cli.app import App, pass_app
+from pledges.cli.params import DATE, STATE, content_from, content_options, format_option
+from pledges.cli.render import Column, emit, labelled, say, to_json
+from pledges.vocab import State
+
+
+def measure_cell(record: dict, lang: str) -> str:
+    """"7/12 户", or the word for a qualitative pledge."""
+    if record["qualitative"]:
+        return i18n.word("qualitative", lang)
+    return f"{record['done']}/{record['target']} {record['unit']}" if record["target"] else ""
+
+
+LIST_COLUMNS = [
+    Column("id", "id", justify="right", wrap=False),
+    Column("org", "org", wrap=False),
+    Column("owner", "owner"),
+    Column("title", "title"),
+    Column("state", "state", labelled(State)),
+    Column("due", "due", wrap=False),
+    Column("measure", "done", justify="right"),
+    Column("days_late", "overdue", justify="right", wrap=False),
+]
+
+
+@click.command("init")
+@pass_app
+def init(app: App):
+    """Create an empty ledger in the database (--db / PLEDGES_DB).
+
+    \b
+    Example:
+      pledges --db postgresql://postgres@127.0.0.1/pledges init
+    """
+    from pledges.db import Ledger, shown_url
+
+    ledger = Ledger(app.db)
+    say("initialised" if ledger.init() else "already_initialised", app.lang, url=shown_url(ledger.url))
+
+
+@click.command("add")
+@click.option("--org", required=True, metavar="CODE", help="Owning organisation (the member's, for a member pledge).")
+@click.option("--member", metavar="NUMBER", help="Make it the member's own pledge (党员承诺).")
+@content_options
+@click.option("--due", required=True, type=DATE, help="Due date, inside the campaign.")
+@click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
+@format_option("text", "json")
+@pass_app
+def add(app: App, org, member, due, campaign, fmt, **kwargs):
+    """Declare a pledge (a draft); prints its id.
+
+    Give a measurable target (--target N --unit UNIT) or mark it --qualitative with a
+    --criterion.
+
+    \b
+    Example:
+      pledges add --org DX-V1 --title 走访困难群众 --target 12 --unit 户 --due 2026-09-30
+      pledges add --org DX-V1 --member M0001 --title 带头垃圾分类 --qualitative \\
+          --criterion 全年无违规 --due 2026-12-31
+    """
+    from pledges.entries import create_pledge
+    from pledges.queries import show_pledge
+
+    content = content_from(kwargs)
+    if content["title"] is None:
+        raise click.UsageError("Missing option '--title'.")
+    if content["target"] is None and not content["qualitative"]:
+        raise click.UsageError("Give --target N --unit UNIT, or --qualitative --criterion TEXT.")
+    content["qualitative"] = bool(content["qualitative"])
+    pledge = create_pledge(app.ledger(), org=org, member=member, due=due, campaign=campaign, actor=app.actor,
+                           **content)
+    if fmt == "json":
+        click.echo(to_json(show_pledge(app.ledger(), pledge.id).as_dict()))
+    else:
+        click.echo(pledge.id)
+        say("pledge_added", app.lang, err=True, id=pledge.id, title=pledge.title)
+
+
+@click.command("edit")
+@click.argument("pledge_id", metavar="ID", type=int)
+@content_options
+@pass_app
+def edit(app: App, pledge_id, **kwargs):
+    """Change a draft pledge (after it was returned, say).
+
+    Once displayed, a pledge's content is frozen: use `pledges amend`.
+
+    \b
+    Example:
+      pledges edit 12 --target 15 --unit 户
+    """
+    from pledges.entries import edit_draft
+
+    edit_draft(app.ledger(), pledge_id, content_from(kwargs), actor=app.actor)
+    say("pledge_edited", app.lang, id=pledge_id)
+
+
+@click.command("list")
+@click.option("--org", metavar="CODE", help="Only this organisation and those below it.")
+@click.option("--state", type=STATE, help="Only pledges in this state.")
+@click.option("--overdue", is_flag=True, help="Only overdue pledges (due date passed, not finished).")
+@click.option("--as-of", type=DATE, help="As the ledger stood at the end of that day.")
+@click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
+@format_option()
+@pass_app
+def list_(app: App, org, state, overdue, as_of, campaign, fmt):
+    """List pledges.
+
+    \b
+    Example:
+      pledges list --org DX --overdue
+      pledges list --state displayed --format json
+    """
+    from pledges.queries import list_pledges
+
+    views = list_pledges(app.ledger(), org=org, state=state, overdue=overdue, as_of=as_of, campaign=campaign)
+    records = [view.as_dict() for view in views]
+    if fmt == "table":
+        for record in records:
+            record["owner"] = record["member_name"] or i18n.text("org_pledge", app.lang)
+            record["measure"] = measure_cell(record, app.lang)
+    emit(records, LIST_COLUMNS, fmt, app.lang)
+
+
+@click.command("show")
+@click.argument("pledge_id", metavar="ID", type=int)
+@format_option("table", "json")
+@pass_app
+def show(app: App, pledge_id, fmt):
+    """Show one pledge with its whole history.
+
+    \b
+    Example:
+      pledges show 12
+      pledges show 12 --format json
+    """
+    from pledges.queries import show_pledge
+
+    view = show_pledge(app.ledger(), pledge_id).as_dict(details=True)
+    if fmt == "json":
+        click.echo(to_json(view))
+    else:
+        from pledges.cli.show_view import render_show
+
+        render_show(view, app.lang)
+
+
+COMMANDS = [init, add, edit, list_, show]

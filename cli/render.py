@@ -1,0 +1,90 @@
+"""Two renderers for every listing: a rich table for people, JSON or CSV for scripts.
+
+JSON and CSV carry the code names of SPEC §2–§4 (states as ``in_progress``, rates as
+fractions); tables carry the labels of the chosen language."""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import click
+
+from pledges import i18n
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # a key of i18n.WORDS
+    show: Callable[[object, str], str] | None = None  # (value, lang) → cell text
+    justify: str = "left"
+    wrap: bool = True  # False for ids and dates, which must stay on one line
+
+
+def plain(value) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def to_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=plain)
+
+
+def to_csv(records: Sequence[dict]) -> str:
+    if not records:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: "" if v is None else plain(v) for k, v in record.items()})
+    return out.getvalue()
+
+
+def console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def cell(column: Column, record: dict, lang: str) -> str:
+    value = record.get(column.key)
+    if column.show is not None:
+        return column.show(value, lang)
+    return "" if value is None else str(plain(value))
+
+
+def table(records: Sequence[dict], columns: Sequence[Column], lang: str, title: str | None = None):
+    from rich.table import Table
+
+    grid = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=not column.wrap,
+                        overflow="fold")
+    for record in records:
+        grid.add_row(*(cell(c, record, lang) for c in columns))
+    return grid
+
+
+def emit(records: Sequence[dict], columns: Sequence[Column], fmt: str, lang: str, title: str | None = None) -> None:
+    """Print a listing in the chosen format."""
+    if fmt == "json":
+        click.echo(to_json(list(records)))
+    elif fmt == "csv":
+        click.echo(to_csv(records), nl=False)
+    elif not records:
+        click.echo(i18n.text("no_rows", lang))
+    else:
+        console().print(table(records, columns, lang, title))
+
+
+def labelled(enum_type) -> Callable[[object, str], str]:
+    return lambda value, lang: i18n.label_of(enum_type, value, lang)
+
+
+def say(key: str, lang: str, err: bool = False, **params) -> None:
+    click.echo(i18n.text(key, lang, **params), err=err)
