@@ -1,0 +1,69 @@
+"""Constants and helpers the tests share (the fixtures are in conftest.py)."""
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+
+from pledges.db import Ledger
+from pledges.models import AuditEvent, DisplayRecord, Evaluation, Pledge, PledgeVersion, ProgressRecord
+
+# 10:00 on 2026-06-15 in Asia/Shanghai: mid-campaign, so due dates on both sides are easy.
+NOW = datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc)
+TODAY = date(2026, 6, 15)
+ACTOR = "测试书记"
+
+
+class Clock:
+    """The injected clock: fixed until a test moves it."""
+
+    def __init__(self, now: datetime = NOW):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+# How to reach each state with valid arguments, from a fresh draft.
+PATHS = {
+    "draft": [],
+    "submitted": [("submit", {})],
+    "approved": [("submit", {}), ("approve", {})],
+    "displayed": [("submit", {}), ("approve", {}), ("display", {"channel": "board"})],
+    "in_progress": [("submit", {}), ("approve", {}), ("display", {"channel": "board"}),
+                    ("record_progress", {"amount": 1})],
+    "fulfilled": [("submit", {}), ("approve", {}), ("display", {"channel": "board"}),
+                  ("record_progress", {"amount": 12}), ("complete", {})],
+    "unfulfilled": [("submit", {}), ("approve", {}), ("display", {"channel": "board"}),
+                    ("fail", {"reason": "资金未到位"})],
+    "evaluated": [("submit", {}), ("approve", {}), ("display", {"channel": "board"}),
+                  ("record_progress", {"amount": 12}), ("complete", {}), ("evaluate", {"grade": "good"})],
+    "withdrawn": [("withdraw", {"reason": "重复"})],
+}
+
+
+CHILD_TABLES = (ProgressRecord, DisplayRecord, Evaluation, PledgeVersion)
+
+
+def snapshot(ledger: Ledger, pledge_id: int) -> dict:
+    """Everything the ledger holds about a pledge: its row and its records, for "nothing changed"."""
+    with ledger.session() as session:
+        row = session.get(Pledge, pledge_id).model_dump()
+        counts = {t.__name__: session.scalar(select(func.count()).select_from(t).where(t.pledge_id == pledge_id))
+                  for t in CHILD_TABLES}
+        events = session.scalar(select(func.count()).select_from(AuditEvent))
+    return {"pledge": row, "records": counts, "audit_events": events}
+
+
+def pledge_row(ledger: Ledger, pledge_id: int) -> Pledge:
+    with ledger.session() as session:
+        return session.get(Pledge, pledge_id)
+
+
+def events_of(ledger: Ledger, pledge_id: int) -> list[AuditEvent]:
+    with ledger.session() as session:
+        return list(session.scalars(select(AuditEvent).where(AuditEvent.entity == "pledge",
+                                                             AuditEvent.entity_id == pledge_id)
+                                    .order_by(AuditEvent.id)))
