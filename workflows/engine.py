@@ -45,22 +45,26 @@ def fire(ledger: Ledger, session: Session, pledge: Pledge, trigger: str, actor: 
     """Fire ``trigger`` on ``pledge`` within ``session`` (which the caller commits)."""
     move = Move(ledger=ledger, session=session, actor=actor, campaign=session.get(Campaign, pledge.campaign_id),
                 args={**args, "trigger": trigger}, pledge=pledge)
-    source = move.state
+    pledge_id, source = pledge.id, move.state  # read now: a failed flush expires the row
     try:
         if not MACHINE.events[trigger].trigger(move):
-            raise refusal_from_state(pledge.id, source, trigger)
-    except MachineError:
-        raise refusal_from_state(pledge.id, source, trigger) from None
-    pledge.state = move.state.value
-    pledge.updated_at = move.now
-    audit.append_for_pledge(session, pledge, at=move.now, effective_on=move.day, actor=actor, trigger=trigger,
-                            from_state=source, to_state=pledge.state,
-                            reason=args.get("reason") or args.get("note"), detail=move.detail or None)
-    try:
+            raise refusal_from_state(pledge_id, source, trigger)
+        pledge.state = move.state.value
+        pledge.updated_at = move.now
+        audit.append_for_pledge(session, pledge, at=move.now, effective_on=move.day, actor=actor, trigger=trigger,
+                                from_state=source, to_state=pledge.state,
+                                reason=_reason(args), detail=move.detail or None)
         session.flush()
-    except StaleDataError:
-        raise ConcurrentChange(id=pledge.id) from None
-    return Moved(pledge.id, trigger, source.value, pledge.state)
+    except MachineError:
+        raise refusal_from_state(pledge_id, source, trigger) from None
+    except StaleDataError:  # from the flush, or an autoflush inside a guard
+        raise ConcurrentChange(id=pledge_id) from None
+    return Moved(pledge_id, trigger, source.value, pledge.state)
+
+
+def _reason(args: dict) -> str | None:
+    """What the history shows as the why: the reason, else the note or the rating's comment."""
+    return args.get("reason") or args.get("note") or args.get("comment")
 
 
 def run(ledger: Ledger, pledge_ids: Iterable[int], trigger: str, actor: str, **args) -> list[Moved]:

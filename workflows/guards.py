@@ -13,7 +13,7 @@ from pledges.campaigns import due_inside
 from pledges.entries import merged_content
 from pledges.errors import BadInput, TransitionRefused
 from pledges.i18n import Trigger, choices
-from pledges.models import DisplayRecord, Evaluation
+from pledges.models import DisplayRecord, Evaluation, Organisation
 from pledges.vocab import Channel, RaterGroup
 from pledges.workflows import authority
 from pledges.workflows.move import Move
@@ -83,15 +83,18 @@ def reason_given(move: Move) -> None:
 @guard("row")
 def actor_may_approve(move: Move) -> None:
     if not authority.may_approve(move.session, move.actor, move.pledge.org_id):
-        raise _refuse("not_authorised", move, actor=move.actor, org=move.pledge.org_id,
-                      trigger=Trigger("approve"))
+        raise _not_authorised(move)
 
 
 @guard("row")
 def actor_is_organiser(move: Move) -> None:
     if not authority.is_organiser(move.session, move.actor, move.pledge.org_id):
-        raise _refuse("not_authorised", move, actor=move.actor, org=move.pledge.org_id,
-                      trigger=Trigger(move.args["trigger"]))
+        raise _not_authorised(move)
+
+
+def _not_authorised(move: Move) -> TransitionRefused:
+    org = move.session.get(Organisation, move.pledge.org_id)
+    return _refuse("not_authorised", move, actor=move.actor, org=org.code, trigger=Trigger(move.args["trigger"]))
 
 
 @guard("args")
