@@ -30,6 +30,15 @@ def plain(value) -> object:
     return value
 
 
+def csv_cell(value) -> object:
+    """CSV spells values as JSON does: empty for null, true/false for booleans."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return plain(value)
+
+
 def to_json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=plain)
 
@@ -41,7 +50,7 @@ def to_csv(records: Sequence[dict]) -> str:
     writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: "" if v is None else plain(v) for k, v in record.items()})
+        writer.writerow({k: csv_cell(v) for k, v in record.items()})
     return out.getvalue()
 
 
