@@ -1,0 +1,73 @@
+"""Rules of the codebase that a test can hold (STYLE.md): layers import downward only, and
+every command has help text with an example."""
+
+import ast
+from pathlib import Path
+
+import click
+import pytest
+
+from pledges.cli.main import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# folder → (its package, the imports it must not make)
+LAYERS = {
+    "pledges": ("pledges", ("pledges.workflows", "pledges.cli", "click", "rich")),
+    "workflows": ("pledges.workflows", ("pledges.cli", "click", "rich")),
+    "cli": ("pledges.cli", ("sqlalchemy", "sqlmodel", "transitions", "psycopg")),
+}
+
+
+def imports_of(path: Path, package: str) -> set[str]:
+    """Absolute names of every module a file imports (relative imports resolved)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{parent}.{base}" if base else parent
+            names |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+    return names
+
+
+def crossings(folder: str, root: Path = ROOT) -> list[str]:
+    package, forbidden = LAYERS[folder]
+    found = []
+    for path in sorted((root / folder).rglob("*.py")):
+        for name in sorted(imports_of(path, package)):
+            if any(name == bad or name.startswith(bad + ".") for bad in forbidden):
+                found.append(f"{path.relative_to(root)} imports {name}")
+    return found
+
+
+@pytest.mark.parametrize("folder", LAYERS)
+def test_layers_import_downward_only(folder):
+    assert crossings(folder) == []
+
+
+def test_the_layer_check_catches_a_crossing(tmp_path):
+    (tmp_path / "workflows").mkdir()
+    (tmp_path / "workflows" / "bad.py").write_text("from ..cli import render\nimport rich.table\n")
+    assert crossings("workflows", tmp_path) == [
+        "workflows/bad.py imports pledges.cli", "workflows/bad.py imports pledges.cli.render",
+        "workflows/bad.py imports rich.table"]
+
+
+def all_commands(group: click.Group, prefix: str = "pledges"):
+    yield prefix, group
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from all_commands(command, f"{prefix} {name}")
+        else:
+            yield f"{prefix} {name}", command
+
+
+@pytest.mark.parametrize("name,command", list(all_commands(cli)), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_command_has_help_with_an_example(name, command):
+    assert (command.help or "").strip(), f"{name} has no help text"
+    assert "Example:" in command.help, f"{name} has no example in its help"
+    assert name.split()[-1] in command.help or name == "pledges", f"{name}'s example does not use it"

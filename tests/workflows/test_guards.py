@@ -1,0 +1,224 @@
+"""Each guard of SPEC §3 with its message; a refused trigger leaves everything as it was."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select, update
+
+from pledges.errors import BadInput, PledgeError, TransitionRefused
+from pledges.models import Evaluation, Pledge, PledgeVersion
+from pledges.workflows import authority
+from pledges.workflows.engine import run
+from support import ACTOR, pledge_row, snapshot
+
+
+def refused(ledger, pledge_id, trigger, error=TransitionRefused, **args) -> str:
+    """Fire and expect a refusal that changes nothing; returns the English message."""
+    before = snapshot(ledger, pledge_id)
+    with pytest.raises(error) as err:
+        run(ledger, [pledge_id], trigger, ACTOR, **args)
+    assert snapshot(ledger, pledge_id) == before
+    return err.value.message("en")
+
+
+def set_fields(ledger, pledge_id, **values):
+    """Change a pledge behind the ledger's back (as a bad import would)."""
+    with ledger.session() as session:
+        session.execute(update(Pledge.__table__).where(Pledge.__table__.c.id == pledge_id).values(**values))
+
+
+@pytest.fixture
+def no_authority(monkeypatch):
+    """Call it to make the actor no organiser, who may not approve (what roles will say, SPEC §8)."""
+
+    def deny():
+        monkeypatch.setattr(authority, "may_approve", lambda session, actor, org_id: False)
+        monkeypatch.setattr(authority, "is_organiser", lambda session, actor, org_id: False)
+
+    return deny
+
+
+# submit -------------------------------------------------------------------------------------
+
+def test_submit_needs_a_title(ledger, make_pledge):
+    pledge_id = make_pledge()
+    set_fields(ledger, pledge_id, title="  ")
+    assert "has no title" in refused(ledger, pledge_id, "submit")
+
+
+def test_submit_needs_a_measurable_target_or_a_criterion(ledger, make_pledge):
+    pledge_id = make_pledge(target=None, unit=None)
+    assert "has no measurable target" in refused(ledger, pledge_id, "submit")
+    qualitative = make_pledge(target=None, unit=None, qualitative=True, criterion="全年无违规")
+    run(ledger, [qualitative], "submit", ACTOR)
+    assert pledge_row(ledger, qualitative).state == "submitted"
+
+
+def test_submit_needs_the_due_date_inside_the_campaign(ledger, make_pledge):
+    pledge_id = make_pledge()
+    set_fields(ledger, pledge_id, due=date(2027, 1, 15))
+    assert "outside the 2026 campaign (2026-01-01 to 2026-12-31)" in refused(ledger, pledge_id, "submit")
+
+
+def test_a_pledge_cannot_even_be_declared_due_outside_its_campaign(ledger, make_pledge):
+    with pytest.raises(BadInput, match="outside the 2026 campaign"):
+        make_pledge(due=date(2027, 3, 1))
+
+
+# approve / return / withdraw ----------------------------------------------------------------
+
+def test_approve_asks_who_may_approve(ledger, make_pledge, no_authority):
+    pledge_id = make_pledge("submitted")
+    no_authority()
+    assert f"{ACTOR} may not approve pledges of DX-V1" in refused(ledger, pledge_id, "approve")
+
+
+@pytest.mark.parametrize("trigger,state", [("return", "submitted"), ("withdraw", "approved"),
+                                           ("fail", "displayed"), ("amend", "displayed")])
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_a_reason_is_required(ledger, make_pledge, trigger, state, reason):
+    pledge_id = make_pledge(state)
+    args = {"changes": {"target": 20}} if trigger == "amend" else {}
+    assert "needs a reason" in refused(ledger, pledge_id, trigger, reason=reason, **args)
+
+
+# display ------------------------------------------------------------------------------------
+
+def test_display_needs_a_known_channel(ledger, make_pledge):
+    pledge_id = make_pledge("approved")
+    assert "needs a channel" in refused(ledger, pledge_id, "display")
+    assert "--channel cannot be wall" in refused(ledger, pledge_id, "display", BadInput, channel="wall")
+
+
+def test_display_cannot_be_dated_in_the_future(ledger, make_pledge):
+    pledge_id = make_pledge("approved")
+    message = refused(ledger, pledge_id, "display", channel="board", day=date(2026, 6, 16))
+    assert "date 2026-06-16 is after today (2026-06-15)" in message
+
+
+# record_progress ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("amount", [None, 0, -3])
+def test_progress_needs_a_positive_amount(ledger, make_pledge, amount):
+    pledge_id = make_pledge("displayed")
+    assert f"greater than 0 (got {amount})" in refused(ledger, pledge_id, "record_progress", amount=amount)
+
+
+def test_progress_cannot_be_in_the_future_or_before_display(ledger, make_pledge, clock):
+    pledge_id = make_pledge("approved")
+    run(ledger, [pledge_id], "display", ACTOR, channel="board", day=date(2026, 6, 10))
+    assert "after today" in refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 20))
+    message = refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 9))
+    assert "before the pledge was displayed (2026-06-10)" in message
+    run(ledger, [pledge_id], "record_progress", ACTOR, amount=1, day=date(2026, 6, 10))
+    assert pledge_row(ledger, pledge_id).done == 1
+
+
+def test_qualitative_progress_is_a_note_not_an_amount(ledger, make_pledge):
+    pledge_id = make_pledge("displayed", target=None, unit=None, qualitative=True, criterion="全年无违规")
+    assert "describe what was done with --note" in refused(ledger, pledge_id, "record_progress")
+    assert "record it with --note only" in refused(ledger, pledge_id, "record_progress", amount=3, note="x")
+    run(ledger, [pledge_id], "record_progress", ACTOR, note="参加清扫")
+    assert (pledge_row(ledger, pledge_id).state, pledge_row(ledger, pledge_id).done) == ("in_progress", 0)
+
+
+# complete -----------------------------------------------------------------------------------
+
+def test_complete_when_the_target_is_reached(ledger, make_pledge, no_authority):
+    pledge_id = make_pledge("in_progress")  # 1 of 12 done
+    no_authority()
+    assert "has 1 of 12 户 done" in refused(ledger, pledge_id, "complete")
+    assert "has 1 of 12 户 done" in refused(ledger, pledge_id, "complete", note="组织确认")  # not an organiser
+    run(ledger, [pledge_id], "record_progress", ACTOR, amount=11)
+    run(ledger, [pledge_id], "complete", ACTOR)
+    row = pledge_row(ledger, pledge_id)
+    assert (row.state, row.outcome, row.finished_on) == ("fulfilled", "fulfilled", date(2026, 6, 15))
+
+
+def test_an_organiser_may_confirm_completion_with_a_note(ledger, make_pledge):
+    pledge_id = make_pledge("in_progress")
+    assert "has 1 of 12 户 done" in refused(ledger, pledge_id, "complete")
+    run(ledger, [pledge_id], "complete", ACTOR, note="另行核实已完成")
+    assert pledge_row(ledger, pledge_id).outcome == "fulfilled"
+
+
+def test_a_qualitative_pledge_is_completed_by_confirmation(ledger, make_pledge):
+    pledge_id = make_pledge("displayed", target=None, unit=None, qualitative=True, criterion="全年无违规")
+    run(ledger, [pledge_id], "record_progress", ACTOR, note="参加清扫")
+    assert "needs a confirmation --note" in refused(ledger, pledge_id, "complete")
+
+
+# fail ---------------------------------------------------------------------------------------
+
+def test_fail_waits_for_the_due_date_unless_an_organiser(ledger, make_pledge, clock, no_authority):
+    pledge_id = make_pledge("displayed", due=date(2026, 6, 20))
+    no_authority()
+    assert "is due 2026-06-20, not yet" in refused(ledger, pledge_id, "fail", reason="无法完成")
+    clock.advance(days=5)  # 2026-06-20: the due day itself is not yet past
+    assert "not yet" in refused(ledger, pledge_id, "fail", reason="无法完成")
+    clock.advance(days=1)
+    run(ledger, [pledge_id], "fail", ACTOR, reason="无法完成")
+    assert pledge_row(ledger, pledge_id).outcome == "unfulfilled"
+
+
+# evaluate -----------------------------------------------------------------------------------
+
+def test_evaluate_records_the_organisation_rating(ledger, make_pledge):
+    pledge_id = make_pledge("unfulfilled")
+    assert "--grade cannot be superb" in refused(ledger, pledge_id, "evaluate", BadInput, grade="superb")
+    run(ledger, [pledge_id], "evaluate", ACTOR, grade="pass", comment="客观原因")
+    with ledger.session() as session:
+        ratings = session.scalars(select(Evaluation).where(Evaluation.pledge_id == pledge_id)).all()
+    assert [(r.rater_group, r.grade, r.comment, r.actor) for r in ratings] == [
+        ("organisation", "pass", "客观原因", ACTOR)]
+    row = pledge_row(ledger, pledge_id)
+    assert (row.state, row.outcome) == ("evaluated", "unfulfilled")  # the outcome stays
+
+
+# amend --------------------------------------------------------------------------------------
+
+def test_amend_needs_a_coherent_change(ledger, make_pledge):
+    pledge_id = make_pledge("displayed")
+    assert "nothing to change" in refused(ledger, pledge_id, "amend", BadInput, reason="r", changes={})
+    message = refused(ledger, pledge_id, "amend", BadInput, reason="r", changes={"qualitative": True})
+    assert "needs --criterion" in message
+    assert "greater than 0" in refused(ledger, pledge_id, "amend", BadInput, reason="r", changes={"target": 0})
+
+
+def test_amend_keeps_the_old_content_as_a_version(ledger, make_pledge):
+    pledge_id = make_pledge("in_progress")
+    run(ledger, [pledge_id], "amend", ACTOR, reason="扩大范围", changes={"title": "走访困难群众和老党员", "target": 20})
+    row = pledge_row(ledger, pledge_id)
+    assert (row.state, row.title, row.target, row.done) == ("submitted", "走访困难群众和老党员", 20, 1)
+    with ledger.session() as session:
+        versions = session.scalars(select(PledgeVersion).where(PledgeVersion.pledge_id == pledge_id)).all()
+    assert [(v.number, v.title, v.target, v.reason) for v in versions] == [(1, "走访困难群众", 12, "扩大范围")]
+
+
+# extend -------------------------------------------------------------------------------------
+
+def test_extend_moves_the_due_date_later_and_keeps_the_original(ledger, make_pledge):
+    pledge_id = make_pledge("displayed")
+    assert "must be later than the current one, 2026-09-30" in refused(
+        ledger, pledge_id, "extend", due=date(2026, 9, 30), reason="r")
+    assert "outside the 2026 campaign" in refused(ledger, pledge_id, "extend", due=date(2027, 1, 31), reason="r")
+    run(ledger, [pledge_id], "extend", ACTOR, due=date(2026, 11, 30), reason="汛期停工")
+    row = pledge_row(ledger, pledge_id)
+    assert (row.state, row.due, row.original_due) == ("displayed", date(2026, 11, 30), date(2026, 9, 30))
+
+
+def test_only_an_organiser_extends(ledger, make_pledge, no_authority):
+    pledge_id = make_pledge("approved")
+    no_authority()
+    assert "may not extend" in refused(ledger, pledge_id, "extend", due=date(2026, 11, 30), reason="r")
+
+
+# many at once -------------------------------------------------------------------------------
+
+def test_one_refusal_among_many_changes_none(ledger, make_pledge):
+    ready, not_ready = make_pledge("submitted"), make_pledge("draft")
+    before = snapshot(ledger, ready), snapshot(ledger, not_ready)
+    with pytest.raises(PledgeError) as err:
+        run(ledger, [ready, not_ready], "approve", ACTOR)
+    assert f"approve refused for pledge {not_ready}, so none of the 2 pledges were changed" in err.value.message("en")
+    assert (snapshot(ledger, ready), snapshot(ledger, not_ready)) == before
