@@ -1,0 +1,24 @@
+# The two commands of the quick start.  Both build .venv themselves on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: test demo clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+# The whole suite; the PostgreSQL half runs when PLEDGES_TEST_PG_URL is set (.ci/run sets it).
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2
+
+# A fresh SQLite ledger in demo/, pledges taken through every state, then list and show.
+demo: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
+
+clean:
+	rm -rf $(VENV) demo *.egg-info
