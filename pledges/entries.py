@@ -5,31 +5,23 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError, model_validator
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from pledges import audit
 from pledges.campaigns import campaign_for, check_due
 from pledges.db import Ledger
 from pledges.errors import BadInput, TransitionRefused, UnknownPledge
 from pledges.members import member_by_number
-from pledges.models import Pledge
+from pledges.models import Pledge, PledgeContentBase
 from pledges.orgs import org_by_code
 from pledges.vocab import State
 
-CONTENT_FIELDS = ("title", "content", "category", "target", "unit", "qualitative", "criterion")
+CONTENT_FIELDS = tuple(PledgeContentBase.model_fields)
 
 
-class PledgeContent(SQLModel):
-    """What a pledge promises.  A draft may still lack its measure (the submit guard asks for
-    it); what is given must be coherent.  Raises ``BadInput`` (pydantic lets it through)."""
-
-    title: str
-    content: str = ""
-    category: str | None = None
-    target: int | None = None
-    unit: str | None = None
-    qualitative: bool = False
-    criterion: str | None = None
+class PledgeContent(PledgeContentBase):
+    """Validated content.  A draft may still lack its measure (the submit guard asks for it);
+    what is given must be coherent.  Raises ``BadInput`` (pydantic lets it through)."""
 
     @model_validator(mode="after")
     def _coherent(self) -> "PledgeContent":

@@ -90,7 +90,19 @@ class Member(SQLModel, table=True):
     created_at: datetime = _utc()
 
 
-class Pledge(SQLModel, table=True):
+class PledgeContentBase(SQLModel):
+    """What a pledge promises: shared by the pledge, its earlier versions and the input model."""
+
+    title: str
+    content: str = ""
+    category: str | None = None
+    target: int | None = None
+    unit: str | None = None
+    qualitative: bool = False
+    criterion: str | None = None
+
+
+class Pledge(PledgeContentBase, table=True):
     """A pledge (承诺事项).  ``org_id`` is the owning organisation, or the member's organisation
     for a member pledge.  ``version`` is bumped by every change; an UPDATE that finds another
     version is refused (two people changing the same pledge at once)."""
@@ -104,13 +116,6 @@ class Pledge(SQLModel, table=True):
     campaign_id: int = _fk("campaign.id")
     org_id: int = _fk("organisation.id")
     member_id: int | None = _fk("member.id", default=None, index=True)
-    title: str
-    content: str = ""
-    category: str | None = None
-    target: int | None = None
-    unit: str | None = None
-    qualitative: bool = False
-    criterion: str | None = None
     due: date
     original_due: date
     state: str = Field(max_length=16)
@@ -126,7 +131,7 @@ class Pledge(SQLModel, table=True):
         return {"version_id_col": cls.__table__.c.version}
 
 
-class PledgeVersion(SQLModel, table=True):
+class PledgeVersion(PledgeContentBase, table=True):
     """The content a pledge had before an amendment; stays visible in its history."""
 
     __tablename__ = "pledge_version"
@@ -135,13 +140,6 @@ class PledgeVersion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     pledge_id: int = _fk("pledge.id", index=True)
     number: int
-    title: str
-    content: str
-    category: str | None
-    target: int | None
-    unit: str | None
-    qualitative: bool
-    criterion: str | None
     replaced_at: datetime = _utc()
     actor: str
     reason: str
