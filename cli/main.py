@@ -10,35 +10,26 @@ from pledges.cli.app import App
 
 
 class PledgesGroup(click.Group):
-    """Turns every ledger error into one line on stderr and its exit code (no traceback
-    unless ``--debug``)."""
+    """Turns every ledger error, and any database error, into one line on stderr and an exit
+    code.  With ``--debug`` the exception propagates with its traceback."""
 
     def invoke(self, ctx: click.Context):
         from pledges.errors import PledgeError
 
         try:
             return super().invoke(ctx)
-        except PledgeError as err:
-            self._fail(ctx, err.message(self._lang(ctx)), err.exit_code)
         except Exception as err:
-            if not _is_database_error(err):
+            app = ctx.obj if isinstance(ctx.obj, App) else App()
+            if app.debug:
                 raise
-            from pledges.errors import PledgeError as Base
-
-            detail = str(getattr(err, "orig", err)).strip().splitlines()[0]
-            self._fail(ctx, Base("db_error", detail=detail).message(self._lang(ctx)), 1)
-
-    @staticmethod
-    def _lang(ctx: click.Context) -> str:
-        return ctx.obj.lang if isinstance(ctx.obj, App) else "zh"
-
-    @staticmethod
-    def _fail(ctx: click.Context, message: str, code: int):
-        if isinstance(ctx.obj, App) and ctx.obj.debug:
-            raise
-        prefix = "error: " if PledgesGroup._lang(ctx) == "en" else "错误："
-        click.echo(prefix + message, err=True)
-        ctx.exit(code)
+            if isinstance(err, PledgeError):
+                failure = err
+            elif _is_database_error(err):
+                failure = PledgeError("db_error", detail=str(getattr(err, "orig", err)).strip().splitlines()[0])
+            else:
+                raise
+            click.echo(("error: " if app.lang == "en" else "错误：") + failure.message(app.lang), err=True)
+            ctx.exit(failure.exit_code)
 
 
 def _is_database_error(err: Exception) -> bool:
