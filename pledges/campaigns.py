@@ -8,7 +8,7 @@ from sqlmodel import Session
 from pledges import audit
 from pledges.db import Ledger
 from pledges.errors import BadInput
-from pledges.models import DEFAULT_TIMEZONE, Campaign
+from pledges.models import DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, Campaign
 
 
 def current_year(ledger: Ledger) -> int:
@@ -20,6 +20,8 @@ def campaign_for(session: Session, ledger: Ledger, year: int | None, actor: str 
     """The campaign of ``year`` (default: the current year).  With an ``actor`` it is created
     with defaults on first use (the whole calendar year, Asia/Shanghai)."""
     year = year or current_year(ledger)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise BadInput("bad_year", year=year, first=FIRST_YEAR, last=LAST_YEAR)
     campaign = session.scalar(select(Campaign).where(Campaign.year == year))
     if campaign is None:
         if actor is None:

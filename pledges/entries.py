@@ -12,7 +12,7 @@ from pledges.campaigns import campaign_for, check_due
 from pledges.db import Ledger
 from pledges.errors import BadInput, TransitionRefused, UnknownPledge
 from pledges.members import member_by_number
-from pledges.models import Pledge, PledgeContentBase
+from pledges.models import MAX_INT, Pledge, PledgeContentBase
 from pledges.orgs import org_by_code
 from pledges.vocab import State
 
@@ -41,6 +41,8 @@ class PledgeContent(PledgeContentBase):
                 raise BadInput("target_and_unit")
             if self.target is not None and self.target <= 0:
                 raise BadInput("target_positive", value=self.target)
+            if self.target is not None and self.target > MAX_INT:
+                raise BadInput("too_large", field="--target", value=self.target, max=MAX_INT)
             self.criterion = None
         return self
 
@@ -70,7 +72,7 @@ def merged_content(pledge: Pledge, changes: dict[str, Any]) -> PledgeContent:
 
 
 def pledge_by_id(session: Session, pledge_id: int) -> Pledge:
-    pledge = session.get(Pledge, pledge_id)
+    pledge = session.get(Pledge, pledge_id) if 0 < pledge_id <= MAX_INT else None
     if pledge is None:
         raise UnknownPledge(id=pledge_id)
     return pledge

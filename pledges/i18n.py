@@ -253,6 +253,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bad_value": ("{field}：{problem}", "{field}: {problem}"),
     "empty_field": ("{field} 不能为空", "{field} must not be empty"),
+    "too_large": ("{field} 太大（{value}）：最大为 {max}", "{field} is too large ({value}): at most {max}"),
+    "bad_year": ("活动年度 {year} 无效：应在 {first} 至 {last} 之间", "campaign year {year} is not valid: give a year from {first} to {last}"),
     "target_positive": ("--target 必须是大于 0 的整数（收到 {value}）", "--target must be a whole number greater than 0 (got {value})"),
     "target_and_unit": ("--target 与 --unit 需同时给出", "--target and --unit go together"),
     "measure_conflict": (

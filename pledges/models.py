@@ -15,6 +15,8 @@ from sqlmodel import Field, SQLModel
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 SCHEMA_VERSION = 1
+MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 
 
 class UTCDateTime(TypeDecorator):

@@ -13,7 +13,7 @@ from pledges.campaigns import due_inside
 from pledges.entries import merged_content
 from pledges.errors import BadInput, TransitionRefused
 from pledges.i18n import Trigger, choices
-from pledges.models import DisplayRecord, Evaluation, Organisation
+from pledges.models import MAX_INT, DisplayRecord, Evaluation, Organisation
 from pledges.vocab import Channel, RaterGroup
 from pledges.workflows import authority
 from pledges.workflows.move import Move
@@ -130,6 +130,8 @@ def progress_amount(move: Move) -> None:
             raise _refuse("qualitative_note", move)
     elif amount is None or amount <= 0:
         raise _refuse("amount_positive", move, amount=amount)
+    elif move.pledge.done + amount > MAX_INT:
+        raise BadInput("too_large", field="--amount", value=amount, max=MAX_INT - move.pledge.done)
 
 
 @guard("row")

@@ -62,3 +62,10 @@ def test_show_gives_the_whole_history(ledger, make_pledge):
     assert [d["channel"] for d in view.displays] == ["board"]
     assert [(p["amount"], p["day"]) for p in view.progress] == [(12, "2026-06-15")]
     assert [e["grade"] for e in view.evaluations] == ["good"]
+
+
+def test_campaign_years_outside_the_ledger_range_are_refused(ledger, make_pledge):
+    with pytest.raises(BadInput, match="campaign year 1 is not valid: give a year from 2000 to 2100"):
+        make_pledge(campaign=1, due=date(1, 9, 30))
+    with pytest.raises(BadInput, match="campaign year 99999999999 is not valid"):
+        list_pledges(ledger, campaign=99999999999)

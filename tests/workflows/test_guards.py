@@ -222,3 +222,11 @@ def test_one_refusal_among_many_changes_none(ledger, make_pledge):
         run(ledger, [ready, not_ready], "approve", ACTOR)
     assert f"approve refused for pledge {not_ready}, so none of the 2 pledges were changed" in err.value.message("en")
     assert (snapshot(ledger, ready), snapshot(ledger, not_ready)) == before
+
+
+# limits -------------------------------------------------------------------------------------
+
+def test_amounts_that_no_integer_column_holds_are_refused_alike_on_both_databases(ledger, make_pledge):
+    pledge_id = make_pledge("displayed")
+    message = refused(ledger, pledge_id, "record_progress", BadInput, amount=2**31)
+    assert message == f"--amount is too large ({2**31}): at most {2**31 - 1}"
