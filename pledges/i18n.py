@@ -314,6 +314,10 @@ def trigger_label(trigger: str, lang: str = "zh") -> str:
     return _pick(TRIGGERS.get(trigger, (trigger, trigger)), lang)
 
 
+# The command that fires a trigger, where its name differs from the trigger's.
+COMMANDS = {"record_progress": "progress"}
+
+
 class Trigger:
     """A trigger's name inside a message, shown in the message's language."""
 
@@ -322,6 +326,19 @@ class Trigger:
 
     def message(self, lang: str = "zh") -> str:
         return trigger_label(self.code, lang)
+
+
+class Commands:
+    """The commands a person could run next, inside a message: "提交（submit）、撤回（withdraw）"
+    in Chinese, "submit, withdraw" in English."""
+
+    def __init__(self, triggers: list[str]):
+        self.commands = [(trigger, COMMANDS.get(trigger, trigger)) for trigger in triggers]
+
+    def message(self, lang: str = "zh") -> str:
+        if lang == "en":
+            return ", ".join(command for _, command in self.commands)
+        return "、".join(f"{trigger_label(trigger)}（{command}）" for trigger, command in self.commands)
 
 
 def word(key: str, lang: str = "zh") -> str:

@@ -15,7 +15,7 @@ from pledges import audit
 from pledges.db import Ledger
 from pledges.entries import pledge_by_id
 from pledges.errors import ConcurrentChange, PledgeError, TransitionRefused
-from pledges.i18n import Trigger
+from pledges.i18n import Commands, Trigger
 from pledges.models import Campaign, Pledge
 from pledges.vocab import State
 from pledges.workflows.lifecycle import MACHINE, triggers_from
@@ -38,7 +38,7 @@ def refusal_from_state(pledge_id: int, state: State, trigger: str) -> Transition
     if not allowed:
         return TransitionRefused("refused_terminal", id=pledge_id, state=state, trigger=Trigger(trigger))
     return TransitionRefused("refused_state", id=pledge_id, state=state, trigger=Trigger(trigger),
-                             allowed=", ".join(allowed))
+                             allowed=Commands(allowed))
 
 
 def fire(ledger: Ledger, session: Session, pledge: Pledge, trigger: str, actor: str, **args) -> Moved:

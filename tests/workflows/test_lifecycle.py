@@ -80,7 +80,15 @@ def test_a_refusal_names_what_can_be_done_instead(ledger, make_pledge):
         f"pledge {pledge_id} is submitted: 'display' is not possible from there; "
         "possible now: approve, return, withdraw")
     assert refused.value.message("zh") == (
-        f"承诺 {pledge_id} 当前状态为「待审核」，不能亮诺；可用操作：approve, return, withdraw")
+        f"承诺 {pledge_id} 当前状态为「待审核」，不能亮诺；可用操作：审核通过（approve）、退回（return）、撤回（withdraw）")
+
+
+def test_a_refusal_names_the_command_to_type_not_the_trigger(ledger, make_pledge):
+    pledge_id = make_pledge("displayed")
+    with pytest.raises(TransitionRefused) as refused:
+        run(ledger, [pledge_id], "complete", ACTOR)
+    assert "possible now: progress, fail, amend, extend" in refused.value.message("en")
+    assert "践诺记实（progress）" in refused.value.message("zh")
 
 
 def test_a_finished_pledge_says_nothing_more_can_be_done(ledger, make_pledge):
