@@ -122,13 +122,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "rater": ("评价主体", "Rater"),
     "comment": ("评语", "Comment"),
     "owner": ("承诺主体", "Owner"),
-    "owner_org": ("组织承诺", "organisation"),
     "none": ("无", "none"),
     "members": ("党员数", "Members"),
     "pledges": ("承诺数", "Pledges"),
     "lifecycle": ("承诺生命周期", "Pledge lifecycle"),
     "guards": ("条件", "Guards"),
-    "triggers_from": ("可用操作", "Next actions"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -266,7 +264,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "代码 {code} 无效：只能用字母、数字、-、_、.，最长 64 个字符",
         "code {code} is not valid: use letters, digits, -, _ and . only, at most 64 characters",
     ),
-    "org_cycle": ("党组织 {code} 不能作为自己的上级", "organisation {code} cannot be its own parent"),
     "no_campaign": ("没有 {year} 年度的活动：该年度还没有承诺", "there is no {year} campaign: no pledges were made for that year"),
     "bulk_nothing": (
         "{org} 及下级没有已审核待亮诺的承诺：无需操作",
@@ -283,7 +280,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bulk_displayed": ("已亮诺 {count} 项承诺（{org} 及下级，{channel}）", "displayed {count} pledges under {org} ({channel})"),
     "no_rows": ("（无）", "(none)"),
     "org_pledge": ("组织承诺", "organisation pledge"),
-    "member_pledge": ("党员承诺", "member pledge"),
 }
 
 

@@ -61,11 +61,5 @@ class Outcome(StrEnum):
     unfulfilled = "unfulfilled"
 
 
-# State sets used by the figures (SPEC §4) and the derived "overdue" condition (SPEC §3).
-APPROVED_OR_LATER = frozenset(
-    {State.approved, State.displayed, State.in_progress, State.fulfilled, State.unfulfilled, State.evaluated}
-)
-DISPLAYED_OR_LATER = APPROVED_OR_LATER - {State.approved}
-FINISHED = frozenset({State.fulfilled, State.unfulfilled, State.evaluated})
+# Derived, not stored (SPEC §3): a pledge is overdue when its due date has passed in one of these.
 ACTIVE = frozenset({State.approved, State.displayed, State.in_progress})
-NOT_DECLARED = frozenset({State.draft, State.withdrawn})
