@@ -35,6 +35,17 @@ def campaign_for(session: Session, ledger: Ledger, year: int | None, actor: str 
     return campaign
 
 
+def campaign_if_any(session: Session, ledger: Ledger, year: int | None) -> Campaign | None:
+    """The campaign of ``year`` (refused if it does not exist), or, with no year given, this
+    year's if there is one: for reports, which never create a campaign."""
+    try:
+        return campaign_for(session, ledger, year)
+    except BadInput:
+        if year:
+            raise
+        return None
+
+
 def due_inside(campaign: Campaign, due: date) -> bool:
     return campaign.starts <= due <= campaign.ends
 

@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from pledges.campaigns import campaign_for, current_year
+from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
 from pledges.entries import pledge_by_id
-from pledges.errors import BadInput
 from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge,
                             PledgeVersion, ProgressRecord)
 from pledges.orgs import org_by_code, subtree_ids
@@ -65,6 +64,27 @@ def _late(view: PledgeView, today: date) -> PledgeView:
     return view
 
 
+def standing(ledger: Ledger, period: Campaign, day: date):
+    """Each pledge's (state, due, done, outcome) as it stood at the end of ``day``, and a
+    function that adds the joins those columns need to a query over ``Pledge``.
+
+    For today or later these are the pledge's own columns.  For a past day they come from the
+    pledge's last audit event recorded (``at``) before the end of that day in the campaign's
+    time zone; a pledge created after that day has no such event and drops out."""
+    if day >= ledger.today(period.timezone):
+        return (Pledge.state, Pledge.due, Pledge.done, Pledge.outcome), lambda query: query
+    event = aliased(AuditEvent)
+    last = (
+        select(func.max(AuditEvent.id).label("event_id"))
+        .where(AuditEvent.entity == "pledge", AuditEvent.at < end_of_day_utc(day, period.timezone))
+        .group_by(AuditEvent.entity_id)
+        .subquery()
+    )
+    columns = (event.to_state, event.due_after, event.done_after, event.outcome_after)
+    return columns, lambda query: query.join(event, event.entity_id == Pledge.id).join(
+        last, last.c.event_id == event.id)
+
+
 def _base_query(figures):
     """Pledge columns with its organisation and member; ``figures`` are the (state, due, done,
     outcome) columns: the pledge's own, or those replayed from an audit event."""
@@ -83,28 +103,12 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
     """Pledges of one campaign (default: this year's), in ``org``'s subtree.  With ``as_of``
     before today, each pledge is shown as it stood at the end of that day (from the audit log)."""
     with ledger.session() as session:
-        try:
-            period = campaign_for(session, ledger, campaign or current_year(ledger))
-        except BadInput:
-            if campaign:
-                raise
+        period = campaign_if_any(session, ledger, campaign)
+        if period is None:
             return []
-        today = ledger.today(period.timezone)
-        day = as_of or today
-        if day < today:
-            event = aliased(AuditEvent)
-            last = (
-                select(func.max(AuditEvent.id).label("event_id"))
-                .where(AuditEvent.entity == "pledge", AuditEvent.at < end_of_day_utc(day, period.timezone))
-                .group_by(AuditEvent.entity_id)
-                .subquery()
-            )
-            figures = (event.to_state, event.due_after, event.done_after, event.outcome_after)
-            query = _base_query(figures).join(event, event.entity_id == Pledge.id).join(
-                last, last.c.event_id == event.id)
-        else:
-            figures = (Pledge.state, Pledge.due, Pledge.done, Pledge.outcome)
-            query = _base_query(figures)
+        day = as_of or ledger.today(period.timezone)
+        figures, replay = standing(ledger, period, day)
+        query = replay(_base_query(figures))
         query = query.where(Pledge.campaign_id == period.id).order_by(Pledge.id)
         if org:
             query = query.where(Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id)))

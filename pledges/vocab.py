@@ -63,3 +63,10 @@ class Outcome(StrEnum):
 
 # Derived, not stored (SPEC §3): a pledge is overdue when its due date has passed in one of these.
 ACTIVE = frozenset({State.approved, State.displayed, State.in_progress})
+
+# The state sets the figures are defined by (SPEC §4).
+NOT_DECLARED = frozenset({State.draft, State.withdrawn})
+FINISHED = frozenset({State.fulfilled, State.unfulfilled, State.evaluated})
+DISPLAYED_OR_LATER = frozenset({State.displayed, State.in_progress}) | FINISHED
+APPROVED_OR_LATER = DISPLAYED_OR_LATER | {State.approved}
+WORKING = frozenset({State.displayed, State.in_progress})  # the pledges whose progress is averaged

@@ -11,7 +11,7 @@ from pledges.errors import ConcurrentChange, PledgeError
 from pledges.models import Pledge
 from pledges.workflows.bulk import display_all_approved
 from pledges.workflows.engine import fire, run
-from support import ACTOR, events_of, pledge_row
+from support import events_of, pledge_row
 
 
 def test_the_second_of_two_racing_sessions_is_refused(ledger, make_pledge):
