@@ -123,6 +123,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "comment": ("评语", "Comment"),
     "owner": ("承诺主体", "Owner"),
     "none": ("无", "none"),
+    # the dashboard (SPEC §4 figures) and the overdue list
+    "declared": ("已承诺", "Declared"),
+    "display_rate": ("亮诺率", "Displayed"),
+    "due_count": ("已到期", "Due"),
+    "fulfilled": ("已兑现", "Fulfilled"),
+    "completion_rate": ("践诺率", "Completion"),
+    "on_time_rate": ("按期率", "On time"),
+    "progress_mean": ("进度", "Progress"),
+    "unfulfilled": ("未兑现", "Unfulfilled"),
+    "evaluation_coverage": ("评诺率", "Evaluated"),
+    "lagging": ("关注", "Watch"),
+    "lagging_completion": ("践诺率低", "low completion"),
+    "lagging_overdue": ("逾期多", "many overdue"),
+    "last_progress": ("最近记实", "Last progress"),
+    "whole_ledger": ("全部", "everything"),
     "members": ("党员数", "Members"),
     "pledges": ("承诺数", "Pledges"),
     "lifecycle": ("承诺生命周期", "Pledge lifecycle"),
@@ -269,6 +284,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{org} 及下级没有已审核待亮诺的承诺：无需操作",
         "no approved pledges waiting for display under {org}: nothing to do",
     ),
+    "bad_depth": ("--depth 不能为负数（收到 {depth}）", "--depth cannot be negative (got {depth})"),
     # results
     "initialised": ("已创建承诺台账：{url}", "created a pledge ledger at {url}"),
     "already_initialised": ("{url} 已是承诺台账，未作改动", "{url} is already a pledge ledger; nothing changed"),
@@ -280,6 +296,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bulk_displayed": ("已亮诺 {count} 项承诺（{org} 及下级，{channel}）", "displayed {count} pledges under {org} ({channel})"),
     "no_rows": ("（无）", "(none)"),
     "org_pledge": ("组织承诺", "organisation pledge"),
+    "dashboard_title": ("{scope} {year}年度承诺统计（截至 {day}）", "{scope}: pledges of {year} as of {day}"),
+    "dashboard_totals": (
+        "已承诺 {declared} 项（组织 {org_pledges}，党员 {member_pledges}）；亮诺率 {display_rate}；"
+        "已到期 {due} 项，已兑现 {fulfilled_due}，践诺率 {completion_rate}，按期率 {on_time_rate}；"
+        "逾期 {overdue} 项；未兑现 {unfulfilled} 项；平均进度 {progress}；评诺率 {evaluation_coverage}",
+        "declared {declared} (organisations {org_pledges}, members {member_pledges}); displayed {display_rate}; "
+        "due {due}, fulfilled {fulfilled_due}, completion {completion_rate}, on time {on_time_rate}; "
+        "overdue {overdue}; unfulfilled {unfulfilled}; progress {progress}; evaluated {evaluation_coverage}",
+    ),
+    "columns_dropped": (
+        "（终端宽度不足，未显示：{columns}；加宽终端或用 --format csv 查看全部）",
+        "(too narrow for: {columns}; widen the terminal or use --format csv)",
+    ),
+    "overdue_title": ("{scope} 逾期承诺 {count} 项（截至 {day}）", "{scope}: {count} overdue pledges as of {day}"),
 }
 
 

@@ -1,0 +1,272 @@
+"""The figures of SPEC §4, per organisation and rolled up over its subtree, and the overdue list.
+
+Everything is counted in the database: one pass over the campaign's pledges grouped by
+organisation, then a roll-up of those few thousand rows through ``org_closure`` (each pledge
+is counted once in its owner's organisation and in every ancestor).  Python only divides
+counts into rates.  With a past ``as_of`` day the pledges' state, due date, amount done and
+outcome are replayed from the audit log (``pledges.queries.standing``).
+"""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlalchemy import Float, and_, case, cast, func, not_, select
+from sqlmodel import Session
+
+from pledges.campaigns import campaign_if_any, current_year
+from pledges.db import Ledger
+from pledges.errors import BadInput
+from pledges.models import Campaign, Member, Organisation, OrgClosure, Pledge, ProgressRecord
+from pledges.orgs import org_by_code, subtree_ids, tree_order
+from pledges.queries import end_of_day_utc, standing
+from pledges.vocab import ACTIVE, APPROVED_OR_LATER, DISPLAYED_OR_LATER, FINISHED, NOT_DECLARED, WORKING, Outcome, State
+
+COUNTS = ("declared", "org_pledges", "member_pledges", "approved_or_later", "displayed_or_later", "due",
+          "fulfilled", "fulfilled_due", "on_time", "overdue", "unfulfilled", "finished", "evaluated",
+          "progress_count")
+RATES = ("display_rate", "completion_rate", "on_time_rate", "progress", "evaluation_coverage")
+LAGGING_SHARE = 0.1  # the lowest tenth of completion rates and the highest tenth of overdue counts
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class OrgFigures:
+    """One organisation's figures over its whole subtree.  ``depth`` is relative to the scope."""
+
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    depth: int
+    declared: int = 0
+    org_pledges: int = 0
+    member_pledges: int = 0
+    approved_or_later: int = 0
+    displayed_or_later: int = 0
+    due: int = 0
+    fulfilled: int = 0
+    fulfilled_due: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    unfulfilled: int = 0
+    finished: int = 0
+    evaluated: int = 0
+    progress_count: int = 0
+    progress_sum: float = 0.0
+    lagging: list[str] = field(default_factory=list)  # why the unit stands out: completion_rate, overdue
+
+    @property
+    def display_rate(self) -> float | None:
+        return _ratio(self.displayed_or_later, self.approved_or_later)
+
+    @property
+    def completion_rate(self) -> float | None:
+        return _ratio(self.fulfilled_due, self.due)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _ratio(self.on_time, self.due)
+
+    @property
+    def progress(self) -> float | None:
+        return _ratio(self.progress_sum, self.progress_count)
+
+    @property
+    def evaluation_coverage(self) -> float | None:
+        return _ratio(self.evaluated, self.finished)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("progress_sum")
+        data.update({rate: getattr(self, rate) for rate in RATES})
+        return data
+
+
+@dataclass
+class Dashboard:
+    campaign: int
+    as_of: date
+    scope: list[str]
+    totals: OrgFigures
+    rows: list[OrgFigures] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"campaign": self.campaign, "as_of": self.as_of.isoformat(), "scope": self.scope,
+                "totals": self.totals.as_dict(), "rows": [row.as_dict() for row in self.rows]}
+
+
+def _count(condition):
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _per_org(period: Campaign, columns, replay, day: date):
+    """One row per organisation with pledges: the counts of §4 over its own pledges."""
+    state, due, done, outcome = columns
+    declared = not_(state.in_(list(NOT_DECLARED)))
+    is_due = and_(declared, due <= day)
+    fulfilled = outcome == Outcome.fulfilled
+    measured = and_(state.in_(list(WORKING)), Pledge.target.is_not(None), Pledge.target > 0,
+                    Pledge.qualitative.is_(False))
+    share = case((done >= Pledge.target, 1.0), else_=cast(done, Float) / Pledge.target)
+    query = select(
+        Pledge.org_id.label("org_id"),
+        _count(declared).label("declared"),
+        _count(and_(declared, Pledge.member_id.is_(None))).label("org_pledges"),
+        _count(and_(declared, Pledge.member_id.is_not(None))).label("member_pledges"),
+        _count(state.in_(list(APPROVED_OR_LATER))).label("approved_or_later"),
+        _count(state.in_(list(DISPLAYED_OR_LATER))).label("displayed_or_later"),
+        _count(is_due).label("due"),
+        _count(fulfilled).label("fulfilled"),
+        _count(and_(fulfilled, is_due)).label("fulfilled_due"),
+        _count(and_(fulfilled, is_due, Pledge.finished_on <= Pledge.original_due)).label("on_time"),
+        _count(and_(state.in_(list(ACTIVE)), due < day)).label("overdue"),
+        _count(outcome == Outcome.unfulfilled).label("unfulfilled"),
+        _count(state.in_(list(FINISHED))).label("finished"),
+        _count(state == State.evaluated).label("evaluated"),
+        _count(measured).label("progress_count"),
+        func.sum(case((measured, share), else_=0.0)).label("progress_sum"),
+    ).where(Pledge.campaign_id == period.id).group_by(Pledge.org_id)
+    return replay(query).subquery("per_org")
+
+
+def _rolled_up(session: Session, per_org, shown_ids: list[int]) -> dict[int, dict]:
+    """Each shown organisation's counts summed over every organisation below it."""
+    names = (*COUNTS, "progress_sum")
+    query = (
+        select(OrgClosure.ancestor_id, *(func.sum(per_org.c[name]) for name in names))
+        .join(per_org, per_org.c.org_id == OrgClosure.descendant_id)
+        .where(OrgClosure.ancestor_id.in_(shown_ids))
+        .group_by(OrgClosure.ancestor_id)
+    )
+    return {row[0]: {name: (float if name == "progress_sum" else int)(value or 0)
+                     for name, value in zip(names, row[1:])}
+            for row in session.execute(query)}
+
+
+def _shown_orgs(session: Session, org: str | None, depth: int) -> tuple[list[int], list]:
+    """The scope's top organisations (``org``, or every organisation without a parent) and
+    the rows the dashboard shows, in tree order: (id, parent_id, code, name, kind, parent code,
+    depth below its top)."""
+    if org:
+        top_ids = [org_by_code(session, org).id]
+    else:
+        top_ids = list(session.scalars(select(Organisation.id).where(Organisation.parent_id.is_(None))))
+    parent = Organisation.__table__.alias("parent_org")
+    query = (
+        select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name, Organisation.kind,
+               parent.c.code, OrgClosure.depth)
+        .join(OrgClosure, OrgClosure.descendant_id == Organisation.id)
+        .outerjoin(parent, parent.c.id == Organisation.parent_id)
+        .where(OrgClosure.ancestor_id.in_(top_ids), OrgClosure.depth <= depth)
+    )
+    return top_ids, tree_order(session.execute(query).all())
+
+
+def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: date | None = None,
+              campaign: int | None = None) -> Dashboard:
+    """The figures of ``org``'s subtree (default: the whole ledger) for one campaign, with a
+    row for each organisation down to ``depth`` levels below it."""
+    if depth < 0:
+        raise BadInput("bad_depth", depth=depth)
+    with ledger.session() as session:
+        top_ids, shown = _shown_orgs(session, org, depth)
+        period = campaign_if_any(session, ledger, campaign)
+        day = as_of or ledger.today(period.timezone if period else "Asia/Shanghai")
+        counts: dict[int, dict] = {}
+        if period is not None:
+            columns, replay = standing(ledger, period, day)
+            counts = _rolled_up(session, _per_org(period, columns, replay, day), [row[0] for row in shown])
+    rows = [OrgFigures(code=r[2], name=r[3], kind=r[4], parent=r[5], depth=r[6], **counts.get(r[0], {}))
+            for r in shown]
+    mark_lagging(rows)
+    year = period.year if period else campaign or current_year(ledger)
+    return Dashboard(campaign=year, as_of=day, scope=[r.code for r in rows if r.depth == 0],
+                     totals=_totals(rows), rows=rows)
+
+
+def _totals(rows: list[OrgFigures]) -> OrgFigures:
+    """The scope's totals: the top row itself, or the sum of several top organisations."""
+    tops = [row for row in rows if row.depth == 0]
+    if len(tops) == 1:
+        return tops[0]
+    total = OrgFigures(code="", name="", kind="", parent=None, depth=0)
+    for row in tops:
+        for name in (*COUNTS, "progress_sum"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    return total
+
+
+def mark_lagging(rows: list[OrgFigures]) -> None:
+    """Flag, among the organisations at each depth below the top, the lowest tenth by
+    completion rate (only those below their level's overall rate) and the highest tenth by
+    overdue count (only those with any), at least one of each where there is one."""
+    for level in {row.depth for row in rows} - {0}:
+        peers = [row for row in rows if row.depth == level]
+        take = max(1, round(len(peers) * LAGGING_SHARE))
+        level_rate = _ratio(sum(row.fulfilled_due for row in peers), sum(row.due for row in peers))
+        rated = sorted((row for row in peers if row.completion_rate is not None and row.completion_rate < level_rate),
+                       key=lambda row: (row.completion_rate, -row.overdue, row.code))
+        late = sorted((row for row in peers if row.overdue), key=lambda row: (-row.overdue, row.code))
+        for row in rated[:take]:
+            row.lagging.append("completion_rate")
+        for row in late[:take]:
+            row.lagging.append("overdue")
+
+
+@dataclass
+class OverdueRow:
+    id: int
+    org: str
+    org_name: str
+    member: str | None
+    member_name: str | None
+    title: str
+    state: str
+    due: date
+    original_due: date
+    days_late: int
+    done: int
+    target: int | None
+    unit: str | None
+    qualitative: bool
+    last_progress: date | None
+
+    @property
+    def owner(self) -> str:
+        return self.member_name or self.org_name
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "owner": self.owner}
+
+
+def overdue(ledger: Ledger, *, org: str | None = None, as_of: date | None = None,
+            campaign: int | None = None) -> tuple[date, list[OverdueRow]]:
+    """Every overdue pledge in ``org``'s subtree, most days late first, with the day of its
+    last progress record (as recorded by the end of ``as_of``)."""
+    with ledger.session() as session:
+        period = campaign_if_any(session, ledger, campaign)
+        if period is None:
+            return as_of or ledger.today(), []
+        day = as_of or ledger.today(period.timezone)
+        (state, due, done, _), replay = standing(ledger, period, day)
+        last = (
+            select(ProgressRecord.pledge_id, func.max(ProgressRecord.day).label("day"))
+            .where(ProgressRecord.recorded_at < end_of_day_utc(day, period.timezone))
+            .group_by(ProgressRecord.pledge_id)
+            .subquery()
+        )
+        query = replay(
+            select(Pledge.id, Organisation.code, Organisation.name, Member.number, Member.name, Pledge.title,
+                   state, due, Pledge.original_due, done, Pledge.target, Pledge.unit, Pledge.qualitative, last.c.day)
+            .join(Organisation, Organisation.id == Pledge.org_id)
+            .outerjoin(Member, Member.id == Pledge.member_id)
+            .outerjoin(last, last.c.pledge_id == Pledge.id)
+        ).where(Pledge.campaign_id == period.id, state.in_(list(ACTIVE)), due < day).order_by(due, Pledge.id)
+        if org:
+            query = query.where(Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id)))
+        rows = session.execute(query).all()
+    return day, [OverdueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], (day - r[7]).days, *r[9:])
+                 for r in rows]
