@@ -1,0 +1,221 @@
+"""``pledges dashboard | overdue``: the figures of SPEC §4 for organisers, the overdue list for secretaries."""
+
+import time
+
+import click
+
+from pledges import i18n
+from pledges.cli.app import App, pass_app
+from pledges.cli.params import DATE, format_option
+from pledges.cli.render import Column, console, emit, to_csv, to_json
+
+BAR_CELLS = 5
+FILLED, EMPTY = "▰", "▱"  # East-Asian width "neutral": one cell in every terminal
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def bar(value: float | None) -> str:
+    if value is None:
+        return "-"
+    filled = int(value * BAR_CELLS + 0.5)  # half up: 50% fills half the bar, rounded up
+    return f"{FILLED * filled}{EMPTY * (BAR_CELLS - filled)} {percent(value)}"
+
+
+def _joined(words: list[str], lang: str) -> str:
+    return ("，" if lang == "zh" else ", ").join(words)
+
+
+def _lagging(reasons: list[str], lang: str) -> str:
+    return _joined([i18n.word(f"lagging_{reason.split('_')[0]}", lang) for reason in reasons], lang)
+
+
+def _label(row) -> str:
+    """The organisation's name, indented by its depth; "!" marks a lagging unit."""
+    return "  " * row.depth + ("! " if row.lagging else "") + row.name
+
+
+# In display order; ``priority`` decides which columns a narrow terminal drops first (highest first).
+DASHBOARD_COLUMNS = [
+    (Column("label", "org"), 0),
+    (Column("declared", "declared", justify="right"), 5),
+    (Column("display_rate", "display_rate", lambda v, _: percent(v), justify="right", wrap=False), 6),
+    (Column("due", "due_count", justify="right"), 3),
+    (Column("fulfilled", "fulfilled", justify="right"), 4),
+    (Column("completion_rate", "completion_rate", lambda v, _: bar(v), wrap=False), 1),
+    (Column("on_time_rate", "on_time_rate", lambda v, _: percent(v), justify="right", wrap=False), 7),
+    (Column("overdue", "overdue", justify="right"), 2),
+    (Column("progress", "progress_mean", lambda v, _: percent(v), justify="right", wrap=False), 8),
+    (Column("unfulfilled", "unfulfilled", justify="right"), 9),
+    (Column("evaluation_coverage", "evaluation_coverage", lambda v, _: percent(v), justify="right", wrap=False),
+     10),
+    (Column("lagging", "lagging", _lagging), 11),
+]
+
+
+def dashboard_view(board, lang: str, width: int):
+    """The scope's totals and the indented tree of organisations, with as many columns as
+    ``width`` holds (the dropped ones are named under the table; JSON and CSV have them all)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    totals = board.totals
+    scope = totals.name or i18n.word("whole_ledger", lang)
+    title = i18n.text("dashboard_title", lang, scope=scope, year=board.campaign, day=board.as_of)
+    records = [{**row.as_dict(), "label": _label(row)} for row in board.rows]
+    styles = ["bold red" if row.lagging else ("bold" if row.depth == 0 else None) for row in board.rows]
+    columns = sorted(DASHBOARD_COLUMNS, key=lambda pair: pair[1])
+    grid = _grid(title, [c for c, _ in DASHBOARD_COLUMNS], records, styles, lang)
+    while len(columns) > 2 and _width(grid) > width:
+        columns.pop()
+        kept = [c for c, p in DASHBOARD_COLUMNS if (c, p) in columns]
+        grid = _grid(title, kept, records, styles, lang)
+    shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v) for k, v in totals.as_dict().items()}
+    parts = [grid, Text(i18n.text("dashboard_totals", lang, **shown))]
+    dropped = [i18n.word(c.header, lang) for c, p in DASHBOARD_COLUMNS if (c, p) not in columns]
+    if dropped:
+        parts.append(Text(i18n.text("columns_dropped", lang, columns=_joined(dropped, lang)), style="dim"))
+    return Group(*parts)
+
+
+def _grid(title: str, columns: list[Column], records: list[dict], styles: list, lang: str):
+    from rich import box
+    from rich.table import Table
+
+    grid = Table(header_style="bold", title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+                 collapse_padding=True, pad_edge=False)
+    for column in columns:
+        grid.add_column(i18n.word(column.header, lang), justify=column.justify,
+                        no_wrap=column.key == "label" or not column.wrap)
+    for record, style in zip(records, styles):
+        grid.add_row(*(_cell(column, record, lang) for column in columns), style=style)
+    return grid
+
+
+def _width(grid) -> int:
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    wide = Console(width=10_000)
+    return Measurement.get(wide, wide.options, grid).maximum
+
+
+def _cell(column: Column, record: dict, lang: str) -> str:
+    value = record.get(column.key)
+    return column.show(value, lang) if column.show else str(value)
+
+
+@click.command("dashboard")
+@click.option("--org", metavar="CODE", help="Scope: this organisation and everything below it [default: the top].")
+@click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
+              help="How many levels below --org get a row of their own.")
+@click.option("--as-of", type=DATE, help="Figures as they stood at the end of that day.")
+@click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
+@click.option("--watch", is_flag=True, help="Redraw every --interval seconds until Ctrl-C.")
+@click.option("--interval", type=click.FloatRange(min=0), default=10, show_default=True,
+              help="Seconds between redraws with --watch.")
+@click.option("--frames", type=click.IntRange(min=1), hidden=True, help="Stop --watch after this many redraws.")
+@format_option()
+@pass_app
+def dashboard(app: App, org, depth, as_of, campaign, watch, interval, frames, fmt):
+    """Completion rates by organisation, each rolled up over everything below it.
+
+    Rows: declared, display rate (亮诺率), due, fulfilled, completion rate (践诺率), on-time
+    rate, overdue, average progress, unfulfilled, evaluation coverage (评诺率).  Units that lag
+    (lowest completion, most overdue among their peers) are marked.
+
+    \b
+    Example:
+      pledges dashboard
+      pledges dashboard --org WL-DX --depth 1 --as-of 2026-06-30
+      pledges dashboard --format json
+    """
+    from pledges.figures import dashboard as figures
+
+    if watch and fmt != "table":
+        raise click.UsageError("--watch redraws a table; it cannot be combined with --format json/csv")
+    ledger = app.ledger()
+
+    def board():
+        return figures(ledger, org=org, depth=depth, as_of=as_of, campaign=campaign)
+
+    if watch:
+        _watch(lambda width: dashboard_view(board(), app.lang, width), interval, frames)
+    elif fmt == "json":
+        click.echo(to_json(board().as_dict()))
+    elif fmt == "csv":
+        click.echo(to_csv([_flat(row) for row in board().rows]), nl=False)
+    else:
+        out = console()
+        out.print(dashboard_view(board(), app.lang, out.width))
+
+
+def _flat(row) -> dict:
+    record = row.as_dict()
+    record["lagging"] = " ".join(record["lagging"])
+    return record
+
+
+def _watch(draw, interval: float, frames: int | None) -> None:
+    """Redraw in place with rich Live until Ctrl-C (or ``frames`` redraws)."""
+    from rich.live import Live
+
+    shown, out = 0, console()
+    with Live(draw(out.width), console=out, auto_refresh=False) as live:
+        try:
+            while True:
+                shown += 1
+                if frames and shown >= frames:
+                    break
+                time.sleep(interval)
+                live.update(draw(out.width), refresh=True)
+        except KeyboardInterrupt:
+            pass
+
+
+OVERDUE_COLUMNS = [
+    Column("owner", "owner"),
+    Column("org", "org", wrap=False),
+    Column("title", "title"),
+    Column("due", "due", wrap=False),
+    Column("days_late", "days_late", justify="right"),
+    Column("measure", "done", justify="right"),
+    Column("last_progress", "last_progress", lambda v, lang: v.isoformat() if v else i18n.word("none", lang),
+           wrap=False),
+]
+
+
+@click.command("overdue")
+@click.option("--org", metavar="CODE", help="Only this organisation and those below it.")
+@click.option("--as-of", type=DATE, help="As the ledger stood at the end of that day.")
+@click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
+@format_option()
+@pass_app
+def overdue(app: App, org, as_of, campaign, fmt):
+    """Every overdue pledge, most days late first: what a secretary opens every Monday.
+
+    Overdue: the due date has passed and the pledge is approved, displayed or in progress.
+
+    \b
+    Example:
+      pledges overdue --org WL-DX-V001
+      pledges overdue --as-of 2026-09-30 --format csv
+    """
+    from pledges.figures import overdue as overdue_list
+    from pledges.cli.pledge_cmds import measure_cell
+
+    day, rows = overdue_list(app.ledger(), org=org, as_of=as_of, campaign=campaign)
+    records = [row.as_dict() for row in rows]
+    if fmt == "table":
+        for record in records:
+            record["measure"] = measure_cell(record, app.lang)
+        title = i18n.text("overdue_title", app.lang, scope=org or i18n.word("whole_ledger", app.lang),
+                          count=len(records), day=day)
+        emit(records, OVERDUE_COLUMNS, fmt, app.lang, title=title)
+    else:
+        emit(records, OVERDUE_COLUMNS, fmt, app.lang)
+
+
+COMMANDS = [dashboard, overdue]
