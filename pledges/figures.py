@@ -10,7 +10,7 @@ outcome are replayed from the audit log (``pledges.queries.standing``).
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from sqlalchemy import Float, and_, case, cast, func, not_, select
+from sqlalchemy import Float, and_, case, cast, func, literal, not_, select
 from sqlmodel import Session
 
 from pledges.campaigns import campaign_if_any, current_year
@@ -132,13 +132,16 @@ def _per_org(period: Campaign, columns, replay, day: date):
     return replay(query).subquery("per_org")
 
 
-def _rolled_up(session: Session, per_org, shown_ids: list[int]) -> dict[int, dict]:
-    """Each shown organisation's counts summed over every organisation below it."""
+def _rolled_up(session: Session, per_org, shown) -> dict[int, dict]:
+    """Each shown organisation's counts summed over every organisation below it.  ``shown`` is
+    a subquery of the shown organisations' ids."""
     names = (*COUNTS, "progress_sum")
     query = (
         select(OrgClosure.ancestor_id, *(func.sum(per_org.c[name]) for name in names))
         .join(per_org, per_org.c.org_id == OrgClosure.descendant_id)
-        .where(OrgClosure.ancestor_id.in_(shown_ids))
+        # "+ 0" keeps SQLite from driving the join by ancestor (a lookup per shown organisation
+        # and per organisation with pledges); it walks the few thousand per-org rows instead.
+        .where((OrgClosure.ancestor_id + 0).in_(shown))
         .group_by(OrgClosure.ancestor_id)
     )
     return {row[0]: {name: (float if name == "progress_sum" else int)(value or 0)
@@ -146,23 +149,24 @@ def _rolled_up(session: Session, per_org, shown_ids: list[int]) -> dict[int, dic
             for row in session.execute(query)}
 
 
-def _shown_orgs(session: Session, org: str | None, depth: int) -> tuple[list[int], list]:
-    """The scope's top organisations (``org``, or every organisation without a parent) and
-    the rows the dashboard shows, in tree order: (id, parent_id, code, name, kind, parent code,
-    depth below its top)."""
+def _shown_orgs(session: Session, org: str | None, depth: int):
+    """The organisations the dashboard shows: ``org`` (default: every organisation without a
+    parent) and ``depth`` levels below, as a subquery of ids and as rows in tree order
+    (id, parent_id, code, name, kind, parent code, depth below its top)."""
     if org:
-        top_ids = [org_by_code(session, org).id]
+        tops = select(literal(org_by_code(session, org).id))
     else:
-        top_ids = list(session.scalars(select(Organisation.id).where(Organisation.parent_id.is_(None))))
+        tops = select(Organisation.id).where(Organisation.parent_id.is_(None))
+    ids = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
     parent = Organisation.__table__.alias("parent_org")
     query = (
         select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name, Organisation.kind,
                parent.c.code, OrgClosure.depth)
         .join(OrgClosure, OrgClosure.descendant_id == Organisation.id)
         .outerjoin(parent, parent.c.id == Organisation.parent_id)
-        .where(OrgClosure.ancestor_id.in_(top_ids), OrgClosure.depth <= depth)
+        .where(OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
     )
-    return top_ids, tree_order(session.execute(query).all())
+    return ids, tree_order(session.execute(query).all())
 
 
 def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: date | None = None,
@@ -172,13 +176,13 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
     if depth < 0:
         raise BadInput("bad_depth", depth=depth)
     with ledger.session() as session:
-        top_ids, shown = _shown_orgs(session, org, depth)
+        shown_ids, shown = _shown_orgs(session, org, depth)
         period = campaign_if_any(session, ledger, campaign)
         day = as_of or ledger.today(period.timezone if period else "Asia/Shanghai")
         counts: dict[int, dict] = {}
         if period is not None:
             columns, replay = standing(ledger, period, day)
-            counts = _rolled_up(session, _per_org(period, columns, replay, day), [row[0] for row in shown])
+            counts = _rolled_up(session, _per_org(period, columns, replay, day), shown_ids)
     rows = [OrgFigures(code=r[2], name=r[3], kind=r[4], parent=r[5], depth=r[6], **counts.get(r[0], {}))
             for r in shown]
     mark_lagging(rows)
