@@ -117,3 +117,18 @@ def disagreements(results: dict[str, Timing]) -> list[str]:
     if len(set(counted.values())) <= 1:
         return []
     return ["overdue lists differ: " + ", ".join(f"{label} {n}" for label, n in counted.items())]
+
+
+BEGIN, END = "<!-- bench results: begin (bench/run.py writes this part) -->", "<!-- bench results: end -->"
+
+
+def splice(document: str | None, section: str) -> str:
+    """``document`` with the part between the markers replaced by ``section``; the marked
+    section alone when there is no document, added at its end when it has no markers."""
+    marked = f"{BEGIN}\n{section.rstrip()}\n{END}"
+    if not document:
+        return marked + "\n"
+    if BEGIN not in document or END not in document:
+        return document.rstrip() + "\n\n" + marked + "\n"
+    head, rest = document.split(BEGIN, 1)
+    return head + marked + rest.split(END, 1)[1]

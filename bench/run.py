@@ -46,7 +46,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--as-of", type=date.fromisoformat, default=today, metavar="DATE")
     parser.add_argument("--workdir", type=Path, default=ROOT / ".bench")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write the results as Markdown")
+    parser.add_argument("--markdown", type=Path, metavar="FILE",
+                        help="also write the results as Markdown (between the markers, if FILE has them)")
     parser.add_argument("--no-install", action="store_true", help="do not apt-get install Taskwarrior")
     args = parser.parse_args(argv)
     args.today = today
@@ -187,7 +188,9 @@ def machine() -> str:
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor() or "?")
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores ({model}), {memory:.0f} GiB, {platform.system()} {platform.release()}"
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    return (f"{os.cpu_count()} cores ({model}), {memory:.0f} GiB, {platform.system()} {platform.release()}; "
+            f"load average {load} when the timing ended")
 
 
 def context(args, facts: dict, loaded: dict, source: str) -> dict[str, str]:
@@ -222,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     for warning in report.disagreements(results):
         print(f"warning: {warning}")
     if args.markdown:
-        args.markdown.write_text(report.as_markdown(results, about), encoding="utf-8")
+        old = args.markdown.read_text(encoding="utf-8") if args.markdown.exists() else None
+        args.markdown.write_text(report.splice(old, report.as_markdown(results, about)), encoding="utf-8")
     return 0
 
 

@@ -64,3 +64,10 @@ def test_rows_are_counted_from_json_lists_objects_and_lines():
     assert json_rows('{"as_of": "2026-06-15", "rows": [{}, {}, {}]}') == 3
     assert json_rows('{"total": 3}') is None
     assert line_rows("a\n\n b\n") == 2
+
+
+def test_splice_replaces_only_the_marked_part():
+    doc = f"# Title\n\nwords\n\n{report.BEGIN}\nold\n{report.END}\n\nmore words\n"
+    assert report.splice(doc, "new\n") == f"# Title\n\nwords\n\n{report.BEGIN}\nnew\n{report.END}\n\nmore words\n"
+    assert report.splice(None, "new") == f"{report.BEGIN}\nnew\n{report.END}\n"
+    assert report.splice("# no markers\n", "new") == f"# no markers\n\n{report.BEGIN}\nnew\n{report.END}\n"
