@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -66,15 +67,17 @@ def has_command(*words: str) -> bool:
 
 
 def build_ledger(args, folder: Path) -> Path:
-    """The city ledger for this scale, seed and day, built once per work folder."""
+    """The city ledger for this scale, seed and day, built once per work folder (a stand-in
+    is replaced, with the tasks made from it, as soon as ``pledges demo`` exists)."""
     db, marker = folder / "ledger.db", folder / "built-by"
-    if marker.exists():
+    demo = has_command("demo")
+    if marker.exists() and (not demo or marker.read_text(encoding="utf-8").startswith("pledges demo")):
         return db
-    folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob("ledger.db*"):
-        stale.unlink()
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
     started = time.perf_counter()
-    if has_command("demo"):
+    if demo:
         subprocess.run([str(PLEDGES), "demo", "--scale", args.scale, "--seed", str(args.seed),
                         "--as-of", args.as_of.isoformat()], env=pledges_env(db), check=True,
                        stdout=subprocess.DEVNULL)
@@ -82,6 +85,8 @@ def build_ledger(args, folder: Path) -> Path:
     else:
         from bench import standin
 
+        if args.scale != "city":
+            raise SystemExit("`pledges demo` is not there yet, and the stand-in ledger is city-sized only")
         print("`pledges demo` is not there yet: building the stand-in ledger (bench/standin.py)")
         standin.build(f"sqlite:///{db}", args.as_of, args.seed)
         source = "bench/standin.py (pledges demo not available)"

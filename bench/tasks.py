@@ -34,7 +34,7 @@ NOT_YET = {"draft", "submitted"}
 NAMESPACE = uuid.UUID("5b0c8f5e-3a59-4f0e-9d0e-9a7c0d2b6e11")  # fixed: uuids are stable per pledge id
 SOMEDAY = "99991230T000000Z"  # what Taskwarrior 2.6 stores for wait:someday
 STATUSES = ("pending", "waiting", "completed", "deleted")
-INSTALL_HINT = "sudo apt-get install -y taskwarrior   # Debian/Ubuntu: Taskwarrior 2.6"
+INSTALL_HINT = "sudo apt-get update && sudo apt-get install -y taskwarrior   # Debian: Taskwarrior 2.6"
 
 
 @dataclass(frozen=True)
