@@ -1,0 +1,134 @@
+"""The results table: times, ratios, and the SPEC §7 targets with pass / miss (pure; no I/O)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Best-of-N wall-clock seconds of one command (``None``: the command does not exist yet),
+    and how many rows it printed (a check that the contenders answer the same question)."""
+
+    key: str
+    label: str
+    command: str
+    seconds: float | None
+    rows: int | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    goal: str
+    measured: str
+    verdict: str  # pass, miss, or pending (a command is not there yet)
+
+
+# (group, our key, Taskwarrior's key, the floor's key)
+GROUPS = (
+    ("whole-city dashboard", "dashboard", "task_summary", "sql_dashboard"),
+    ("overdue list", "overdue", "task_overdue", "sql_overdue"),
+    ("start-up", "help", None, "python_pass"),
+)
+
+
+def ratio(ours: float | None, theirs: float | None) -> float | None:
+    return None if ours is None or not theirs else ours / theirs
+
+
+def _times(r: float | None) -> str:
+    return "—" if r is None else f"{r:.2f}×"
+
+
+def _secs(s: float | None) -> str:
+    return "not yet" if s is None else f"{s:.3f} s"
+
+
+def targets(results: dict[str, Timing]) -> list[Target]:
+    """The SPEC §7 targets this harness measures."""
+    dash, summary, floor = (results[k].seconds for k in ("dashboard", "task_summary", "sql_dashboard"))
+    found = []
+    speedup = None if dash is None else summary / dash
+    found.append(Target("dashboard vs `task summary`", "≥ 5× faster",
+                        "—" if speedup is None else f"{speedup:.1f}× faster",
+                        _verdict(speedup, lambda v: v >= 5)))
+    over = ratio(dash, floor)
+    found.append(Target("dashboard vs SQL floor", "≤ 3× the floor", _times(over), _verdict(over, lambda v: v <= 3)))
+    start = results["help"].seconds
+    found.append(Target("`pledges --help` start-up", "< 0.3 s", _secs(start), _verdict(start, lambda v: v < 0.3)))
+    return found
+
+
+def _verdict(value: float | None, ok) -> str:
+    if value is None:
+        return "pending"
+    return "pass" if ok(value) else "miss"
+
+
+def rows(results: dict[str, Timing]) -> list[list[str]]:
+    """One line per command: group, what, seconds, rows, ÷ Taskwarrior, ÷ floor (ours only)."""
+    table = []
+    for group, ours, rival, floor in GROUPS:
+        for key in (ours, rival, floor):
+            if key is None:
+                continue
+            t = results[key]
+            vs_task = _times(ratio(t.seconds, results[rival].seconds)) if key == ours and rival else ""
+            vs_floor = _times(ratio(t.seconds, results[floor].seconds)) if key == ours else ""
+            table.append([group, t.label, _secs(t.seconds), "" if t.rows is None else str(t.rows), vs_task, vs_floor])
+            group = ""
+    return table
+
+
+HEADERS = ["", "command", "best time", "rows", "÷ task", "÷ floor"]
+TARGET_HEADERS = ["SPEC §7 target", "goal", "measured", "verdict"]
+
+
+def text_table(headers: list[str], body: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [headers, *body]) for i in range(len(headers))]
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, body)])
+
+
+def markdown_table(headers: list[str], body: list[list[str]]) -> str:
+    line = lambda r: "| " + " | ".join(c.replace("|", "\\|") for c in r) + " |"  # noqa: E731
+    return "\n".join([line(headers), line(["---"] * len(headers)), *map(line, body)])
+
+
+def as_text(results: dict[str, Timing]) -> str:
+    found = [[t.name, t.goal, t.measured, t.verdict] for t in targets(results)]
+    return text_table(HEADERS, rows(results)) + "\n\n" + text_table(TARGET_HEADERS, found)
+
+
+def as_markdown(results: dict[str, Timing], context: dict[str, str]) -> str:
+    """The results section of docs/performance.md: how it was run, the table, the targets,
+    and the exact commands."""
+    found = [[t.name, t.goal, t.measured, f"**{t.verdict}**"] for t in targets(results)]
+    facts = "\n".join(f"- {k}: {v}" for k, v in context.items())
+    commands = "\n".join(f"- {results[k].label}: `{results[k].command}`" for _, *keys in GROUPS for k in keys if k)
+    return (f"{facts}\n\n{markdown_table(HEADERS, rows(results))}\n\n"
+            f"{markdown_table(TARGET_HEADERS, found)}\n\nThe commands, as timed:\n\n{commands}\n")
+
+
+def disagreements(results: dict[str, Timing]) -> list[str]:
+    """The overdue lists must name the same number of pledges; a difference means the
+    contenders were not asked the same question."""
+    counted = {results[k].label: results[k].rows for k in ("overdue", "task_overdue", "sql_overdue")
+               if results[k].rows is not None}
+    if len(set(counted.values())) <= 1:
+        return []
+    return ["overdue lists differ: " + ", ".join(f"{label} {n}" for label, n in counted.items())]
+
+
+BEGIN, END = "<!-- bench results: begin (bench/run.py writes this part) -->", "<!-- bench results: end -->"
+
+
+def splice(document: str | None, section: str) -> str:
+    """``document`` with the part between the markers replaced by ``section``; the marked
+    section alone when there is no document, added at its end when it has no markers."""
+    marked = f"{BEGIN}\n{section.rstrip()}\n{END}"
+    if not document:
+        return marked + "\n"
+    if BEGIN not in document or END not in document:
+        return document.rstrip() + "\n\n" + marked + "\n"
+    head, rest = document.split(BEGIN, 1)
+    return head + marked + rest.split(END, 1)[1]
