@@ -63,3 +63,23 @@ class Outcome(StrEnum):
 
 # Derived, not stored (SPEC §3): a pledge is overdue when its due date has passed in one of these.
 ACTIVE = frozenset({State.approved, State.displayed, State.in_progress})
+
+
+# --- reminders (issue 4) ---------------------------------------------------------------------
+
+
+class Rule(StrEnum):
+    """The reminder rules of workflows/reminders.py."""
+
+    due_soon = "due_soon"
+    overdue = "overdue"
+    stalled = "stalled"
+    awaiting_display = "awaiting_display"
+    awaiting_evaluation = "awaiting_evaluation"
+    escalation = "escalation"
+
+
+class ReminderState(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"
