@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -14,28 +15,38 @@ from pledges.vocab import ReminderState, Rule
 RESULT_COLUMNS = [
     Column("id", "id", justify="right", wrap=False),
     Column("pledge", "pledge", justify="right", wrap=False),
-    Column("rule", "rule", labelled(Rule)),
+    Column("rule", "rule", labelled(Rule), wrap=False),
     Column("recipient", "recipient"),
-    Column("state", "state", labelled(ReminderState)),
+    Column("state", "state", labelled(ReminderState), wrap=False),
     Column("delivered", "delivered"),
     Column("error", "last_error"),
 ]
 LIST_COLUMNS = [
     Column("id", "id", justify="right", wrap=False),
     Column("pledge", "pledge", justify="right", wrap=False),
-    Column("rule", "rule", labelled(Rule)),
+    Column("rule", "rule", labelled(Rule), wrap=False),
     Column("period", "period", wrap=False),
-    Column("state", "state", labelled(ReminderState)),
+    Column("state", "state", labelled(ReminderState), wrap=False),
     Column("recipient", "recipient"),
     Column("attempts", "attempts", justify="right"),
     Column("delivered", "delivered"),
-    Column("last_error", "last_error", lambda value, lang: (value or "")[:40]),
+    Column("last_error", "last_error", lambda value, lang: (value or "")[:30]),
 ]
 
 
-def _log_to_stderr() -> None:
-    """The console channel: each message as a log line on stderr."""
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
+@contextmanager
+def console_log():
+    """The console channel: the ``pledges.remind`` log, one line per message on stderr, while
+    the command runs."""
+    logger = logging.getLogger("pledges.remind")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 @click.group("remind")
@@ -67,8 +78,8 @@ def remind_run(app: App, as_of, fmt):
     from pledges.workflows.delivery import Settings
     from pledges.workflows.scheduler import run_once
 
-    _log_to_stderr()
-    now, created, results = run_once(app.ledger(), Settings.from_env(lang=app.lang), as_of)
+    with console_log():
+        now, created, results = run_once(app.ledger(), Settings.from_env(lang=app.lang), as_of)
     rows = [r.as_dict() for r in results]
     for row in rows:
         row["delivered"] = ",".join(row["delivered"])
@@ -104,10 +115,10 @@ def remind_serve(app: App, at, every, tz):
     scheduler.acquire(ledger, holder)
     tz = tz or scheduler.campaign_timezone(ledger)
     jobs = scheduler.build(ledger, Settings.from_env(lang=app.lang), holder, tz=tz, at=at, every=every)
-    _log_to_stderr()
     say("remind_serving", app.lang, tz=tz, at=at, every=every)
     sys.stdout.flush()
-    scheduler.serve(ledger, jobs, holder)
+    with console_log():
+        scheduler.serve(ledger, jobs, holder)
     say("remind_stopped", app.lang)
 
 
