@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Select, and_, case, func, literal, select
+from sqlalchemy import Date, Select, case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pledges.db import Ledger
@@ -88,23 +88,23 @@ def stalled(ledger: Ledger, now: datetime) -> Select | None:
     cal = Calendar.of(ledger, now)
     if not cal.campaigns:
         return None
-    last = func.max(ProgressRecord.day)
-    return (_found(cal, last, Pledge.state == State.in_progress)
-            .join(ProgressRecord, ProgressRecord.pledge_id == Pledge.id)
-            .group_by(Pledge.id, Pledge.campaign_id)
-            .having(last <= cal.days_before("stalled_days")))
+    # A correlated MAX answered by one seek in ix_progress_pledge_day, per pledge in progress
+    # (a GROUP BY over all progress records is several times slower on SQLite).
+    last = (select(func.max(ProgressRecord.day)).where(ProgressRecord.pledge_id == Pledge.id)
+            .correlate(Pledge).scalar_subquery())
+    return _found(cal, last, Pledge.state == State.in_progress, last <= cal.days_before("stalled_days"))
 
 
 def awaiting_display(ledger: Ledger, now: datetime) -> Select | None:
     cal = Calendar.of(ledger, now)
     if not cal.campaigns:
         return None
-    approved_on = func.max(AuditEvent.effective_on)
-    approvals = and_(AuditEvent.entity == "pledge", AuditEvent.entity_id == Pledge.id, AuditEvent.trigger == "approve")
-    return (_found(cal, approved_on, Pledge.state == State.approved)
-            .join(AuditEvent, approvals)
-            .group_by(Pledge.id, Pledge.campaign_id)
-            .having(approved_on < cal.days_before("display_wait_days")))
+    approved_on = (select(func.max(AuditEvent.effective_on))
+                   .where(AuditEvent.entity == "pledge", AuditEvent.entity_id == Pledge.id,
+                          AuditEvent.trigger == "approve")
+                   .correlate(Pledge).scalar_subquery())
+    return _found(cal, approved_on, Pledge.state == State.approved,
+                  approved_on < cal.days_before("display_wait_days"))
 
 
 def awaiting_evaluation(ledger: Ledger, now: datetime) -> Select | None:
