@@ -63,9 +63,10 @@ def remind():
 @remind.command("run")
 @click.option("--as-of", "as_of", type=AS_OF, metavar="DATETIME",
               help="Scan as of this time (2026-06-15 means 08:00 that day; campaign time zone) [default: now].")
+@click.option("--deliver-only", is_flag=True, help="Only deliver what is pending (retries); no scan.")
 @format_option()
 @pass_app
-def remind_run(app: App, as_of, fmt):
+def remind_run(app: App, as_of, deliver_only, fmt):
     """One scan and one delivery pass, for cron; prints what it sent.
 
     Each reminder is created once per pledge, rule and period: a second run the same day
@@ -79,7 +80,8 @@ def remind_run(app: App, as_of, fmt):
     from pledges.workflows.scheduler import run_once
 
     with console_log():
-        now, created, results = run_once(app.ledger(), Settings.from_env(lang=app.lang), as_of)
+        now, created, results = run_once(app.ledger(), Settings.from_env(lang=app.lang), as_of,
+                                          scan=not deliver_only)
     rows = [r.as_dict() for r in results]
     for row in rows:
         row["delivered"] = ",".join(row["delivered"])
@@ -115,10 +117,12 @@ def remind_serve(app: App, at, every, tz):
     scheduler.acquire(ledger, holder)
     tz = tz or scheduler.campaign_timezone(ledger)
     jobs = scheduler.build(ledger, Settings.from_env(lang=app.lang), holder, tz=tz, at=at, every=every)
-    say("remind_serving", app.lang, tz=tz, at=at, every=every)
-    sys.stdout.flush()
+    def ready():
+        say("remind_serving", app.lang, tz=tz, at=at, every=every)
+        sys.stdout.flush()
+
     with console_log():
-        scheduler.serve(ledger, jobs, holder)
+        scheduler.serve(ledger, jobs, holder, ready)
     say("remind_stopped", app.lang)
 
 

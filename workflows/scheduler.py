@@ -76,14 +76,16 @@ def instant(as_of: date | datetime | None, tz: str) -> datetime | None:
     return as_of if as_of.tzinfo else as_of.replace(tzinfo=ZoneInfo(tz))
 
 
-def run_once(ledger: Ledger, settings: delivery.Settings, as_of: date | datetime | None = None):
+def run_once(ledger: Ledger, settings: delivery.Settings, as_of: date | datetime | None = None, *,
+             scan: bool = True):
     """One scan and one delivery pass (``pledges remind run``, from cron), as of ``as_of``
-    (default: now).  Returns (the scan instant, new reminders per rule, deliveries)."""
+    (default: now); without ``scan`` only the delivery.  Returns (the instant, new reminders
+    per rule, deliveries)."""
     at = instant(as_of, campaign_timezone(ledger))
     if at is not None:
         ledger = Ledger(ledger.url, clock=lambda: at, engine=ledger.engine)
     now = ledger.now()
-    created = reminders.scan(ledger, now)
+    created = reminders.scan(ledger, now) if scan else {rule: 0 for rule in reminders.RULES}
     return now, created, delivery.deliver(ledger, settings, now)
 
 
@@ -127,18 +129,20 @@ def _renew(ledger: Ledger, holder: str, scheduler: BlockingScheduler) -> None:
         scheduler.shutdown(wait=False)
 
 
-def serve(ledger: Ledger, scheduler: BlockingScheduler, holder: str) -> None:
+def serve(ledger: Ledger, scheduler: BlockingScheduler, holder: str, ready=None) -> None:
     """Run ``scheduler`` until Ctrl-C, SIGTERM or ``scheduler.shutdown()``; the lease must be
-    held (``acquire``) and is given back on the way out."""
-    def stop(signum, frame):
+    held (``acquire``) and is given back on the way out.  ``ready()`` is called once the
+    signal handler is in place (so a SIGTERM right after it stops cleanly)."""
+    def stop(signum, frame):  # SIGTERM stops exactly as Ctrl-C does, whenever it comes
         log.info("signal %s: stopping", signum)
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        raise KeyboardInterrupt
 
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, stop)
     try:
+        if ready is not None:
+            ready()
         scheduler.start()
     except KeyboardInterrupt:
         if scheduler.running:

@@ -134,3 +134,15 @@ def test_serve_starts_and_stops_cleanly_on_sigterm(cli_env, ledger):
     assert serve.returncode == 0, err
     assert out == "提醒服务已停止\n" and "Traceback" not in err
     assert count(ledger, SchedulerLease) == 0
+
+
+def test_deliver_only_retries_without_scanning(pledges, ledger, make_pledge, robot):
+    ok(pledges("org", "set", "DX-V1", "--webhook", robot.url))
+    robot.answers = [500]
+    make_pledge("displayed", due=TODAY - timedelta(days=2))
+    ok(pledges("remind", "run", "--as-of", "2026-06-16T08:00"))
+    make_pledge("displayed", due=TODAY - timedelta(days=2))  # found only by a scan
+    report = as_json(pledges("remind", "run", "--deliver-only", "--as-of", "2026-06-16T08:06", "--format", "json"))
+    assert sum(report["created"].values()) == 0
+    assert [(d["pledge"], d["state"]) for d in report["deliveries"]] == [(1, "sent")]
+    assert count(ledger, Reminder) == 1
