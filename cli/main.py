@@ -57,9 +57,10 @@ def cli(ctx: click.Context, db, actor, lang, debug):
 
 
 def _register() -> None:
-    from pledges.cli import dashboard_cmds, lifecycle_cmd, member_cmds, move_cmds, org_cmds, pledge_cmds
+    from pledges.cli import (dashboard_cmds, lifecycle_cmd, member_cmds, move_cmds, org_cmds, pledge_cmds,
+                             remind_cmds)
 
-    for module in (pledge_cmds, org_cmds, member_cmds, move_cmds, lifecycle_cmd, dashboard_cmds):
+    for module in (pledge_cmds, org_cmds, member_cmds, move_cmds, lifecycle_cmd, dashboard_cmds, remind_cmds):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -21,8 +21,9 @@ def member():
 @click.argument("number")
 @click.argument("name")
 @click.option("--org", required=True, metavar="CODE", help="The member's organisation.")
+@click.option("--email", help="E-mail for reminders about the member's pledges.")
 @pass_app
-def member_add(app: App, number, name, org):
+def member_add(app: App, number, name, org, email):
     """Add a member to an organisation.
 
     \b
@@ -31,7 +32,7 @@ def member_add(app: App, number, name, org):
     """
     from pledges.members import add_member
 
-    row = add_member(app.ledger(), number, name, org=org, actor=app.actor)
+    row = add_member(app.ledger(), number, name, org=org, actor=app.actor, email=email)
     say("member_added", app.lang, number=row.number, name=row.name, org=row.org)
 
 
@@ -52,6 +53,23 @@ def member_list(app: App, org, fmt):
     columns = [Column("number", "number"), Column("name", "name"), Column("org", "org"),
                Column("org_name", "name")]
     emit(rows, columns, fmt, app.lang)
+
+
+@member.command("set")
+@click.argument("number")
+@click.option("--email", help="E-mail for reminders (\"\" clears it).")
+@pass_app
+def member_set(app: App, number, email):
+    """Set a member's contact for reminders.
+
+    \b
+    Example:
+      pledges member set M0001 --email zhangsan@example.com
+    """
+    from pledges.cli.org_cmds import say_contact
+    from pledges.contacts import set_member_contact
+
+    say_contact(app, number, set_member_contact(app.ledger(), number, actor=app.actor, email=email))
 
 
 COMMANDS = [member]

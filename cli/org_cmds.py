@@ -4,7 +4,7 @@ import click
 
 from pledges import i18n
 from pledges.cli.app import App, pass_app
-from pledges.cli.params import KIND, format_option
+from pledges.cli.params import KIND, contact_options, format_option
 from pledges.cli.render import Column, emit, labelled, say
 from pledges.vocab import Kind
 
@@ -32,8 +32,9 @@ def org():
 @click.argument("name")
 @click.option("--parent", metavar="CODE", help="Code of the organisation above it.")
 @click.option("--kind", type=KIND, help="Unit type [default: committee at the top, other below].")
+@contact_options
 @pass_app
-def org_add(app: App, code, name, parent, kind):
+def org_add(app: App, code, name, parent, kind, **contact):
     """Add an organisation.
 
     \b
@@ -42,7 +43,7 @@ def org_add(app: App, code, name, parent, kind):
     """
     from pledges.orgs import add_org
 
-    row = add_org(app.ledger(), code, name, parent=parent, kind=kind, actor=app.actor)
+    row = add_org(app.ledger(), code, name, parent=parent, kind=kind, actor=app.actor, **contact)
     say("org_added", app.lang, code=row.code, name=row.name)
 
 
@@ -94,6 +95,30 @@ def org_tree(app: App, code):
         kind = i18n.label_of(Kind, row.kind, app.lang)
         branches[row.code] = parent.add(f"{row.code}  {row.name}  [dim]{kind}[/dim]")
     console().print(root)
+
+
+@org.command("set")
+@click.argument("code")
+@contact_options
+@pass_app
+def org_set(app: App, code, **contact):
+    """Set an organisation's contact for reminders ("" clears a field).
+
+    \b
+    Example:
+      pledges org set DX-V1 --secretary 王书记 --email wang@example.com --webhook https://oapi.dingtalk.com/robot/send?access_token=…
+    """
+    from pledges.contacts import set_org_contact
+
+    changes = set_org_contact(app.ledger(), code, actor=app.actor, **contact)
+    say_contact(app, code, changes)
+
+
+def say_contact(app: App, who: str, changes: dict) -> None:
+    if changes:
+        say("contact_set", app.lang, who=who, fields=", ".join(changes))
+    else:
+        say("contact_unchanged", app.lang, who=who)
 
 
 COMMANDS = [org]

@@ -24,6 +24,23 @@ class IsoDate(click.ParamType):
 DATE = IsoDate()
 
 
+class IsoDateTime(click.ParamType):
+    """A day (2026-06-15) or a time (2026-06-15T08:00, optionally with an offset)."""
+
+    name = "DATETIME"
+
+    def convert(self, value, param, ctx) -> date | datetime:
+        if isinstance(value, date):
+            return value
+        try:
+            return datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a time like 2026-06-15T08:00 or a day like 2026-06-15", param, ctx)
+
+
+AS_OF = IsoDateTime()
+
+
 def choice_of(enum_type) -> click.Choice:
     return click.Choice([m.value for m in enum_type])
 
@@ -59,3 +76,15 @@ CONTENT_KEYS = ("title", "content", "target", "unit", "qualitative", "criterion"
 
 def content_from(kwargs: dict) -> dict:
     return {key: kwargs.pop(key) for key in CONTENT_KEYS}
+
+
+def contact_options(command):
+    """An organisation's contact for reminders: shared by ``org add`` and ``org set``."""
+    options = [
+        click.option("--secretary", metavar="NAME", help="The secretary (书记) reminders are addressed to."),
+        click.option("--email", help="The secretary's e-mail for reminders."),
+        click.option("--webhook", metavar="URL", help="The branch's DingTalk/WeCom group robot URL."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command

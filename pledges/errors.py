@@ -57,3 +57,12 @@ class TransitionRefused(PledgeError):
 
 class ConcurrentChange(PledgeError):
     key = "concurrent_change"
+
+
+# --- reminders (issue 4) ---
+
+
+class SchedulerRunning(PledgeError):
+    """``pledges remind serve`` while another scheduler holds the database's lease."""
+
+    key = "scheduler_running"

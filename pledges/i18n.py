@@ -6,7 +6,7 @@ Chinese is the default; English with ``--lang en`` or ``PLEDGES_LANG=en``.  Mess
 
 from enum import StrEnum
 
-from pledges.vocab import Channel, Grade, Kind, Outcome, RaterGroup, State
+from pledges.vocab import Channel, Grade, Kind, Outcome, RaterGroup, ReminderState, Rule, State
 
 LANGS = ("zh", "en")
 
@@ -311,6 +311,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "overdue_title": ("{scope} 逾期承诺 {count} 项（截至 {day}）", "{scope}: {count} overdue pledges as of {day}"),
 }
+
+
+# --- reminders (issue 4) ---------------------------------------------------------------------
+
+LABELS[Rule] = {
+    "due_soon": ("即将到期", "due soon"),
+    "overdue": ("逾期", "overdue"),
+    "stalled": ("停滞", "stalled"),
+    "awaiting_display": ("待亮诺", "awaiting display"),
+    "awaiting_evaluation": ("待评诺", "awaiting evaluation"),
+    "escalation": ("逾期督办", "escalation"),
+}
+LABELS[ReminderState] = {
+    "pending": ("待发送", "pending"),
+    "sent": ("已发送", "sent"),
+    "failed": ("发送失败", "failed"),
+}
+TRIGGERS["set_contact"] = ("修改联系方式", "set contact")
+WORDS.update({
+    "rule": ("提醒类型", "Rule"),
+    "period": ("周期", "Period"),
+    "day": ("扫描日", "Scanned on"),
+    "pledge": ("承诺编号", "Pledge"),
+    "recipient": ("接收人", "Recipient"),
+    "attempts": ("尝试次数", "Attempts"),
+    "delivered": ("已送达渠道", "Delivered by"),
+    "last_error": ("最近错误", "Last error"),
+    "secretary": ("书记", "Secretary"),
+    "email": ("电子邮箱", "E-mail"),
+    "webhook": ("群机器人", "Webhook"),
+})
+MESSAGES.update({
+    "bad_email": ("电子邮箱 {value} 无效：应形如 name@example.com", "e-mail {value} is not valid: give one like name@example.com"),
+    "bad_webhook": ("群机器人地址 {value} 无效：应以 http:// 或 https:// 开头", "webhook {value} is not valid: give an http:// or https:// URL"),
+    "nothing_to_set": ("没有要修改的联系方式：请给出 --email 等选项", "nothing to change: give --email or another contact option"),
+    "contact_set": ("已更新 {who} 的联系方式：{fields}", "updated the contact of {who}: {fields}"),
+    "contact_unchanged": ("{who} 的联系方式没有变化", "the contact of {who} is unchanged"),
+    "scheduler_running": (
+        "本数据库已有提醒服务在运行（{holder}，有效至 {until}）：不能再启动第二个",
+        "a reminder scheduler already runs on this database ({holder}, until {until}): not starting a second one",
+    ),
+    "bad_as_of": ("--as-of {value} 无效：应形如 2026-06-15 或 2026-06-15T08:00", "--as-of {value} is not valid: give 2026-06-15 or 2026-06-15T08:00"),
+    "remind_scanned": ("扫描 {day}：新增提醒 {created} 条", "scan of {day}: {created} new reminders"),
+    "remind_delivered": ("发送：成功 {sent} 条，待重试 {retry} 条，失败 {failed} 条", "delivery: {sent} sent, {retry} to retry, {failed} failed"),
+    "remind_serving": ("提醒服务已启动（{tz}）：每天 {at} 扫描，每 {every} 分钟重试发送；Ctrl-C 停止",
+                       "reminder scheduler started ({tz}): scan daily at {at}, delivery retries every {every} minutes; Ctrl-C stops"),
+    "remind_stopped": ("提醒服务已停止", "reminder scheduler stopped"),
+    # the reminders themselves: {owner} is the member or the organisation, {org} the organisation
+    "remind_due_soon": (
+        "【承诺提醒】{owner}的承诺「{title}」（编号 {id}）将于 {due} 到期，还有 {days} 天：请抓紧践诺，并及时记实（pledges progress {id}）。",
+        "[Pledge reminder] {owner}'s pledge \"{title}\" (#{id}) is due on {due}, in {days} days: finish it and record the progress (pledges progress {id}).",
+    ),
+    "remind_overdue": (
+        "【逾期提醒】{owner}的承诺「{title}」（编号 {id}）已于 {due} 到期，逾期 {days} 天：请尽快完成并记实；确需延期的办理延期（pledges extend {id}），无法兑现的如实确认（pledges fail {id}）。",
+        "[Overdue] {owner}'s pledge \"{title}\" (#{id}) was due on {due}, {days} days late: finish and record it, extend it (pledges extend {id}) or mark it unfulfilled (pledges fail {id}).",
+    ),
+    "remind_stalled": (
+        "【践诺停滞】{owner}的承诺「{title}」（编号 {id}，时限 {due}）自 {since} 起已 {days} 天没有践诺记实：请记录最新进展（pledges progress {id}）。",
+        "[Stalled] {owner}'s pledge \"{title}\" (#{id}, due {due}) has had no progress record since {since}, {days} days: record the progress (pledges progress {id}).",
+    ),
+    "remind_awaiting_display": (
+        "【待亮诺】{owner}的承诺「{title}」（编号 {id}，时限 {due}）于 {since} 审核通过，已 {days} 天仍未亮诺：请公开亮诺（pledges display {id} --channel board）。",
+        "[Awaiting display] {owner}'s pledge \"{title}\" (#{id}, due {due}) was approved on {since}, {days} days ago, and is not displayed: display it (pledges display {id} --channel board).",
+    ),
+    "remind_awaiting_evaluation": (
+        "【待评诺】{owner}的承诺「{title}」（编号 {id}）于 {since} {outcome}，已 {days} 天仍未评诺：请组织评诺（pledges evaluate {id} --grade 等次）。",
+        "[Awaiting evaluation] {owner}'s pledge \"{title}\" (#{id}) was {outcome} on {since}, {days} days ago, and is not evaluated: evaluate it (pledges evaluate {id} --grade GRADE).",
+    ),
+    "remind_escalation": (
+        "【逾期督办】{org}：{owner}的承诺「{title}」（编号 {id}）已于 {due} 到期，逾期 {days} 天仍未完成：请督促落实，必要时延期或确认未兑现。",
+        "[Escalation] {org}: {owner}'s pledge \"{title}\" (#{id}) was due on {due} and is {days} days late: follow it up, extend it or mark it unfulfilled.",
+    ),
+})
 
 
 def norm_lang(lang: str | None) -> str:

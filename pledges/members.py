@@ -30,19 +30,23 @@ def member_by_number(session: Session, number: str) -> Member:
     return member
 
 
-def add_member(ledger: Ledger, number: str, name: str, *, org: str, actor: str) -> MemberRow:
+def add_member(ledger: Ledger, number: str, name: str, *, org: str, actor: str, email: str | None = None) -> MemberRow:
+    from pledges.contacts import check_contact
+
     number, name = check_code(number), check_text("NAME", name)
+    contact = check_contact({"email": email})
     with ledger.session() as session:
         taken = session.scalar(select(Member).where(Member.number == number))
         if taken is not None:
             raise Duplicate("duplicate_member", number=number, name=taken.name)
         owner = org_by_code(session, org)
         now = ledger.now()
-        member = Member(number=number, name=name, org_id=owner.id, created_at=now)
+        member = Member(number=number, name=name, org_id=owner.id, created_at=now, **contact)
         session.add(member)
         session.flush()
         audit.append(session, at=now, effective_on=ledger.today(), actor=actor, entity="member",
-                     entity_id=member.id, trigger="create", detail={"number": number, "name": name, "org": org})
+                     entity_id=member.id, trigger="create",
+                     detail={"number": number, "name": name, "org": org, **contact})
     return MemberRow(number, name, owner.code, owner.name)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: reminders (contacts, campaign thresholds, reminder tables); no migrations yet
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 
@@ -62,6 +62,12 @@ class Campaign(SQLModel, table=True):
     starts: date
     ends: date
     created_at: datetime = _utc()
+    # --- reminder thresholds, in days (issue 4) ---
+    due_soon_days: int = 7
+    stalled_days: int = 30
+    display_wait_days: int = 3
+    evaluation_wait_days: int = 14
+    escalation_days: int = 14
 
 
 class Organisation(SQLModel, table=True):
@@ -71,6 +77,10 @@ class Organisation(SQLModel, table=True):
     kind: str = Field(max_length=16)
     parent_id: int | None = _fk("organisation.id", default=None, index=True)
     created_at: datetime = _utc()
+    # --- contact for reminders (issue 4): the secretary, and the branch's group robot ---
+    secretary: str | None = None
+    email: str | None = None
+    webhook: str | None = None
 
 
 class OrgClosure(SQLModel, table=True):
@@ -90,6 +100,8 @@ class Member(SQLModel, table=True):
     name: str
     org_id: int = _fk("organisation.id", index=True)
     created_at: datetime = _utc()
+    # --- contact for reminders (issue 4) ---
+    email: str | None = None
 
 
 class PledgeContentBase(SQLModel):
@@ -209,6 +221,65 @@ class AuditEvent(SQLModel, table=True):
     outcome_after: str | None = Field(default=None, max_length=16)
     detail: str | None = Field(default=None, sa_type=Text)
 
+
+# --- reminders (issue 4) ------------------------------------------------------------------
+
+# The stalled rule asks for each pledge's last progress day: a covering index answers it.
+Index("ix_progress_pledge_day", ProgressRecord.pledge_id, ProgressRecord.day)
+
+
+class Reminder(SQLModel, table=True):
+    """The outbox: one notice about a pledge, keyed by (pledge, rule, period) so a scan run twice,
+    or by two processes at once, never creates a second one.  ``period`` is a day that names the
+    "once per …" of the rule (workflows/reminders.py); ``day`` is the scan day it was found on.
+    Delivery claims a pending row (``claimed_until``), tries each channel, and records the
+    attempt; ``delivered`` lists the channels already done, so a retry does not repeat them."""
+
+    __table_args__ = (
+        UniqueConstraint("pledge_id", "rule", "period", name="uq_reminder_pledge_rule_period"),
+        Index("ix_reminder_state_next", "state", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = _fk("pledge.id")
+    rule: str = Field(max_length=24)
+    period: date
+    day: date
+    state: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    delivered: str = ""
+    last_error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = _utc()
+    next_attempt_at: datetime = _utc()
+    claimed_until: datetime | None = _utc(default=None)
+    sent_at: datetime | None = _utc(default=None)
+
+
+class ReminderAttempt(SQLModel, table=True):
+    """One try of one channel for one reminder: kept, whether it worked or not."""
+
+    __tablename__ = "reminder_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = _fk("reminder.id", index=True)
+    channel: str = Field(max_length=16)
+    target: str | None = None
+    at: datetime = _utc()
+    ok: bool
+    error: str | None = Field(default=None, sa_type=Text)
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Who runs ``pledges remind serve`` on this database, until when: one scheduler at a time."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: str = Field(primary_key=True, max_length=32)
+    holder: str
+    expires_at: datetime = _utc()
+
+
+# --- end of reminders ------------------------------------------------------------------------
 
 _APPEND_ONLY_SQLITE = [
     "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "

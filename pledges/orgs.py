@@ -54,10 +54,13 @@ def subtree_ids(org_id: int):
 
 
 def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | None = None,
-            kind: str | None = None) -> OrgRow:
+            kind: str | None = None, **contact: str | None) -> OrgRow:
     """Add an organisation under ``parent`` (or at the top).  The kind defaults to
-    ``committee`` at the top and ``other`` below."""
+    ``committee`` at the top and ``other`` below.  ``contact``: secretary, email, webhook."""
+    from pledges.contacts import check_contact
+
     code, name = check_code(code), check_text("NAME", name)
+    contact = check_contact(contact)
     kind = Kind(kind) if kind else (Kind.other if parent else Kind.committee)
     with ledger.session() as session:
         taken = session.scalar(select(Organisation).where(Organisation.code == code))
@@ -65,13 +68,14 @@ def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | N
             raise Duplicate("duplicate_org", code=code, name=taken.name)
         parent_org = org_by_code(session, parent) if parent else None
         now = ledger.now()
-        org = Organisation(code=code, name=name, kind=kind, parent_id=parent_org and parent_org.id, created_at=now)
+        org = Organisation(code=code, name=name, kind=kind, parent_id=parent_org and parent_org.id, created_at=now,
+                           **contact)
         session.add(org)
         session.flush()
         _link(session, org.id, parent_org and parent_org.id)
         audit.append(session, at=now, effective_on=ledger.today(), actor=actor, entity="organisation",
                      entity_id=org.id, trigger="create",
-                     detail={"code": code, "name": name, "kind": kind, "parent": parent})
+                     detail={"code": code, "name": name, "kind": kind, "parent": parent, **contact})
         depth = session.scalar(select(func.max(OrgClosure.depth)).where(OrgClosure.descendant_id == org.id))
     return OrgRow(code, name, kind, parent, depth)
 

@@ -70,3 +70,22 @@ FINISHED = frozenset({State.fulfilled, State.unfulfilled, State.evaluated})
 DISPLAYED_OR_LATER = frozenset({State.displayed, State.in_progress}) | FINISHED
 APPROVED_OR_LATER = DISPLAYED_OR_LATER | {State.approved}
 WORKING = frozenset({State.displayed, State.in_progress})  # the pledges whose progress is averaged
+
+# --- reminders (issue 4) ---------------------------------------------------------------------
+
+
+class Rule(StrEnum):
+    """The reminder rules of workflows/reminders.py."""
+
+    due_soon = "due_soon"
+    overdue = "overdue"
+    stalled = "stalled"
+    awaiting_display = "awaiting_display"
+    awaiting_evaluation = "awaiting_evaluation"
+    escalation = "escalation"
+
+
+class ReminderState(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    failed = "failed"

@@ -119,3 +119,31 @@ def pledges(cli_env):
             return runner.invoke(cli, [str(a) for a in args], env={**cli_env, **(env or {})}, input=input)
 
     return invoke
+
+
+# --- reminders (issue 4): real local SMTP and webhook servers ---
+
+
+@pytest.fixture
+def smtp_server():
+    """An SMTP server on 127.0.0.1; yields (port, MailBox)."""
+    from aiosmtpd.controller import Controller
+
+    from servers import MailBox, free_port
+
+    box = MailBox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller.port, box
+    controller.stop()
+
+
+@pytest.fixture
+def robot():
+    """A webhook receiver on 127.0.0.1 that answers 200; set ``robot.answers`` to script failures."""
+    from servers import start_robot
+
+    server = start_robot()
+    yield server
+    server.shutdown()
+    server.server_close()

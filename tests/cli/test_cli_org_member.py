@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from cli_support import ORG_FIELDS, as_json, counts, ok, refused, usage_error
 from pledges.db import Ledger
-from pledges.models import AuditEvent, Member, Organisation
+from pledges.models import SCHEMA_VERSION, AuditEvent, Member, Organisation
 
 TREE_ORDER = ["WL", "DX", "DX-V1", "DX-V2", "SX", "SX-V1"]
 ORGS = {
@@ -50,11 +50,11 @@ def test_init_creates_the_ledger_once_and_says_so_the_second_time(pledges, db_ur
     assert "已创建承诺台账" in first.stdout
     ledger = Ledger(db_url)
     try:
-        assert ledger.is_initialised() and ledger.schema_version() == 1
+        assert ledger.is_initialised() and ledger.schema_version() == SCHEMA_VERSION
         second = ok(pledges("init"))
         assert "已是承诺台账" in second.stdout and "已创建" not in second.stdout
         assert "already a pledge ledger" in ok(pledges("--lang", "en", "init")).stdout
-        assert ledger.schema_version() == 1
+        assert ledger.schema_version() == SCHEMA_VERSION
     finally:
         ledger.dispose()
 

@@ -1,0 +1,148 @@
+"""``pledges remind run | serve | list`` and the contact options, through the real command;
+two ``remind run`` processes at once, and ``remind serve`` stopped by SIGTERM."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from cli_support import as_json, ok, refused
+from pledges.models import Member, Organisation, Reminder, SchedulerLease
+from pledges.workflows import scheduler
+from support import TODAY
+
+PLEDGES = str(Path(sys.executable).parent / "pledges")
+
+
+def count(ledger, table) -> int:
+    with ledger.session() as session:
+        return session.scalar(select(func.count()).select_from(table))
+
+
+def test_org_and_member_contacts_are_set_and_kept(pledges, ledger):
+    ok(pledges("org", "add", "WL", "温岭市委", "--secretary", "陈书记", "--email", "wl@example.com"))
+    ok(pledges("member", "add", "M1", "张三", "--org", "WL", "--email", "zs@example.com"))
+    out = ok(pledges("org", "set", "WL", "--webhook", "https://oapi.dingtalk.com/robot/send?access_token=x")).stdout
+    assert out == "已更新 WL 的联系方式：webhook\n"
+    assert ok(pledges("org", "set", "WL", "--email", "wl@example.com")).stdout == "WL 的联系方式没有变化\n"
+    ok(pledges("member", "set", "M1", "--email", ""))
+    with ledger.session() as session:
+        org = session.scalar(select(Organisation))
+        assert (org.secretary, org.email, org.webhook) == (
+            "陈书记", "wl@example.com", "https://oapi.dingtalk.com/robot/send?access_token=x")
+        assert session.scalar(select(Member.email)) is None
+
+
+def test_bad_contacts_are_refused(pledges, ledger):
+    ok(pledges("org", "add", "WL", "温岭市委"))
+    assert "电子邮箱 wang 无效" in refused(pledges("org", "set", "WL", "--email", "wang"))
+    assert "http://" in refused(pledges("org", "set", "WL", "--webhook", "ftp://x"))
+    assert "没有要修改的联系方式" in refused(pledges("org", "set", "WL"))
+    assert "M9" in refused(pledges("member", "set", "M9", "--email", "a@b.cn"))
+
+
+def test_remind_run_sends_then_a_second_run_creates_none(pledges, ledger, make_pledge, robot):
+    ok(pledges("org", "set", "DX-V1", "--webhook", robot.url))
+    late = make_pledge("displayed", due=TODAY - timedelta(days=2))
+    first = as_json(pledges("remind", "run", "--as-of", "2026-06-16T08:00", "--format", "json"))
+    assert first["created"] == {"due_soon": 0, "overdue": 1, "stalled": 0, "awaiting_display": 0,
+                                "awaiting_evaluation": 0, "escalation": 0}
+    assert [(d["pledge"], d["rule"], d["state"], d["delivered"]) for d in first["deliveries"]] == [
+        (late, "overdue", "sent", "console,webhook")]
+    assert "逾期 3 天" in robot.accepted()[0]["text"]["content"]
+    again = ok(pledges("remind", "run", "--as-of", "2026-06-16T09:00")).stdout
+    assert again.splitlines() == ["（无）", "扫描 2026-06-16T09:00+08:00：新增提醒 0 条", "发送：成功 0 条，待重试 0 条，失败 0 条"]
+    assert count(ledger, Reminder) == 1 and len(robot.received) == 1
+
+
+def test_remind_run_as_of_a_day_scans_at_eight_that_day(pledges, ledger, make_pledge):
+    make_pledge("approved", due=TODAY + timedelta(days=5))
+    result = ok(pledges("remind", "run", "--as-of", "2026-06-16"))
+    assert "即将到期" in result.stdout and "扫描 2026-06-16T08:00+08:00：新增提醒 1 条" in result.stdout
+    assert "【承诺提醒】大溪村党支部的承诺「走访困难群众」（编号 1）将于 2026-06-20 到期，还有 4 天" in result.stderr
+
+
+def test_remind_list_by_state(pledges, ledger, make_pledge, robot):
+    ok(pledges("org", "set", "DX-V1", "--webhook", robot.url))
+    robot.answers = [500] * 10
+    make_pledge("displayed", due=TODAY - timedelta(days=2))
+    env = {"PLEDGES_REMIND_MAX_ATTEMPTS": "1"}
+    ok(pledges("remind", "run", env=env))
+    [failed] = as_json(pledges("remind", "list", "--state", "failed", "--format", "json"))
+    assert (failed["rule"], failed["state"], failed["attempts"], failed["delivered"]) == ("overdue", "failed", 1, "console")
+    assert failed["webhook"] == robot.url and "500" in failed["last_error"]
+    assert as_json(pledges("remind", "list", "--state", "sent", "--format", "json")) == []
+    table = ok(pledges("remind", "list")).stdout
+    assert "发送失败" in table and "逾期" in table
+    english = ok(pledges("--lang", "en", "remind", "list")).stdout
+    assert "failed" in english and "overdue" in english
+
+
+def test_remind_run_refuses_a_bad_as_of(pledges, ledger):
+    assert "2026-13-01" in pledges("remind", "run", "--as-of", "2026-13-01").stderr
+
+
+def test_a_second_serve_on_the_same_database_is_refused(pledges, ledger):
+    scheduler.acquire(ledger, "elsewhere:42")
+    line = refused(pledges("remind", "serve"))
+    assert "已有提醒服务在运行（elsewhere:42" in line
+
+
+def run_env(cli_env: dict, **extra) -> dict:
+    return {**os.environ, **cli_env, **extra}
+
+
+def test_two_remind_runs_at_once_send_each_reminder_once(cli_env, ledger, make_pledge, robot):
+    from pledges.contacts import set_org_contact
+
+    set_org_contact(ledger, "DX-V1", actor="测试书记", webhook=robot.url)
+    pledges_ = [make_pledge("displayed", due=TODAY - timedelta(days=20)) for _ in range(12)]
+    command = [PLEDGES, "remind", "run", "--as-of", "2026-06-16T08:00", "--format", "json"]
+    runs = [subprocess.Popen(command, env=run_env(cli_env), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err.decode() for _, err in outputs]
+    reports = [json.loads(out) for out, _ in outputs]
+    assert sum(sum(report["created"].values()) for report in reports) == 24  # overdue + escalation each
+    sent = Counter((d["pledge"], d["rule"]) for report in reports for d in report["deliveries"])
+    assert sent == Counter({(p, rule): 1 for p in pledges_ for rule in ("overdue", "escalation")})
+    with ledger.session() as session:
+        assert session.execute(select(Reminder.rule, func.count()).group_by(Reminder.rule)
+                               .order_by(Reminder.rule)).all() == [("escalation", 12), ("overdue", 12)]
+    posted = Counter(body["text"]["content"].split("（编号 ")[1].split("）")[0] for body in robot.accepted())
+    assert posted == Counter({str(p): 1 for p in pledges_})  # the branch robot got each overdue once
+
+
+def test_serve_starts_and_stops_cleanly_on_sigterm(cli_env, ledger):
+    serve = subprocess.Popen([PLEDGES, "remind", "serve", "--every", "5"], env=run_env(cli_env),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        started = serve.stdout.readline()
+        assert started.startswith("提醒服务已启动（Asia/Shanghai）：每天 08:00 扫描"), started
+        assert count(ledger, SchedulerLease) == 1
+        serve.send_signal(signal.SIGTERM)
+        out, err = serve.communicate(timeout=30)
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    assert serve.returncode == 0, err
+    assert out == "提醒服务已停止\n" and "Traceback" not in err
+    assert count(ledger, SchedulerLease) == 0
+
+
+def test_deliver_only_retries_without_scanning(pledges, ledger, make_pledge, robot):
+    ok(pledges("org", "set", "DX-V1", "--webhook", robot.url))
+    robot.answers = [500]
+    make_pledge("displayed", due=TODAY - timedelta(days=2))
+    ok(pledges("remind", "run", "--as-of", "2026-06-16T08:00"))
+    make_pledge("displayed", due=TODAY - timedelta(days=2))  # found only by a scan
+    report = as_json(pledges("remind", "run", "--deliver-only", "--as-of", "2026-06-16T08:06", "--format", "json"))
+    assert sum(report["created"].values()) == 0
+    assert [(d["pledge"], d["state"]) for d in report["deliveries"]] == [(1, "sent")]
+    assert count(ledger, Reminder) == 1

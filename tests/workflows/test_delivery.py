@@ -1,0 +1,152 @@
+"""Real delivery: a local SMTP server receives the mail, a local HTTP server the webhook;
+failures are retried with back-off and end in ``failed``, still listed."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from pledges.contacts import set_member_contact, set_org_contact
+from pledges.members import add_member
+from pledges.models import Reminder, ReminderAttempt
+from pledges.vocab import Rule
+from pledges.workflows import delivery, reminders
+from support import ACTOR, TODAY
+
+
+def settings(**overrides) -> delivery.Settings:
+    return delivery.Settings(**{"retry_minutes": 5, "max_attempts": 3, **overrides})
+
+
+def attempts_of(ledger, reminder_id):
+    with ledger.session() as session:
+        return [(a.channel, a.ok) for a in session.scalars(
+            select(ReminderAttempt).where(ReminderAttempt.reminder_id == reminder_id).order_by(ReminderAttempt.id))]
+
+
+def reminder(ledger, reminder_id) -> Reminder:
+    with ledger.session() as session:
+        return session.get(Reminder, reminder_id)
+
+
+@pytest.fixture
+def overdue_org_pledge(ledger, make_pledge, robot):
+    """An overdue organisation pledge of DX-V1, whose branch has a group robot; scanned."""
+    set_org_contact(ledger, "DX-V1", actor=ACTOR, secretary="王书记", webhook=robot.url)
+    pledge = make_pledge("displayed", due=TODAY - timedelta(days=3))
+    reminders.scan(ledger)
+    return pledge
+
+
+def test_a_member_pledge_is_mailed_to_the_member(ledger, clock, make_pledge, smtp_server):
+    port, box = smtp_server
+    add_member(ledger, "M1", "张三", org="DX-V1", actor=ACTOR)
+    set_member_contact(ledger, "M1", actor=ACTOR, email="zhangsan@example.com")
+    pledge = make_pledge("displayed", member="M1", due=TODAY - timedelta(days=3))
+    reminders.scan(ledger)
+    results = delivery.deliver(ledger, settings(smtp_host="127.0.0.1", smtp_port=port))
+    assert [(r.pledge_id, r.rule, r.state, r.delivered) for r in results] == [
+        (pledge, "overdue", "sent", ["console", "email"])]
+    [(to, message)] = box.messages
+    assert to == ["zhangsan@example.com"]
+    body = message.get_content()
+    assert "张三的承诺「走访困难群众」" in body and "2026-06-12" in body and "逾期 3 天" in body
+    assert "pledges extend" in body and message["Subject"].startswith("[逾期]")
+    assert reminder(ledger, results[0].id).state == "sent"
+
+
+def test_an_organisation_pledge_goes_to_the_branch_robot(ledger, clock, overdue_org_pledge, robot):
+    [result] = delivery.deliver(ledger, settings())
+    assert (result.state, result.delivered, result.recipient) == ("sent", ["console", "webhook"], "王书记")
+    [body] = robot.accepted()
+    assert body["msgtype"] == "text"
+    assert "大溪村党支部的承诺「走访困难群众」（编号 1）已于 2026-06-12 到期，逾期 3 天" in body["text"]["content"]
+    assert delivery.deliver(ledger, settings()) == []  # sent once
+
+
+def test_escalation_goes_to_the_parent_organisations_secretary(ledger, clock, make_pledge, smtp_server):
+    port, box = smtp_server
+    set_org_contact(ledger, "DX", actor=ACTOR, secretary="镇书记", email="dx@example.com")
+    make_pledge("displayed", due=TODAY - timedelta(days=15))
+    reminders.scan(ledger)
+    results = {r.rule: r for r in delivery.deliver(ledger, settings(smtp_host="127.0.0.1", smtp_port=port))}
+    assert results[Rule.escalation].recipient == "镇书记"
+    assert results[Rule.overdue].recipient == "大溪村党支部"  # no contact: the console only
+    assert results[Rule.overdue].delivered == ["console"]
+    [(to, message)] = box.messages
+    assert to == ["dx@example.com"] and "【逾期督办】大溪村党支部" in message.get_content()
+
+
+def test_a_robot_that_fails_then_recovers_gets_the_retry(ledger, clock, overdue_org_pledge, robot):
+    robot.answers = [500]
+    [first] = delivery.deliver(ledger, settings())
+    assert (first.state, first.attempts, first.delivered) == ("pending", 1, ["console"])
+    assert "webhook" in first.error
+    assert delivery.deliver(ledger, settings()) == []  # backing off
+    clock.advance(minutes=5)
+    [second] = delivery.deliver(ledger, settings())
+    assert (second.state, second.delivered) == ("sent", ["console", "webhook"])
+    assert [status for status, _ in robot.received] == [500, 200]
+    assert attempts_of(ledger, first.id) == [("console", True), ("webhook", False), ("webhook", True)]
+
+
+def test_a_robot_that_answers_an_error_code_is_a_failure(ledger, clock, overdue_org_pledge, robot, monkeypatch):
+    monkeypatch.setattr("servers._RobotHandler.do_POST", _errcode_reply)
+    [result] = delivery.deliver(ledger, settings())
+    assert result.state == "pending" and "errcode 310000" in result.error
+
+
+def _errcode_reply(handler):
+    handler.rfile.read(int(handler.headers["Content-Length"]))
+    reply = b'{"errcode": 310000, "errmsg": "keywords not in content"}'
+    handler.send_response(200)
+    handler.send_header("Content-Length", str(len(reply)))
+    handler.end_headers()
+    handler.wfile.write(reply)
+
+
+def test_a_robot_that_never_recovers_ends_in_failed_and_stays_listed(ledger, clock, overdue_org_pledge, robot):
+    robot.answers = [503] * 10
+    waits = []
+    for _ in range(3):
+        [result] = delivery.deliver(ledger, settings())
+        row = reminder(ledger, result.id)
+        waits.append(row.next_attempt_at - clock())
+        clock.now = row.next_attempt_at
+    assert result.state == "failed" and result.attempts == 3
+    assert waits[:2] == [timedelta(minutes=5), timedelta(minutes=10)]
+    clock.advance(days=1)
+    assert delivery.deliver(ledger, settings()) == []
+    [listed] = delivery.listing(ledger, state="failed")
+    assert (listed["pledge"], listed["rule"], listed["attempts"]) == (overdue_org_pledge, "overdue", 3)
+    assert "503" in listed["last_error"]
+
+
+def test_email_without_an_smtp_server_is_a_failure_not_a_silent_skip(ledger, clock, make_pledge):
+    set_org_contact(ledger, "DX-V1", actor=ACTOR, email="v1@example.com")
+    make_pledge("displayed", due=TODAY - timedelta(days=1))
+    reminders.scan(ledger)
+    [result] = delivery.deliver(ledger, settings(smtp_host=None))
+    assert result.state == "pending" and "PLEDGES_SMTP_HOST" in result.error
+
+
+def test_a_claim_that_dies_is_taken_again_after_it_lapses(ledger, clock, overdue_org_pledge, robot):
+    config = settings()
+    claimed = delivery.claim(ledger, clock(), config)  # this deliverer dies before sending
+    assert len(claimed) == 1
+    assert delivery.claim(ledger, clock(), config) == []  # nobody else takes it meanwhile
+    assert delivery.deliver(ledger, config) == []
+    clock.advance(minutes=config.claim_minutes + 1)
+    [result] = delivery.deliver(ledger, config)
+    assert result.id == claimed[0] and result.state == "sent"
+    assert len(robot.accepted()) == 1
+
+
+def test_settings_come_from_the_environment():
+    config = delivery.Settings.from_env({"PLEDGES_SMTP_HOST": "mail.example.com", "PLEDGES_SMTP_TLS": "starttls",
+                                         "PLEDGES_SMTP_USER": "u", "PLEDGES_REMIND_MAX_ATTEMPTS": "7",
+                                         "PLEDGES_LANG": "en"})
+    assert (config.smtp_host, config.smtp_port, config.smtp_tls, config.smtp_user) == (
+        "mail.example.com", 587, "starttls", "u")
+    assert (config.max_attempts, config.lang) == (7, "en")
+    assert delivery.Settings.from_env({}).smtp_port == 25
