@@ -57,3 +57,9 @@ class TransitionRefused(PledgeError):
 
 class ConcurrentChange(PledgeError):
     key = "concurrent_change"
+
+
+class DemoRefused(PledgeError):
+    """Demo data would mix into a ledger that already holds organisations."""
+
+    key = "demo_not_empty"
