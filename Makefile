@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo clean
+.PHONY: test demo walkthrough clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,13 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
-# A fresh SQLite ledger in demo/, pledges taken through every state, then list and show.
+# A fresh SQLite ledger in demo/ loaded with the small demo (`pledges demo`), then the dashboard.
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
+
+# One town's pledges taken through every state by hand, command by command, then list and show.
+walkthrough: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/walkthrough.sh
 
 clean:
 	rm -rf $(VENV) demo *.egg-info

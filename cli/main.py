@@ -57,9 +57,9 @@ def cli(ctx: click.Context, db, actor, lang, debug):
 
 
 def _register() -> None:
-    from pledges.cli import lifecycle_cmd, member_cmds, move_cmds, org_cmds, pledge_cmds
+    from pledges.cli import demo_cmd, lifecycle_cmd, member_cmds, move_cmds, org_cmds, pledge_cmds
 
-    for module in (pledge_cmds, org_cmds, member_cmds, move_cmds, lifecycle_cmd):
+    for module in (pledge_cmds, org_cmds, member_cmds, move_cmds, lifecycle_cmd, demo_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

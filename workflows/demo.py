@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from pledges import audit
 from pledges.db import Ledger
-from pledges.errors import DemoRefused
+from pledges.errors import BadInput, DemoRefused
 from pledges.loader import BulkWriter
-from pledges.models import (DEFAULT_TIMEZONE, AuditEvent, Campaign, DisplayRecord, Evaluation, Member,
+from pledges.models import (DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, AuditEvent, Campaign, DisplayRecord, Evaluation, Member,
                             Organisation, OrgClosure, Pledge, ProgressRecord)
 from pledges.workflows import demo_words as words
 from pledges.workflows.demo_life import (AUDIT_COLUMNS, DISPLAY_COLUMNS, EVALUATION_COLUMNS, PLEDGE_COLUMNS,
@@ -63,6 +63,8 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
     if scale not in SCALES:
         raise ValueError(f"unknown demo scale {scale!r}")
     as_of = as_of or ledger.today()
+    if not FIRST_YEAR <= as_of.year <= LAST_YEAR:
+        raise BadInput("bad_year", year=as_of.year, first=FIRST_YEAR, last=LAST_YEAR)
     plan = plan_demo(scale, seed)
     report = progress or (lambda stage, done, total: None)
     with ledger.engine.begin() as connection:
@@ -77,8 +79,10 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
         loader.orgs()
         report("members", 0, plan.members)
         loader.members()
-        loader.pledges(random.Random(f"{seed}/lives"), report)
+        with writer.indexes_deferred(t.__table__ for t in (Pledge, *(child for child, _ in CHILD_TABLES))):
+            loader.pledges(random.Random(f"{seed}/lives"), report)
         writer.reset_sequences(t.__table__ for t in ID_TABLES)
+        writer.close()
     counts = plan.counts()
     return DemoSummary(scale, seed, as_of, counts["orgs"], counts["members"], counts["org_pledges"],
                        counts["member_pledges"], writer.written.get("audit_event", 0),

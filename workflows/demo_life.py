@@ -10,6 +10,7 @@ due, done and outcome after it, and the display, progress and evaluation records
 import random
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from pledges import audit
@@ -25,6 +26,8 @@ PLEDGE_COLUMNS = ("id", "campaign_id", "org_id", "member_id", "title", "content"
 DISPLAY_COLUMNS = ("id", "pledge_id", "channel", "place", "day", "actor", "recorded_at")
 PROGRESS_COLUMNS = ("id", "pledge_id", "day", "amount", "note", "evidence", "actor", "recorded_at")
 EVALUATION_COLUMNS = ("id", "pledge_id", "rater_group", "grade", "comment", "actor", "recorded_at")
+
+audit_row = itemgetter(*AUDIT_COLUMNS[1:])  # an event_values dict → the row after its id
 
 # The lifecycle, read once from its one definition: what each trigger allows and leads to.
 SOURCES = {trigger: frozenset(lifecycle.sources(trigger)) for trigger in lifecycle.TRIGGERS}
@@ -76,9 +79,9 @@ class Life:
             self.ended = True
             return None
         if day > self.day:
-            self.day, self.minute = day, rng.randint(8 * 60 + 30, 17 * 60)
+            self.day, self.minute = day, 510 + int(rng.random() * 511)  # 08:30 to 17:00
         else:
-            self.minute += rng.randint(1, 20)
+            self.minute += 1 + int(rng.random() * 20)
         self.last = instant(self.day, self.minute)
         self.first = self.first or self.last
         return self.last
@@ -108,7 +111,7 @@ class Life:
                                    entity_id=self.id, trigger=trigger, from_state=source, to_state=target,
                                    reason=reason, detail=detail, due_after=self.due, done_after=self.done,
                                    outcome_after=self.outcome)
-        self.rows.add("audit_event", *(event[c] for c in AUDIT_COLUMNS[1:]))
+        self.rows.add("audit_event", *audit_row(event))
         return at
 
     def display(self, day: date, rng: random.Random, channel: str, place: str) -> None:
