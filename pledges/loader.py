@@ -13,9 +13,6 @@ from sqlalchemy import Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import Connection
 
 
-SQLITE_CACHE_KIB = 512 * 1024
-
-
 class _Memo(dict):
     """value → stored value, each distinct value converted once (``memo[value]`` runs in C)."""
 
@@ -37,13 +34,6 @@ class BulkWriter:
         self.postgresql = self.dialect.name == "postgresql"
         self.written: dict[str, int] = {}
         self._converters: dict[tuple, list] = {}
-        if not self.postgresql:  # a large page cache for the load: the indexes take random inserts
-            self.connection.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-
-    def close(self) -> None:
-        """Give the connection back as it was found."""
-        if not self.postgresql:
-            self.connection.exec_driver_sql("PRAGMA cache_size = -2000")
 
     def write(self, table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> int:
         rows = list(rows)

@@ -82,7 +82,6 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
         with writer.indexes_deferred(t.__table__ for t in (Pledge, *(child for child, _ in CHILD_TABLES))):
             loader.pledges(random.Random(f"{seed}/lives"), report)
         writer.reset_sequences(t.__table__ for t in ID_TABLES)
-        writer.close()
     counts = plan.counts()
     return DemoSummary(scale, seed, as_of, counts["orgs"], counts["members"], counts["org_pledges"],
                        counts["member_pledges"], writer.written.get("audit_event", 0),
