@@ -142,7 +142,9 @@ def _outcome(story: Story, rng: random.Random, shown: date, due: date, not_befor
         total = story.target or 0
         count = min(pick(rng, 1, 5), total) if total else pick(rng, 1, 4)
         amounts = split(total, count, rng) if total else [0] * count
-        for day, amount in zip([*between(rng, shown, end, count - 1), end], amounts):
+        first = min(shown + days(pick(rng, 3, 45)), end)  # work starts soon after display
+        on = [first, *between(rng, first, end, count - 2), end] if count > 1 else [end]
+        for day, amount in zip(on, amounts):
             steps.append((day, 2, "record_progress", amount))
         note = None if story.target else rng.choice(words.CONFIRM_NOTES)
         finish = (end, 3, "complete", note)
