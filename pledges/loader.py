@@ -47,7 +47,8 @@ class BulkWriter:
                     copy.write_row(row)
         else:
             marks = ", ".join("?" * len(columns))
-            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", self._for_sqlite(table, columns, rows))
+            insert = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+            cursor.executemany(insert, self._for_sqlite(table, columns, rows))
         cursor.close()
         self.written[table.name] = self.written.get(table.name, 0) + len(rows)
         return len(rows)

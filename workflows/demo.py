@@ -18,8 +18,8 @@ from pledges import audit
 from pledges.db import Ledger
 from pledges.errors import BadInput, DemoRefused
 from pledges.loader import BulkWriter
-from pledges.models import (DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, AuditEvent, Campaign, DisplayRecord, Evaluation, Member,
-                            Organisation, OrgClosure, Pledge, ProgressRecord)
+from pledges.models import (DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, AuditEvent, Campaign, DisplayRecord,
+                            Evaluation, Member, Organisation, OrgClosure, Pledge, ProgressRecord)
 from pledges.workflows import demo_words as words
 from pledges.workflows.demo_life import (AUDIT_COLUMNS, DISPLAY_COLUMNS, EVALUATION_COLUMNS, PLEDGE_COLUMNS,
                                          PROGRESS_COLUMNS, Life, Rows, instant)

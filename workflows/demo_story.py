@@ -133,33 +133,38 @@ def _evidence(rng: random.Random) -> str | None:
 def _outcome(story: Story, rng: random.Random, shown: date, due: date, not_before: date) -> list[tuple]:
     """Progress entries, then complete or fail, then the evaluation: (day, order, trigger, payload)."""
     fate = rng.choices(FATE_NAMES, FATE_WEIGHTS)[0]
-    steps: list[tuple] = []
-    finish = None
     if fate in ("on_time", "late", "slow"):
         end = {"on_time": due - days(pick(rng, 0, 45)), "late": due + days(pick(rng, 1, 45)),
                "slow": due + days(pick(rng, 30, 150))}[fate]
-        end = max(end, shown, not_before)
-        total = story.target or 0
-        count = min(pick(rng, 1, 5), total) if total else pick(rng, 1, 4)
-        amounts = split(total, count, rng) if total else [0] * count
-        first = min(shown + days(pick(rng, 3, 45)), end)  # work starts soon after display
-        on = [first, *between(rng, first, end, count - 2), end] if count > 1 else [end]
-        for day, amount in zip(on, amounts):
-            steps.append((day, 2, "record_progress", amount))
-        note = None if story.target else rng.choice(words.CONFIRM_NOTES)
-        finish = (end, 3, "complete", note)
+        steps = _worked_to_the_end(story, rng, shown, max(end, shown, not_before))
     else:
-        if fate != "silent":
-            stop = shown + days(int((due - shown).days * rng.uniform(*((0.3, 0.9) if fate == "unfulfilled" else (0.1, 0.5)))))
-            total = max(1, int((story.target or 0) * rng.uniform(0.1, 0.8)))
-            count = min(pick(rng, 1, 4), total)
-            amounts = split(total, count, rng) if story.target else [0] * count
-            steps.extend((day, 2, "record_progress", amount) for day, amount in zip(between(rng, shown, stop, count), amounts))
+        steps = [] if fate == "silent" else _worked_partly(story, rng, shown, due, fate)
         if fate == "unfulfilled" or rng.random() < 0.4:
-            finish = (max(due + days(pick(rng, 10, 60)), not_before), 3, "fail", rng.choice(words.FAIL_REASONS))
-    if finish is not None:
-        steps.append(finish)
-        if rng.random() < 0.7:
-            grades, weights = GRADES[fate]
-            steps.append((finish[0] + days(pick(rng, 3, 60)), 4, "evaluate", rng.choices(grades, weights)[0]))
+            steps.append((max(due + days(pick(rng, 10, 60)), not_before), 3, "fail", rng.choice(words.FAIL_REASONS)))
+    if steps and steps[-1][2] in ("complete", "fail") and rng.random() < 0.7:
+        grades, weights = GRADES[fate]
+        steps.append((steps[-1][0] + days(pick(rng, 3, 60)), 4, "evaluate", rng.choices(grades, weights)[0]))
     return steps
+
+
+def _worked_to_the_end(story: Story, rng: random.Random, shown: date, end: date) -> list[tuple]:
+    """Progress from soon after display up to ``end``, reaching the target, then complete."""
+    total = story.target or 0
+    count = min(pick(rng, 1, 5), total) if total else pick(rng, 1, 4)
+    amounts = split(total, count, rng) if total else [0] * count
+    first = min(shown + days(pick(rng, 3, 45)), end)
+    on = [first, *between(rng, first, end, count - 2), end] if count > 1 else [end]
+    steps = [(day, 2, "record_progress", amount) for day, amount in zip(on, amounts)]
+    # A qualitative pledge is completed on an organiser's confirmation note.
+    steps.append((end, 3, "complete", None if story.target else rng.choice(words.CONFIRM_NOTES)))
+    return steps
+
+
+def _worked_partly(story: Story, rng: random.Random, shown: date, due: date, fate: str) -> list[tuple]:
+    """Some progress in the first part of the time, then none: the work stops short."""
+    share = rng.uniform(*((0.3, 0.9) if fate == "unfulfilled" else (0.1, 0.5)))
+    stop = shown + days(int((due - shown).days * share))
+    total = max(1, int((story.target or 0) * rng.uniform(0.1, 0.8)))
+    count = min(pick(rng, 1, 4), total)
+    amounts = split(total, count, rng) if story.target else [0] * count
+    return [(day, 2, "record_progress", amount) for day, amount in zip(between(rng, shown, stop, count), amounts)]
