@@ -19,10 +19,10 @@ from pledges.db import Ledger
 from pledges.errors import BadInput, DemoRefused
 from pledges.loader import BulkWriter
 from pledges.models import (DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, AuditEvent, Campaign, DisplayRecord,
-                            Evaluation, Member, Organisation, OrgClosure, Pledge, ProgressRecord)
+                            Evaluation, Member, Organisation, OrgClosure, Pledge, PledgeVersion, ProgressRecord)
 from pledges.workflows import demo_words as words
-from pledges.workflows.demo_life import (AUDIT_COLUMNS, DISPLAY_COLUMNS, EVALUATION_COLUMNS, PLEDGE_COLUMNS,
-                                         PROGRESS_COLUMNS, Life, Rows, instant)
+from pledges.workflows.demo_life import (AUDIT_COLUMNS, CONTENT_COLUMNS, DISPLAY_COLUMNS, EVALUATION_COLUMNS,
+                                         PLEDGE_COLUMNS, PROGRESS_COLUMNS, VERSION_COLUMNS, Life, Rows, instant)
 from pledges.workflows.demo_plan import SCALES, DemoPlan, OrgSpec, plan_demo
 from pledges.workflows.demo_story import Story, declared, walk
 
@@ -31,8 +31,9 @@ BATCH = 5_000  # pledges per round trip of inserts
 Progress = Callable[[str, int, int], None]
 
 CHILD_TABLES = ((DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS),
-                (Evaluation, EVALUATION_COLUMNS), (AuditEvent, AUDIT_COLUMNS))
-ID_TABLES = (Campaign, Organisation, Member, Pledge, DisplayRecord, ProgressRecord, Evaluation, AuditEvent)
+                (Evaluation, EVALUATION_COLUMNS), (PledgeVersion, VERSION_COLUMNS), (AuditEvent, AUDIT_COLUMNS))
+ID_TABLES = (Campaign, Organisation, Member, Pledge, DisplayRecord, ProgressRecord, Evaluation, PledgeVersion,
+             AuditEvent)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class DemoSummary:
     display_records: int = 0
     progress_records: int = 0
     evaluations: int = 0
+    pledge_versions: int = 0
     states: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
@@ -86,7 +88,8 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
     return DemoSummary(scale, seed, as_of, counts["orgs"], counts["members"], counts["org_pledges"],
                        counts["member_pledges"], writer.written.get("audit_event", 0),
                        writer.written.get("display_record", 0), writer.written.get("progress_record", 0),
-                       writer.written.get("evaluation", 0), dict(sorted(loader.states.items())))
+                       writer.written.get("evaluation", 0), writer.written.get("pledge_version", 0),
+        dict(sorted(loader.states.items())))
 
 
 class _Loader:
@@ -165,21 +168,20 @@ class _Loader:
                 report("pledges", done, total)
 
     def _pledge(self, rng: random.Random, org: OrgSpec, member: tuple[int, str] | None) -> None:
-        content, story = _content(rng, org.kind, member)
+        story = _story(rng, org.kind, member)
         created, due = declared(rng, self.as_of)
         pledge_id = self.rows.next_ids["pledge"]
         self.rows.next_ids["pledge"] += 1
-        life = Life(self.rows, pledge_id, due, content["target"])
+        life = Life(self.rows, pledge_id, due)
         walk(life, story, rng, created)
         self.states[life.state] = self.states.get(life.state, 0) + 1
         self.rows.tables["pledge"].append((
-            pledge_id, self.campaign_id, self.org_ids[org.id], member and member[0], content["title"],
-            content["content"], content["category"], content["target"], content["unit"], content["qualitative"],
-            content["criterion"], life.due, due, life.state, life.outcome, life.finished_on, life.done,
-            life.first, life.last, life.version))
+            pledge_id, self.campaign_id, self.org_ids[org.id], member and member[0],
+            *(story.content[c] for c in CONTENT_COLUMNS), life.due, due, life.state, life.outcome,
+            life.finished_on, life.done, life.first, life.last, life.version))
 
 
-def _content(rng: random.Random, kind: str, member: tuple[int, str] | None) -> tuple[dict, Story]:
+def _story(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:
     """A pledge's content from its owner's templates: mostly measurable, some qualitative."""
     if member:
         templates, qualitative = words.MEMBER_TEMPLATES, words.MEMBER_QUALITATIVE
@@ -191,10 +193,10 @@ def _content(rng: random.Random, kind: str, member: tuple[int, str] | None) -> t
         title, criterion, category = rng.choice(qualitative)
         content = {"title": title, "content": f"{title}，{criterion}", "category": category, "target": None,
                    "unit": None, "qualitative": True, "criterion": criterion}
-        return content, Story(None, None, None, channel, place)
+        return Story(content, None, None, channel, place)
     prefix, verb, unit, low, high, category = rng.choice(templates)
     target = rng.randint(low, high)
     title = f"{prefix} {target} {unit}"
     content = {"title": title, "content": f"全年{title}", "category": category, "target": target, "unit": unit,
                "qualitative": False, "criterion": None}
-    return content, Story(target, verb, unit, channel, place)
+    return Story(content, prefix, verb, channel, place)

@@ -26,6 +26,8 @@ PLEDGE_COLUMNS = ("id", "campaign_id", "org_id", "member_id", "title", "content"
 DISPLAY_COLUMNS = ("id", "pledge_id", "channel", "place", "day", "actor", "recorded_at")
 PROGRESS_COLUMNS = ("id", "pledge_id", "day", "amount", "note", "evidence", "actor", "recorded_at")
 EVALUATION_COLUMNS = ("id", "pledge_id", "rater_group", "grade", "comment", "actor", "recorded_at")
+CONTENT_COLUMNS = ("title", "content", "category", "target", "unit", "qualitative", "criterion")
+VERSION_COLUMNS = ("id", "pledge_id", "number", "replaced_at", "actor", "reason", *CONTENT_COLUMNS)
 
 audit_row = itemgetter(*AUDIT_COLUMNS[1:])  # an event_values dict → the row after its id
 
@@ -64,8 +66,8 @@ class Rows:
 class Life:
     """A pledge's state and figures as its steps are taken; ``step`` refuses past the as-of day."""
 
-    def __init__(self, rows: Rows, pledge_id: int, due: date, target: int | None):
-        self.rows, self.id, self.due, self.target = rows, pledge_id, due, target
+    def __init__(self, rows: Rows, pledge_id: int, due: date):
+        self.rows, self.id, self.due = rows, pledge_id, due
         self.state: str | None = None
         self.done, self.outcome, self.finished_on = 0, None, None
         self.day, self.minute, self.version = date.min, 0, 0
@@ -123,6 +125,16 @@ class Life:
         at = self.step("record_progress", day, rng, reason=note, detail={"amount": amount, "evidence": evidence})
         if at is not None:
             self.rows.add("progress_record", self.id, self.day, amount, note, evidence, self.rows.actor, at)
+
+    def amend(self, day: date, rng: random.Random, reason: str, before: dict, after: dict) -> dict:
+        """Replace the content, keeping the old as version 1 (effects.apply_amendment); returns
+        the content the pledge has afterwards."""
+        changes = {name: [before[name], after[name]] for name in CONTENT_COLUMNS if before[name] != after[name]}
+        at = self.step("amend", day, rng, reason=reason, detail={"version": 1, "changes": changes})
+        if at is None:
+            return before
+        self.rows.add("pledge_version", self.id, 1, at, self.rows.actor, reason, *(before[c] for c in CONTENT_COLUMNS))
+        return after
 
     def evaluate(self, day: date, rng: random.Random, grade: str, comment: str) -> None:
         # The rating is recorded first, then the guard that asks for it passes (effects.record_rating).

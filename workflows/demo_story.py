@@ -56,13 +56,19 @@ def between(rng: random.Random, start: date, end: date, count: int) -> list[date
 
 
 class Story:
-    """The content one pledge needs on its way: how it is displayed and how progress is noted."""
+    """A pledge's content (as the pledge row holds it) and what it needs on its way: how it is
+    displayed, how progress is noted, how an amendment rewrites it."""
 
-    def __init__(self, target: int | None, verb: str | None, unit: str | None, channel: str, place: str):
-        self.target, self.verb, self.unit, self.channel, self.place = target, verb, unit, channel, place
+    def __init__(self, content: dict, prefix: str | None, verb: str | None, channel: str, place: str):
+        self.content, self.prefix, self.verb, self.channel, self.place = content, prefix, verb, channel, place
+        self.target, self.unit = content["target"], content["unit"]  # the target the work is planned for
 
     def note(self, rng: random.Random, amount: int) -> str:
         return f"{self.verb} {amount} {self.unit}" if self.target else rng.choice(words.NOTES_QUALITATIVE)
+
+    def amended(self, target: int) -> dict:
+        title = f"{self.prefix} {target} {self.unit}"
+        return {**self.content, "title": title, "content": f"全年{title}", "target": target}
 
 
 def walk(life: Life, story: Story, rng: random.Random, created: date) -> None:
@@ -100,8 +106,21 @@ def _extension(life: Life, rng: random.Random) -> tuple[date, date] | None:
     return (on, new_due) if on < life.due < new_due else None
 
 
+def _amendment(story: Story, rng: random.Random, shown: date) -> list[tuple]:
+    """A few displayed pledges raise their target soon after display: amended (back to
+    submitted), approved and displayed again before any work is recorded."""
+    if not story.target or rng.random() >= 0.04:
+        return []
+    amended_on = shown + days(pick(rng, 1, 10))
+    approved_on = amended_on + days(pick(rng, 1, 5))
+    story.target += pick(rng, 1, max(1, story.target // 3))
+    return [(amended_on, 1, "amend", story.target), (approved_on, 1, "approve", None),
+            (approved_on + days(pick(rng, 1, 5)), 1, "display", None)]
+
+
 def _after_approval(life: Life, story: Story, rng: random.Random, stuck: bool) -> None:
-    """Display, extension, progress, the outcome and the evaluation, in the order of their days."""
+    """Display, extension or amendment, progress, the outcome and the evaluation, in the order
+    of their days."""
     extension = _extension(life, rng)
     due = extension[1] if extension else life.due
     shown = life.day + days(pick(rng, 1, 14))
@@ -110,7 +129,8 @@ def _after_approval(life: Life, story: Story, rng: random.Random, stuck: bool) -
         plan.append((extension[0], 1, "extend", {"due": [life.due, extension[1]]}))
     if not stuck:
         plan.append((shown, 0, "display", None))
-        plan.extend(_outcome(story, rng, shown, due, extension[0] if extension else shown))
+        plan.extend([] if extension else _amendment(story, rng, shown))
+        plan.extend(_outcome(story, rng, plan[-1][0], due, extension[0] if extension else shown))
     for day, _, trigger, payload in sorted(plan, key=lambda p: (p[0], p[1])):
         if life.ended:
             return
@@ -122,6 +142,9 @@ def _after_approval(life: Life, story: Story, rng: random.Random, stuck: bool) -
             life.step("extend", day, rng, reason=rng.choice(words.EXTEND_REASONS), detail=payload)
         elif trigger == "evaluate":
             life.evaluate(day, rng, payload, rng.choice(words.COMMENTS[payload]))
+        elif trigger == "amend":
+            story.content = life.amend(day, rng, rng.choice(words.AMEND_REASONS), story.content,
+                                       story.amended(payload))
         else:
             life.step(trigger, day, rng, reason=payload)
 

@@ -98,13 +98,14 @@ ORG_QUALITATIVE = [
     ("安全生产零事故", "全年无安全生产责任事故", "平安建设"),
 ]
 
-CHANNELS_ORG = [("board", "公示栏"), ("website", "单位网站"), ("meeting", "党员大会")]
+CHANNELS_ORG = [("board", "党务公开栏"), ("website", "单位网站"), ("meeting", "党员大会")]
 CHANNELS_MEMBER = {"enterprise": ("post", "工作岗位"), "organ": ("post", "服务窗口"), "institution": ("post", "服务窗口"),
                    "soe": ("post", "服务窗口"), "school": ("post", "办公室"), "social": ("stall", "经营摊位")}
 NOTES_QUALITATIVE = ["参加督导", "按要求落实", "接受群众监督", "支部检查无问题", "群众反映良好"]
 RETURN_REASONS = ["目标不够具体，请量化", "完成时限不明确", "内容与支部承诺重复", "请写明服务对象"]
 WITHDRAW_REASONS = ["与组织承诺重复", "岗位调整", "工作安排变化", "已并入其他承诺"]
 EXTEND_REASONS = ["受台风影响延期", "等待资金到位", "配套工程未完成", "天气原因顺延"]
+AMEND_REASONS = ["群众建议提高目标", "结合实际增加服务对象", "上级要求进一步量化"]
 FAIL_REASONS = ["资金未落实", "项目未立项", "党员外出务工", "客观条件变化，无法完成"]
 CONFIRM_NOTES = ["经支部核实已达到完成标准", "经组织确认兑现"]
 COMMENTS = {"excellent": ["群众反映好", "完成质量高"], "good": ["按期完成", "效果较好"],

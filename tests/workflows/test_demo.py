@@ -83,6 +83,7 @@ def test_the_summary_counts_what_was_written(ledger, demo):
         assert demo.progress_records == count(ProgressRecord)
         assert demo.display_records == count(DisplayRecord)
         assert demo.evaluations == count(Evaluation)
+        assert demo.pledge_versions == count(PledgeVersion)
         assert sum(demo.states.values()) == count(Pledge)
         assert 1_300 <= count(Pledge) <= 1_700
 
@@ -188,6 +189,8 @@ CATEGORIES = {
                 " AND a.entity_id = pledge.id AND a.trigger = 'extend')",
     "returned": "EXISTS (SELECT 1 FROM audit_event a WHERE a.entity = 'pledge' AND a.entity_id = pledge.id"
                 " AND a.trigger = 'return')",
+    "amended": "EXISTS (SELECT 1 FROM pledge_version v WHERE v.pledge_id = pledge.id AND v.target < pledge.target"
+               " AND v.title != pledge.title) AND (SELECT count(*) FROM display_record d WHERE d.pledge_id = pledge.id) = 2",
     "withdrawn": "state = 'withdrawn'",
     "draft": "state = 'draft'",
     "submitted_for_later": "state = 'submitted' AND due > :day",
