@@ -8,6 +8,7 @@ as-of day."""
 
 import random
 from datetime import date, timedelta
+from itertools import accumulate
 
 from pledges.workflows import demo_words as words
 from pledges.workflows.demo_life import Life
@@ -15,7 +16,7 @@ from pledges.workflows.demo_life import Life
 # What becomes of a displayed pledge, and how often (per cent).
 FATES = (("on_time", 56), ("late", 12), ("slow", 8), ("unfulfilled", 6), ("stalled", 12), ("silent", 6))
 FATE_NAMES = tuple(name for name, _ in FATES)
-FATE_WEIGHTS = tuple(weight for _, weight in FATES)
+FATE_WEIGHTS = tuple(accumulate(weight for _, weight in FATES))  # cumulative, as random.choices takes them
 GRADES = {"on_time": (("excellent", "good"), (5, 4)), "late": (("good", "pass"), (1, 2)),
           "slow": (("good", "pass"), (1, 2)), "unfulfilled": (("pass", "fail"), (1, 2)),
           "stalled": (("pass", "fail"), (1, 2)), "silent": (("pass", "fail"), (1, 3))}
@@ -155,7 +156,7 @@ def _evidence(rng: random.Random) -> str | None:
 
 def _outcome(story: Story, rng: random.Random, shown: date, due: date, not_before: date) -> list[tuple]:
     """Progress entries, then complete or fail, then the evaluation: (day, order, trigger, payload)."""
-    fate = rng.choices(FATE_NAMES, FATE_WEIGHTS)[0]
+    fate = rng.choices(FATE_NAMES, cum_weights=FATE_WEIGHTS)[0]
     if fate in ("on_time", "late", "slow"):
         end = {"on_time": due - days(pick(rng, 0, 45)), "late": due + days(pick(rng, 1, 45)),
                "slow": due + days(pick(rng, 30, 150))}[fate]
