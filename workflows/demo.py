@@ -168,7 +168,7 @@ class _Loader:
                 report("pledges", done, total)
 
     def _pledge(self, rng: random.Random, org: OrgSpec, member: tuple[int, str] | None) -> None:
-        story = _story(rng, org.kind, member)
+        story = story_for(rng, org.kind, member)
         created, due = declared(rng, self.as_of)
         pledge_id = self.rows.next_ids["pledge"]
         self.rows.next_ids["pledge"] += 1
@@ -181,7 +181,7 @@ class _Loader:
             life.finished_on, life.done, life.first, life.last, life.version))
 
 
-def _story(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:
+def story_for(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:
     """A pledge's content from its owner's templates: mostly measurable, some qualitative."""
     if member:
         templates, qualitative = words.MEMBER_TEMPLATES, words.MEMBER_QUALITATIVE

@@ -131,7 +131,8 @@ def _after_approval(life: Life, story: Story, rng: random.Random, stuck: bool) -
     if not stuck:
         plan.append((shown, 0, "display", None))
         plan.extend([] if extension else _amendment(story, rng, shown))
-        plan.extend(_outcome(story, rng, plan[-1][0], due, extension[0] if extension else shown))
+        shown = plan[-1][0]  # displayed again after an amendment
+        plan.extend(_outcome(story, rng, shown, due, max(shown, extension[0]) if extension else shown))
     for day, _, trigger, payload in sorted(plan, key=lambda p: (p[0], p[1])):
         if life.ended:
             return

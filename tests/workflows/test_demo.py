@@ -2,6 +2,7 @@
 consistent with its pledge, and the states a campaign has on its as-of day."""
 
 import hashlib
+import random
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -16,8 +17,11 @@ from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Mem
 from pledges.orgs import CODE_PATTERN
 from pledges.queries import end_of_day_utc
 from pledges.workflows import lifecycle
-from pledges.workflows.demo import build_demo
-from pledges.workflows.demo_plan import plan_demo
+
+from pledges.workflows.demo import build_demo, story_for
+from pledges.workflows.demo_life import Life, Rows
+from pledges.workflows.demo_plan import KINDS, plan_demo
+from pledges.workflows.demo_story import declared, walk
 from pledges.workflows.engine import run
 from support import ACTOR, NOW, TODAY, Clock
 
@@ -267,3 +271,25 @@ def test_a_plan_depends_on_its_seed_only():
     assert [o.name for o in plan_demo("small", 5).orgs] != [o.name for o in plan_demo("small", 6).orgs]
     small = plan_demo("small", 1)
     assert 20 <= len(small.orgs) <= 32 and small.members == 300
+
+
+# --- the walk itself, on many pledges, without a database -----------------------------------
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 4, 1), date(2026, 11, 25)],
+                         ids=str)
+def test_thousands_of_walks_take_only_steps_the_lifecycle_allows(as_of):
+    """``Life.step`` raises on a trigger the state does not allow; rare plans (an amendment and
+    a late failure, say) only show up over many pledges."""
+    rows = Rows(defaultdict(lambda: 1), "演示数据", as_of)
+    rows.tables = defaultdict(list)
+    rng = random.Random(f"walks/{as_of}")
+    ends = defaultdict(int)
+    for number in range(20_000):
+        life = Life(rows, number, date(2026, 12, 31))
+        story = story_for(rng, rng.choice(KINDS), (number, "张三") if number % 3 else None)
+        created, life.due = declared(rng, as_of)
+        walk(life, story, rng, created)
+        ends[life.state] += 1
+        rows.tables.clear()
+    assert set(ends) >= {"draft", "submitted", "approved", "withdrawn"}
