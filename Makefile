@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo bench clean
+.PHONY: test demo walkthrough bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
-# A fresh SQLite ledger in demo/, pledges taken through every state, then list and show.
+# A fresh SQLite ledger in demo/ loaded with the small demo (`pledges demo`), then the dashboard.
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
@@ -25,6 +25,10 @@ demo: $(STAMP)
 # part of docs/performance.md.  The ledger and tasks are cached in .bench/.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --markdown docs/performance.md
+
+# One town's pledges taken through every state by hand, command by command, then list and show.
+walkthrough: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/walkthrough.sh
 
 clean:
 	rm -rf $(VENV) demo .bench *.egg-info

@@ -9,6 +9,10 @@ from sqlmodel import Session
 from pledges.models import AuditEvent, Pledge
 
 
+# One encoder for every detail: json.dumps builds a new one per call when given options.
+_DETAIL = json.JSONEncoder(ensure_ascii=False, default=str, sort_keys=True)
+
+
 def pledge_snapshot(pledge: Pledge) -> dict[str, Any]:
     """The figures' inputs as the pledge stands now, stored with each of its events."""
     return {"due_after": pledge.due, "done_after": pledge.done, "outcome_after": pledge.outcome}
@@ -39,7 +43,7 @@ def event_values(
         "from_state": from_state,
         "to_state": to_state,
         "reason": reason,
-        "detail": json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True) if detail else None,
+        "detail": _DETAIL.encode(detail) if detail else None,
         **snapshot,
     }
 

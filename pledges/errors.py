@@ -66,3 +66,7 @@ class SchedulerRunning(PledgeError):
     """``pledges remind serve`` while another scheduler holds the database's lease."""
 
     key = "scheduler_running"
+class DemoRefused(PledgeError):
+    """Demo data would mix into a ledger that already holds organisations."""
+
+    key = "demo_not_empty"

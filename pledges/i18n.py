@@ -142,6 +142,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "pledges": ("承诺数", "Pledges"),
     "lifecycle": ("承诺生命周期", "Pledge lifecycle"),
     "guards": ("条件", "Guards"),
+    "orgs_stage": ("党组织", "organisations"),
+    "members_stage": ("党员", "members"),
+    "pledges_stage": ("承诺及记实", "pledges and their history"),
 }
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -285,6 +288,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no approved pledges waiting for display under {org}: nothing to do",
     ),
     "bad_depth": ("--depth 不能为负数（收到 {depth}）", "--depth cannot be negative (got {depth})"),
+    "demo_not_empty": (
+        "该台账已有 {count} 个党组织：演示数据只载入空台账，请另选数据库（如 --db demo.db）",
+        "this ledger already holds {count} organisations: demo data only goes into an empty ledger; choose another database (e.g. --db demo.db)",
+    ),
     # results
     "initialised": ("已创建承诺台账：{url}", "created a pledge ledger at {url}"),
     "already_initialised": ("{url} 已是承诺台账，未作改动", "{url} is already a pledge ledger; nothing changed"),
@@ -295,15 +302,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "moved": ("承诺 {id}：{from_} → {to}", "pledge {id}: {from_} → {to}"),
     "bulk_displayed": ("已亮诺 {count} 项承诺（{org} 及下级，{channel}）", "displayed {count} pledges under {org} ({channel})"),
     "no_rows": ("（无）", "(none)"),
+    "demo_built": (
+        "已载入演示台账（{scale}，种子 {seed}，截至 {as_of}）：{orgs} 个党组织，{members} 名党员，"
+        "{org_pledges} 项组织承诺，{member_pledges} 项党员承诺，{audit_events} 条记实，用时 {seconds} 秒",
+        "loaded a demo ledger ({scale}, seed {seed}, as of {as_of}): {orgs} organisations, {members} members, "
+        "{org_pledges} organisation pledges, {member_pledges} member pledges, {audit_events} audit events, "
+        "in {seconds} s",
+    ),
     "org_pledge": ("组织承诺", "organisation pledge"),
     "dashboard_title": ("{scope} {year}年度承诺统计（截至 {day}）", "{scope}: pledges of {year} as of {day}"),
     "dashboard_totals": (
         "已承诺 {declared} 项（组织 {org_pledges}，党员 {member_pledges}）；亮诺率 {display_rate}；"
-        "已到期 {due} 项，已兑现 {fulfilled_due}，践诺率 {completion_rate}，按期率 {on_time_rate}；"
-        "逾期 {overdue} 项；未兑现 {unfulfilled} 项；平均进度 {progress}；评诺率 {evaluation_coverage}",
+        "已到期 {due} 项，其中已兑现 {fulfilled_due}，践诺率 {completion_rate}，按期率 {on_time_rate}；"
+        "已兑现共 {fulfilled} 项；逾期 {overdue} 项；未兑现 {unfulfilled} 项；平均进度 {progress}；"
+        "评诺率 {evaluation_coverage}",
         "declared {declared} (organisations {org_pledges}, members {member_pledges}); displayed {display_rate}; "
-        "due {due}, fulfilled {fulfilled_due}, completion {completion_rate}, on time {on_time_rate}; "
-        "overdue {overdue}; unfulfilled {unfulfilled}; progress {progress}; evaluated {evaluation_coverage}",
+        "due {due}, of which fulfilled {fulfilled_due}: completion {completion_rate}, on time {on_time_rate}; "
+        "fulfilled in all {fulfilled}; overdue {overdue}; unfulfilled {unfulfilled}; progress {progress}; "
+        "evaluated {evaluation_coverage}",
     ),
     "columns_dropped": (
         "（终端宽度不足，未显示：{columns}；加宽终端或用 --format csv 查看全部）",

@@ -1,0 +1,202 @@
+"""``pledges demo``: a realistic ledger of a whole city's campaign, loaded fast.
+
+The plan (``demo_plan``) fixes the organisation tree, the members and how many pledges each
+owner makes; each pledge then lives its year (``demo_story``) through the real lifecycle
+(``demo_life``) up to the as-of day.  Everything is drawn from ``random.Random`` seeded by
+``seed``, and every time is derived from a simulated day: the same (scale, seed, as-of) gives
+the same ledger, row for row.  Rows go to the database in bulk (``pledges.loader``), in one
+transaction, a batch of pledges at a time, so memory stays flat at any scale."""
+
+import random
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from pledges import audit
+from pledges.db import Ledger
+from pledges.errors import BadInput, DemoRefused
+from pledges.loader import BulkWriter
+from pledges.models import (DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, AuditEvent, Campaign, DisplayRecord,
+                            Evaluation, Member, Organisation, OrgClosure, Pledge, PledgeVersion, ProgressRecord)
+from pledges.workflows import demo_words as words
+from pledges.workflows.demo_life import (AUDIT_COLUMNS, CONTENT_COLUMNS, DISPLAY_COLUMNS, EVALUATION_COLUMNS,
+                                         PLEDGE_COLUMNS, PROGRESS_COLUMNS, VERSION_COLUMNS, Life, Rows, instant)
+from pledges.workflows.demo_plan import SCALES, DemoPlan, OrgSpec, plan_demo
+from pledges.workflows.demo_story import Story, declared, walk
+
+DEMO_ACTOR = "演示数据"
+BATCH = 5_000  # pledges per round trip of inserts
+Progress = Callable[[str, int, int], None]
+
+CHILD_TABLES = ((DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS),
+                (Evaluation, EVALUATION_COLUMNS), (PledgeVersion, VERSION_COLUMNS), (AuditEvent, AUDIT_COLUMNS))
+ID_TABLES = (Campaign, Organisation, Member, Pledge, DisplayRecord, ProgressRecord, Evaluation, PledgeVersion,
+             AuditEvent)
+
+
+@dataclass
+class DemoSummary:
+    scale: str
+    seed: int
+    as_of: date
+    orgs: int
+    members: int
+    org_pledges: int
+    member_pledges: int
+    audit_events: int = 0
+    display_records: int = 0
+    progress_records: int = 0
+    evaluations: int = 0
+    pledge_versions: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date | None = None,
+               actor: str = DEMO_ACTOR, progress: Progress | None = None) -> DemoSummary:
+    """Load a ``scale`` demo ledger (``small`` or ``city``) into an empty ledger, as it stands at
+    the end of ``as_of`` (default: today); the campaign is the as-of's year.  ``progress`` is
+    called as ``progress(stage, done, total)`` while loading.  Refuses a ledger that already
+    holds organisations."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown demo scale {scale!r}")
+    as_of = as_of or ledger.today()
+    if not FIRST_YEAR <= as_of.year <= LAST_YEAR:
+        raise BadInput("bad_year", year=as_of.year, first=FIRST_YEAR, last=LAST_YEAR)
+    plan = plan_demo(scale, seed)
+    report = progress or (lambda stage, done, total: None)
+    with ledger.engine.begin() as connection:
+        held = connection.scalar(select(func.count()).select_from(Organisation))
+        if held:
+            raise DemoRefused(count=held)
+        writer = BulkWriter(connection)
+        rows = Rows({t.__tablename__: writer.next_id(t.__table__) for t in ID_TABLES}, actor, as_of)
+        loader = _Loader(writer, rows, plan, random.Random(f"{seed}/names"), as_of)
+        loader.campaign(connection)
+        report("orgs", 0, len(plan.orgs))
+        loader.orgs()
+        report("members", 0, plan.members)
+        loader.members()
+        with writer.indexes_deferred(t.__table__ for t in (Pledge, *(child for child, _ in CHILD_TABLES))):
+            loader.pledges(random.Random(f"{seed}/lives"), report)
+        writer.reset_sequences(t.__table__ for t in ID_TABLES)
+    counts = plan.counts()
+    return DemoSummary(scale, seed, as_of, counts["orgs"], counts["members"], counts["org_pledges"],
+                       counts["member_pledges"], writer.written.get("audit_event", 0),
+                       writer.written.get("display_record", 0), writer.written.get("progress_record", 0),
+                       writer.written.get("evaluation", 0), writer.written.get("pledge_version", 0),
+        dict(sorted(loader.states.items())))
+
+
+class _Loader:
+    """Writes the plan's rows, each table through the bulk writer."""
+
+    def __init__(self, writer: BulkWriter, rows: Rows, plan: DemoPlan, names: random.Random, as_of: date):
+        self.writer, self.rows, self.plan, self.names, self.as_of = writer, rows, plan, names, as_of
+        self.start = instant(date(as_of.year, 1, 1), 8 * 60)  # the day the ledger was set up
+        self.org_ids = {org.id: rows.next_ids["organisation"] + org.id - 1 for org in plan.orgs}
+        self.members_of: dict[int, list[tuple[int, str]]] = {}
+        self.states: dict[str, int] = {}
+
+    def _event(self, entity: str, entity_id: int, detail: dict) -> None:
+        event = audit.event_values(at=self.start, effective_on=date(self.as_of.year, 1, 1), actor=self.rows.actor,
+                                   entity=entity, entity_id=entity_id, trigger="create", detail=detail)
+        self.rows.add("audit_event", *(event.get(c) for c in AUDIT_COLUMNS[1:]))
+
+    def _flush(self, *tables) -> None:
+        for table, columns in tables:
+            self.writer.write(table.__table__, columns, self.rows.take(table.__tablename__))
+
+    def campaign(self, connection) -> None:
+        year = self.as_of.year
+        found = connection.scalar(select(Campaign.id).where(Campaign.year == year))
+        if found is None:
+            found = self.rows.add("campaign", year, f"{year}年度", DEFAULT_TIMEZONE, date(year, 1, 1),
+                                  date(year, 12, 31), self.start)
+            self._event("campaign", found, {"year": year})
+            self._flush((Campaign, ("id", "year", "name", "timezone", "starts", "ends", "created_at")))
+        self.campaign_id = found
+
+    def orgs(self) -> None:
+        """The organisations, their closure rows and their creation events."""
+        codes = {org.id: org.code for org in self.plan.orgs}
+        closure = []
+        for org in self.plan.orgs:
+            own = self.rows.add("organisation", org.code, org.name, org.kind,
+                                org.parent and self.org_ids[org.parent], self.start)
+            chain = [*org.ancestors, org.id]
+            closure.extend((self.org_ids[above], own, len(chain) - 1 - i) for i, above in enumerate(chain))
+            self._event("organisation", own, {"code": org.code, "name": org.name, "kind": org.kind,
+                                              "parent": org.parent and codes[org.parent]})
+        self._flush((Organisation, ("id", "code", "name", "kind", "parent_id", "created_at")))
+        self.writer.write(OrgClosure.__table__, ("ancestor_id", "descendant_id", "depth"), closure)
+
+    def members(self) -> None:
+        """Members with Chinese names, numbered M000001…, each in its branch."""
+        surnames = list(words.SURNAMES)
+        weights = [len(surnames) - i for i in range(len(surnames))]
+        for org in self.plan.orgs:
+            for _ in range(org.members):
+                number = f"M{self.rows.next_ids['member']:06d}"
+                given = "".join(self.names.choices(words.GIVEN, k=self.names.choice((1, 2, 2))))
+                name = self.names.choices(surnames, weights)[0] + given
+                member_id = self.rows.add("member", number, name, self.org_ids[org.id], self.start)
+                self.members_of.setdefault(org.id, []).append((member_id, name))
+                self._event("member", member_id, {"number": number, "name": name, "org": org.code})
+            if len(self.rows.tables["member"]) >= BATCH:
+                self._flush((Member, ("id", "number", "name", "org_id", "created_at")))
+        self._flush((Member, ("id", "number", "name", "org_id", "created_at")))
+
+    def pledges(self, rng: random.Random, report: Progress) -> None:
+        """Each organisation's own pledges, then its members'; flushed every ``BATCH``."""
+        total, done, member_index = self.plan.pledges, 0, 0
+        report("pledges", 0, total)
+        for org in self.plan.orgs:
+            for _ in range(org.pledges):
+                self._pledge(rng, org, None)
+            for member in self.members_of.get(org.id, []):
+                for _ in range(self.plan.member_pledges[member_index]):
+                    self._pledge(rng, org, member)
+                member_index += 1
+            if len(self.rows.tables["pledge"]) >= BATCH or org is self.plan.orgs[-1]:
+                done += len(self.rows.tables["pledge"])
+                self._flush((Pledge, PLEDGE_COLUMNS), *CHILD_TABLES)
+                report("pledges", done, total)
+
+    def _pledge(self, rng: random.Random, org: OrgSpec, member: tuple[int, str] | None) -> None:
+        story = story_for(rng, org.kind, member)
+        created, due = declared(rng, self.as_of)
+        pledge_id = self.rows.next_ids["pledge"]
+        self.rows.next_ids["pledge"] += 1
+        life = Life(self.rows, pledge_id, due)
+        walk(life, story, rng, created)
+        self.states[life.state] = self.states.get(life.state, 0) + 1
+        self.rows.tables["pledge"].append((
+            pledge_id, self.campaign_id, self.org_ids[org.id], member and member[0],
+            *(story.content[c] for c in CONTENT_COLUMNS), life.due, due, life.state, life.outcome,
+            life.finished_on, life.done, life.first, life.last, life.version))
+
+
+def story_for(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:
+    """A pledge's content from its owner's templates: mostly measurable, some qualitative."""
+    if member:
+        templates, qualitative = words.MEMBER_TEMPLATES, words.MEMBER_QUALITATIVE
+        channel, place = words.CHANNELS_MEMBER.get(kind, ("household", f"{member[1]}家门口"))
+    else:
+        templates, qualitative = words.ORG_TEMPLATES[kind] + words.COMMON_ORG, words.ORG_QUALITATIVE
+        channel, place = rng.choice(words.CHANNELS_ORG)
+    if rng.random() < 0.15:
+        title, criterion, category = rng.choice(qualitative)
+        content = {"title": title, "content": f"{title}，{criterion}", "category": category, "target": None,
+                   "unit": None, "qualitative": True, "criterion": criterion}
+        return Story(content, None, None, channel, place)
+    prefix, verb, unit, low, high, category = rng.choice(templates)
+    target = rng.randint(low, high)
+    title = f"{prefix} {target} {unit}"
+    content = {"title": title, "content": f"全年{title}", "category": category, "target": target, "unit": unit,
+               "qualitative": False, "criterion": None}
+    return Story(content, prefix, verb, channel, place)
