@@ -10,6 +10,7 @@ from pledges.cli.params import DATE, format_option
 from pledges.cli.render import Column, console, emit, to_csv, to_json
 
 BAR_CELLS = 5
+NAME_CELLS = 26  # longer names (enterprises' full names) end in "…" so the figures keep their columns
 FILLED, EMPTY = "▰", "▱"  # East-Asian width "neutral": one cell in every terminal
 
 
@@ -87,8 +88,9 @@ def _grid(title: str, columns: list[Column], records: list[dict], styles: list, 
     grid = Table(header_style="bold", title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
                  collapse_padding=True, pad_edge=False)
     for column in columns:
-        grid.add_column(i18n.word(column.header, lang), justify=column.justify,
-                        no_wrap=column.key == "label" or not column.wrap)
+        label = column.key == "label"
+        grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=label or not column.wrap,
+                        max_width=NAME_CELLS if label else None, overflow="ellipsis" if label else "fold")
     for record, style in zip(records, styles):
         grid.add_row(*(_cell(column, record, lang) for column in columns), style=style)
     return grid
