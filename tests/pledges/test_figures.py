@@ -225,3 +225,19 @@ def test_every_figure_equals_a_plain_sql_recount(ledger, clock, town, seed):
         assert_matches_recount(ledger, day)
     total = dashboard(ledger).totals
     assert total.declared > 0 and total.due > 0  # the generated ledger is not trivially empty
+
+
+@pytest.mark.parametrize("seed", [1, 5])
+def test_figures_of_the_generated_demo_equal_the_recount(ledger, seed):
+    """The demo town as of 2026-11-25, and replayed at four earlier days of its year."""
+    from pledges.workflows.demo import build_demo
+
+    build_demo(ledger, "small", seed=seed, as_of=date(2026, 11, 25))
+    ledger.clock.now = at(date(2026, 11, 25), 20)
+    for day in (date(2026, 2, 1), date(2026, 6, 30), date(2026, 9, 15), date(2026, 11, 24), date(2026, 11, 25)):
+        assert_matches_recount(ledger, day)
+    board = dashboard(ledger)
+    assert board.totals.declared > 1000 and 0 < board.totals.overdue < board.totals.due
+    day, rows = overdue(ledger)
+    assert len(rows) == board.totals.overdue
+    assert [r.days_late for r in rows] == sorted((r.days_late for r in rows), reverse=True)
