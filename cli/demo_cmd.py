@@ -17,8 +17,8 @@ STAGES = {"orgs": "orgs_stage", "members": "members_stage", "pledges": "pledges_
               help="small: 3 towns, ~25 organisations, ~1,500 pledges; city: all of 温岭, ~2,000 "
                    "organisations, 57,000 members, ~245,000 pledges.")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same ledger.")
-@click.option("--as-of", "as_of", type=DATE, help="The day the ledger stands at [default: today]; "
-                                                   "the campaign is that day's year.")
+@click.option("--as-of", "as_of", type=DATE, help="The day the ledger stands at, not later than today "
+                                                   "[default: today]; the campaign is that day's year.")
 @pass_app
 def demo(app: App, scale, seed, as_of):
     """Load a realistic demo ledger of 温岭's campaign into an empty database.

@@ -59,12 +59,15 @@ class DemoSummary:
 def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date | None = None,
                actor: str = DEMO_ACTOR, progress: Progress | None = None) -> DemoSummary:
     """Load a ``scale`` demo ledger (``small`` or ``city``) into an empty ledger, as it stands at
-    the end of ``as_of`` (default: today); the campaign is the as-of's year.  ``progress`` is
+    the end of ``as_of`` (default: today; not later); the campaign is the as-of's year.  ``progress`` is
     called as ``progress(stage, done, total)`` while loading.  Refuses a ledger that already
     holds organisations."""
     if scale not in SCALES:
         raise ValueError(f"unknown demo scale {scale!r}")
-    as_of = as_of or ledger.today()
+    today = ledger.today()
+    as_of = as_of or today
+    if as_of > today:  # its history would be stamped in the future
+        raise BadInput("future_date", on=as_of, today=today)
     if not FIRST_YEAR <= as_of.year <= LAST_YEAR:
         raise BadInput("bad_year", year=as_of.year, first=FIRST_YEAR, last=LAST_YEAR)
     plan = plan_demo(scale, seed)

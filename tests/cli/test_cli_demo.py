@@ -72,6 +72,16 @@ def test_the_ledger_stands_at_the_as_of_day_in_english_too(pledges, db_url):
         ledger.dispose()
 
 
+def test_a_day_in_the_future_or_outside_the_campaign_years_is_refused(pledges, db_url):
+    assert "2026-06-16" in refused(pledges("demo", "--as-of", "2026-06-16"))
+    assert "1999" in refused(pledges("demo", "--as-of", "1999-12-31"))
+    ledger = Ledger(db_url)
+    try:
+        assert sum(counts(ledger).values()) == 0  # initialised, nothing loaded
+    finally:
+        ledger.dispose()
+
+
 def test_bad_options_are_usage_errors(pledges, db_url):
     assert "city" in usage_error(pledges("demo", "--scale", "town"))
     assert "YYYY-MM-DD" in usage_error(pledges("demo", "--as-of", "tomorrow"))

@@ -4,7 +4,7 @@ consistent with its pledge, and the states a campaign has on its as-of day."""
 import hashlib
 import random
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, text
@@ -212,7 +212,8 @@ def test_the_small_demo_has_pledges_of_every_kind(ledger, demo, category):
 
 @pytest.mark.parametrize("as_of", [date(2026, 1, 1), date(2024, 2, 29), date(2026, 3, 31), date(2026, 12, 31)],
                          ids=str)
-def test_nothing_happens_after_the_as_of_day(ledger, as_of):
+def test_nothing_happens_after_the_as_of_day(ledger, clock, as_of):
+    clock.now = datetime.combine(as_of, time(4), timezone.utc)  # noon that day; later days are refused
     build_demo(ledger, "small", seed=3, as_of=as_of)
     assert_real_histories(ledger)
     end = end_of_day_utc(as_of, TZ)
