@@ -139,6 +139,7 @@ class Pledge(PledgeContentBase, table=True):
     outcome: str | None = Field(default=None, max_length=16)
     finished_on: date | None = None
     done: int = 0
+    last_progress_on: date | None = None  # the latest progress record's day (the stalled rule reads it)
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
     version: int = Field(default=1, nullable=False)

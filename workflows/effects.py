@@ -42,6 +42,8 @@ def record_progress(move: Move) -> None:
                                     note=move.args.get("note"), evidence=move.args.get("evidence"),
                                     actor=move.actor, recorded_at=move.now))
     move.pledge.done += amount
+    last = move.pledge.last_progress_on
+    move.pledge.last_progress_on = move.day if last is None or move.day > last else last  # --date may go back
     move.detail.update(amount=amount, evidence=move.args.get("evidence"))
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import Date, Select, case, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pledges.db import Ledger
-from pledges.models import AuditEvent, Campaign, Organisation, Pledge, ProgressRecord, Reminder, UTCDateTime
+from pledges.models import AuditEvent, Campaign, Organisation, Pledge, Reminder, UTCDateTime
 from pledges.vocab import ACTIVE, ReminderState, Rule, State
 
 FINISHED_UNEVALUATED = (State.fulfilled, State.unfulfilled)
@@ -88,10 +88,9 @@ def stalled(ledger: Ledger, now: datetime) -> Select | None:
     cal = Calendar.of(ledger, now)
     if not cal.campaigns:
         return None
-    # A correlated MAX answered by one seek in ix_progress_pledge_day, per pledge in progress
-    # (a GROUP BY over all progress records is several times slower on SQLite).
-    last = (select(func.max(ProgressRecord.day)).where(ProgressRecord.pledge_id == Pledge.id)
-            .correlate(Pledge).scalar_subquery())
+    # The pledge keeps its last progress day (the record_progress effect), so this is a plain
+    # filter; a correlated MAX over progress_record per pledge in progress cost 0.3 s in the city.
+    last = Pledge.last_progress_on
     return _found(cal, last, Pledge.state == State.in_progress, last <= cal.days_before("stalled_days"))
 
 

@@ -136,6 +136,10 @@ def test_records_agree_with_their_pledges(ledger, demo):
         SELECT count(*) FROM pledge p
         WHERE p.done != COALESCE((SELECT sum(amount) FROM progress_record r WHERE r.pledge_id = p.id), 0)""")
     assert mismatched_done == 0
+    mismatched_last_progress = scalar(ledger, """
+        SELECT count(*) FROM pledge p
+        WHERE p.last_progress_on IS DISTINCT FROM (SELECT max(day) FROM progress_record r WHERE r.pledge_id = p.id)""")
+    assert mismatched_last_progress == 0
     progress_before_display = scalar(ledger, """
         SELECT count(*) FROM progress_record r
         WHERE r.day < (SELECT min(d.day) FROM display_record d WHERE d.pledge_id = r.pledge_id)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select, update
 from pledges.models import Campaign, Reminder
 from pledges.vocab import Rule
 from pledges.workflows import reminders
-from support import ACTOR, TODAY
+from support import ACTOR, TODAY, pledge_row
 
 MONDAY = date(2026, 6, 15)  # TODAY is a Monday
 
@@ -93,6 +93,18 @@ def test_a_new_progress_record_ends_the_stall(ledger, clock, make_pledge):
     assert found(ledger, clock, Rule.stalled) == []
     clock.advance(days=1)
     assert found(ledger, clock, Rule.stalled) == [(pledge, days(20), days(50))]
+
+
+def test_progress_backdated_with_date_does_not_move_the_last_progress_day_back(ledger, clock, make_pledge):
+    from pledges.workflows.engine import run
+
+    pledge = make_pledge("in_progress", due=date(2026, 12, 31))
+    clock.advance(days=10)
+    run(ledger, [pledge], "record_progress", ACTOR, amount=1)
+    run(ledger, [pledge], "record_progress", ACTOR, amount=1, day=days(5))  # entered late, --date
+    assert pledge_row(ledger, pledge).last_progress_on == days(10)
+    clock.advance(days=30)
+    assert found(ledger, clock, Rule.stalled) == [(pledge, days(10), days(40))]
 
 
 def test_awaiting_display_more_than_three_days_after_approval(ledger, clock, make_pledge):
