@@ -16,6 +16,7 @@ pledges overdue; note that ``pledges`` then replays that day from the audit log.
 """
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -66,30 +67,28 @@ def has_command(*words: str) -> bool:
     return done.returncode == 0
 
 
+def generator_fingerprint() -> str:
+    """A hash of the code that decides what the ledger holds (schema, generator, loader): a
+    cached ledger built by other code is built again."""
+    digest = hashlib.sha256()
+    for path in sorted([ROOT / "pledges" / "models.py", ROOT / "pledges" / "loader.py",
+                        *(ROOT / "workflows").glob("demo*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def build_ledger(args, folder: Path) -> Path:
-    """The city ledger for this scale, seed and day, built once per work folder (a stand-in
-    is replaced, with the tasks made from it, as soon as ``pledges demo`` exists)."""
+    """The city ledger for this scale, seed and day, built once per work folder and code."""
     db, marker = folder / "ledger.db", folder / "built-by"
-    demo = has_command("demo")
-    if marker.exists() and (not demo or marker.read_text(encoding="utf-8").startswith("pledges demo")):
+    source = f"pledges demo ({generator_fingerprint()})"
+    if marker.exists() and marker.read_text(encoding="utf-8").startswith(source):
         return db
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     started = time.perf_counter()
-    if demo:
-        subprocess.run([str(PLEDGES), "demo", "--scale", args.scale, "--seed", str(args.seed),
-                        "--as-of", args.as_of.isoformat()], env=pledges_env(db), check=True,
-                       stdout=subprocess.DEVNULL)
-        source = "pledges demo"
-    else:
-        from bench import standin
-
-        if args.scale != "city":
-            raise SystemExit("`pledges demo` is not there yet, and the stand-in ledger is city-sized only")
-        print("`pledges demo` is not there yet: building the stand-in ledger (bench/standin.py)")
-        standin.build(f"sqlite:///{db}", args.as_of, args.seed)
-        source = "bench/standin.py (pledges demo not available)"
+    subprocess.run([str(PLEDGES), "demo", "--scale", args.scale, "--seed", str(args.seed),
+                    "--as-of", args.as_of.isoformat()], env=pledges_env(db), check=True, stdout=subprocess.DEVNULL)
     marker.write_text(f"{source}\n{time.perf_counter() - started:.1f}\n", encoding="utf-8")
     return db
 
