@@ -39,15 +39,28 @@ def csv_cell(value) -> object:
     return plain(value)
 
 
-_RECORD = json.JSONEncoder(ensure_ascii=False, default=plain)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=plain)
+
+
+def _is_records(value) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def _block(value, indent: str) -> str:
+    """A list of records one per line; anything else on one line."""
+    if _is_records(value):
+        inner = indent + "  "
+        return "[\n" + ",\n".join(inner + _ENCODER.encode(item) for item in value) + "\n" + indent + "]"
+    return _ENCODER.encode(value)
 
 
 def to_json(data) -> str:
-    """A listing as one record per line (the C encoder: 25,000 overdue pledges in a tenth of
-    the time ``indent`` takes); anything else indented."""
-    if isinstance(data, list) and all(isinstance(record, dict) for record in data):
-        return "[\n" + ",\n".join("  " + _RECORD.encode(record) for record in data) + "\n]" if data else "[]"
-    return json.dumps(data, ensure_ascii=False, indent=2, default=plain)
+    """Listings one record per line, and an object one key per line.  Everything goes through
+    the C encoder (``indent=`` falls back to the pure-Python one: 0.3 s for 25,000 records)."""
+    if isinstance(data, dict) and data:
+        return "{\n" + ",\n".join(f"  {_ENCODER.encode(key)}: {_block(value, '  ')}"
+                                   for key, value in data.items()) + "\n}"
+    return _block(data, "")
 
 
 def to_csv(records: Sequence[dict]) -> str:
