@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from pledges import models
-from pledges.errors import DatabaseUnavailable, NotInitialised
+from pledges.errors import DatabaseUnavailable, NotInitialised, SchemaMismatch
 
 DEFAULT_URL = "sqlite:///pledges.db"
 Clock = Callable[[], datetime]
@@ -93,6 +93,9 @@ class Ledger:
         """Refuse to work on a database that has no ledger in it."""
         if not self.is_initialised():
             raise NotInitialised(url=shown_url(self.url))
+        found = self.schema_version()
+        if found != models.SCHEMA_VERSION:
+            raise SchemaMismatch(url=shown_url(self.url), found=found, needed=models.SCHEMA_VERSION)
         return self
 
     def init(self) -> bool:

@@ -31,6 +31,10 @@ class NotInitialised(PledgeError):
     key = "not_initialised"
 
 
+class SchemaMismatch(PledgeError):
+    key = "schema_mismatch"
+
+
 class DatabaseUnavailable(PledgeError):
     key = "db_unavailable"
 

@@ -153,6 +153,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未指定操作人：请用 --as 姓名 或设置环境变量 PLEDGES_USER",
         "no acting person: pass --as NAME or set PLEDGES_USER",
     ),
+    "schema_mismatch": (
+        "{url} 的台账结构是第 {found} 版，本程序需要第 {needed} 版：尚无迁移工具，请在新数据库中重建台账",
+        "{url} holds a ledger of schema version {found}; this program needs version {needed}: there are no "
+        "migrations yet, so rebuild the ledger in a new database",
+    ),
     "not_initialised": (
         "{url} 还不是承诺台账：请先运行 pledges init",
         "{url} is not a pledge ledger yet: run `pledges init` first",

@@ -14,7 +14,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-SCHEMA_VERSION = 2  # 2: reminders (contacts, campaign thresholds, reminder tables); no migrations yet
+SCHEMA_VERSION = 3  # 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on. No migrations yet
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 
