@@ -232,8 +232,8 @@ def test_figures_of_the_generated_demo_equal_the_recount(ledger, seed):
     """The demo town as of 2026-11-25, and replayed at four earlier days of its year."""
     from pledges.workflows.demo import build_demo
 
-    build_demo(ledger, "small", seed=seed, as_of=date(2026, 11, 25))
     ledger.clock.now = at(date(2026, 11, 25), 20)
+    build_demo(ledger, "small", seed=seed, as_of=date(2026, 11, 25))
     for day in (date(2026, 2, 1), date(2026, 6, 30), date(2026, 9, 15), date(2026, 11, 24), date(2026, 11, 25)):
         assert_matches_recount(ledger, day)
     board = dashboard(ledger)
