@@ -102,34 +102,54 @@ def _count(condition):
     return func.sum(case((condition, 1), else_=0))
 
 
-def _per_org(period: Campaign, columns, replay, day: date):
-    """One row per organisation with pledges: the counts of §4 over its own pledges."""
+def _per_state(period: Campaign, columns, replay, day: date):
+    """First pass: one row per (organisation, state, outcome) with the counts that vary inside
+    such a group.  Grouping by a prefix of ix_pledge_figures streams the index with few
+    expressions per pledge (twice as fast as sixteen CASEs per pledge)."""
     state, due, done, outcome = columns
-    declared = not_(state.in_(list(NOT_DECLARED)))
-    is_due = and_(declared, due <= day)
-    fulfilled = outcome == Outcome.fulfilled
-    measured = and_(state.in_(list(WORKING)), Pledge.target.is_not(None), Pledge.target > 0,
-                    Pledge.qualitative.is_(False))
+    measured = and_(Pledge.target.is_not(None), Pledge.target > 0, Pledge.qualitative.is_(False))
     share = case((done >= Pledge.target, 1.0), else_=cast(done, Float) / Pledge.target)
     query = select(
-        Pledge.org_id.label("org_id"),
-        _count(declared).label("declared"),
-        _count(and_(declared, Pledge.member_id.is_(None))).label("org_pledges"),
-        _count(and_(declared, Pledge.member_id.is_not(None))).label("member_pledges"),
-        _count(state.in_(list(APPROVED_OR_LATER))).label("approved_or_later"),
-        _count(state.in_(list(DISPLAYED_OR_LATER))).label("displayed_or_later"),
-        _count(is_due).label("due"),
-        _count(fulfilled).label("fulfilled"),
-        _count(and_(fulfilled, is_due)).label("fulfilled_due"),
-        _count(and_(fulfilled, is_due, Pledge.finished_on <= Pledge.original_due)).label("on_time"),
-        _count(and_(state.in_(list(ACTIVE)), due < day)).label("overdue"),
-        _count(outcome == Outcome.unfulfilled).label("unfulfilled"),
-        _count(state.in_(list(FINISHED))).label("finished"),
-        _count(state == State.evaluated).label("evaluated"),
-        _count(measured).label("progress_count"),
-        func.sum(case((measured, share), else_=0.0)).label("progress_sum"),
-    ).where(Pledge.campaign_id == period.id).group_by(Pledge.org_id)
-    return replay(query).subquery("per_org")
+        Pledge.org_id.label("org_id"), state.label("state"), outcome.label("outcome"),
+        func.count().label("n"),
+        _count(Pledge.member_id.is_(None)).label("org_n"),
+        _count(due <= day).label("due_n"),
+        _count(due < day).label("late_n"),
+        _count(and_(due <= day, Pledge.finished_on <= Pledge.original_due)).label("on_time_n"),
+        _count(measured).label("measured_n"),
+        func.sum(case((measured, share), else_=0.0)).label("share_sum"),
+    ).where(Pledge.campaign_id == period.id).group_by(Pledge.org_id, state, outcome)
+    return replay(query).subquery("per_state")
+
+
+def _per_org(period: Campaign, columns, replay, day: date):
+    """One row per organisation with pledges: the counts of §4 over its own pledges."""
+    g = _per_state(period, columns, replay, day)
+    declared = not_(g.c.state.in_(list(NOT_DECLARED)))
+    fulfilled = g.c.outcome == Outcome.fulfilled
+
+    def total(condition, column=g.c.n):
+        return func.sum(case((condition, column), else_=0))
+
+    working = g.c.state.in_(list(WORKING))
+    return select(
+        g.c.org_id,
+        total(declared).label("declared"),
+        total(declared, g.c.org_n).label("org_pledges"),
+        total(declared, g.c.n - g.c.org_n).label("member_pledges"),
+        total(g.c.state.in_(list(APPROVED_OR_LATER))).label("approved_or_later"),
+        total(g.c.state.in_(list(DISPLAYED_OR_LATER))).label("displayed_or_later"),
+        total(declared, g.c.due_n).label("due"),
+        total(fulfilled).label("fulfilled"),
+        total(and_(fulfilled, declared), g.c.due_n).label("fulfilled_due"),
+        total(and_(fulfilled, declared), g.c.on_time_n).label("on_time"),
+        total(g.c.state.in_(list(ACTIVE)), g.c.late_n).label("overdue"),
+        total(g.c.outcome == Outcome.unfulfilled).label("unfulfilled"),
+        total(g.c.state.in_(list(FINISHED))).label("finished"),
+        total(g.c.state == State.evaluated).label("evaluated"),
+        total(working, g.c.measured_n).label("progress_count"),
+        func.sum(case((working, g.c.share_sum), else_=0.0)).label("progress_sum"),
+    ).group_by(g.c.org_id).subquery("per_org")
 
 
 def _rolled_up(session: Session, per_org, shown) -> dict[int, dict]:
