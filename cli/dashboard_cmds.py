@@ -57,8 +57,8 @@ DASHBOARD_COLUMNS = [
 
 
 def dashboard_view(board, lang: str, width: int):
-    """The scope's totals and the indented tree of organisations, with as many columns as
-    ``width`` holds (the dropped ones are named under the table; JSON and CSV have them all)."""
+    """A header with the scope's totals, then the indented tree of organisations with as many
+    columns as ``width`` holds (the dropped ones are named under it; JSON and CSV have them all)."""
     from rich.console import Group
     from rich.text import Text
 
@@ -68,25 +68,24 @@ def dashboard_view(board, lang: str, width: int):
     records = [{**row.as_dict(), "label": _label(row)} for row in board.rows]
     styles = ["bold red" if row.lagging else ("bold" if row.depth == 0 else None) for row in board.rows]
     columns = sorted(DASHBOARD_COLUMNS, key=lambda pair: pair[1])
-    grid = _grid(title, [c for c, _ in DASHBOARD_COLUMNS], records, styles, lang)
+    grid = _grid([c for c, _ in DASHBOARD_COLUMNS], records, styles, lang)
     while len(columns) > 2 and _width(grid) > width:
         columns.pop()
         kept = [c for c, p in DASHBOARD_COLUMNS if (c, p) in columns]
-        grid = _grid(title, kept, records, styles, lang)
+        grid = _grid(kept, records, styles, lang)
     shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v) for k, v in totals.as_dict().items()}
-    parts = [grid, Text(i18n.text("dashboard_totals", lang, **shown))]
+    parts = [Text(title, style="bold"), Text(i18n.text("dashboard_totals", lang, **shown)), grid]
     dropped = [i18n.word(c.header, lang) for c, p in DASHBOARD_COLUMNS if (c, p) not in columns]
     if dropped:
         parts.append(Text(i18n.text("columns_dropped", lang, columns=_joined(dropped, lang)), style="dim"))
     return Group(*parts)
 
 
-def _grid(title: str, columns: list[Column], records: list[dict], styles: list, lang: str):
+def _grid(columns: list[Column], records: list[dict], styles: list, lang: str):
     from rich import box
     from rich.table import Table
 
-    grid = Table(header_style="bold", title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
-                 collapse_padding=True, pad_edge=False)
+    grid = Table(header_style="bold", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
     for column in columns:
         label = column.key == "label"
         grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=label or not column.wrap,
