@@ -57,25 +57,47 @@ DASHBOARD_COLUMNS = [
 
 
 def dashboard_view(board, lang: str, width: int):
-    """A header with the scope's totals, then the indented tree of organisations with as many
-    columns as ``width`` holds (the dropped ones are named under it; JSON and CSV have them all)."""
-    from rich.console import Group
-    from rich.text import Text
-
-    totals = board.totals
-    scope = totals.name or i18n.word("whole_ledger", lang)
+    """A header with the scope's totals, then the indented tree of organisations."""
+    scope = board.totals.name or i18n.word("whole_ledger", lang)
     title = i18n.text("dashboard_title", lang, scope=scope, year=board.campaign, day=board.as_of)
     records = [{**row.as_dict(), "label": _label(row)} for row in board.rows]
     styles = ["bold red" if row.lagging else ("bold" if row.depth == 0 else None) for row in board.rows]
-    columns = sorted(DASHBOARD_COLUMNS, key=lambda pair: pair[1])
-    grid = _grid([c for c, _ in DASHBOARD_COLUMNS], records, styles, lang)
+    return _view(title, board.totals, DASHBOARD_COLUMNS, records, styles, lang, width)
+
+
+def breakdown_view(split, lang: str, width: int):
+    """A header with the scope's totals, then one row per unit kind or category."""
+    from pledges.vocab import Kind
+
+    scope = split.scope or i18n.word("whole_ledger", lang)
+    title = i18n.text("breakdown_title", lang, scope=scope, year=split.campaign, day=split.as_of,
+                      by=i18n.word(f"by_{split.by}", lang))
+
+    def label(key):
+        if split.by == "kind":
+            return i18n.label_of(Kind, key, lang)
+        return key or i18n.word("uncategorised", lang)
+
+    records = [{**row.as_dict(), "label": label(row.key)} for row in split.rows]
+    columns = [(Column("label", split.by), 0)] + [pair for pair in DASHBOARD_COLUMNS[1:] if pair[0].key != "lagging"]
+    return _view(title, split.totals, columns, records, [None] * len(records), lang, width)
+
+
+def _view(title: str, totals, all_columns, records: list[dict], styles: list, lang: str, width: int):
+    """Title, totals, and the table with as many columns as ``width`` holds (the dropped ones
+    are named under it; JSON and CSV have them all)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    columns = sorted(all_columns, key=lambda pair: pair[1])
+    grid = _grid([c for c, _ in all_columns], records, styles, lang)
     while len(columns) > 2 and _width(grid) > width:
         columns.pop()
-        kept = [c for c, p in DASHBOARD_COLUMNS if (c, p) in columns]
-        grid = _grid(kept, records, styles, lang)
-    shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v) for k, v in totals.as_dict().items()}
+        grid = _grid([c for c, p in all_columns if (c, p) in columns], records, styles, lang)
+    shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v)
+             for k, v in totals.as_dict().items() if k not in totals.IDENTITY}
     parts = [Text(title, style="bold"), Text(i18n.text("dashboard_totals", lang, **shown)), grid]
-    dropped = [i18n.word(c.header, lang) for c, p in DASHBOARD_COLUMNS if (c, p) not in columns]
+    dropped = [i18n.word(c.header, lang) for c, p in all_columns if (c, p) not in columns]
     if dropped:
         parts.append(Text(i18n.text("columns_dropped", lang, columns=_joined(dropped, lang)), style="dim"))
     return Group(*parts)
@@ -112,6 +134,8 @@ def _cell(column: Column, record: dict, lang: str) -> str:
 @click.option("--org", metavar="CODE", help="Scope: this organisation and everything below it [default: the top].")
 @click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
               help="How many levels below --org get a row of their own.")
+@click.option("--by", type=click.Choice(["kind", "category"]),
+              help="One row per unit kind or per category over the scope, instead of the tree.")
 @click.option("--as-of", type=DATE, help="Figures as they stood at the end of that day.")
 @click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
 @click.option("--watch", is_flag=True, help="Redraw every --interval seconds until Ctrl-C.")
@@ -120,7 +144,7 @@ def _cell(column: Column, record: dict, lang: str) -> str:
 @click.option("--frames", type=click.IntRange(min=1), hidden=True, help="Stop --watch after this many redraws.")
 @format_option()
 @pass_app
-def dashboard(app: App, org, depth, as_of, campaign, watch, interval, frames, fmt):
+def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames, fmt):
     """Completion rates by organisation, each rolled up over everything below it.
 
     Rows: declared, display rate (亮诺率), due, fulfilled, completion rate (践诺率), on-time
@@ -131,8 +155,10 @@ def dashboard(app: App, org, depth, as_of, campaign, watch, interval, frames, fm
     Example:
       pledges dashboard
       pledges dashboard --org WL-DX --depth 1 --as-of 2026-06-30
+      pledges dashboard --by kind --org WL-DX
       pledges dashboard --format json
     """
+    from pledges.breakdown import breakdown
     from pledges.figures import dashboard as figures
 
     if watch and fmt != "table":
@@ -140,22 +166,26 @@ def dashboard(app: App, org, depth, as_of, campaign, watch, interval, frames, fm
     ledger = app.ledger()
 
     def board():
+        if by:
+            return breakdown(ledger, by, org=org, as_of=as_of, campaign=campaign)
         return figures(ledger, org=org, depth=depth, as_of=as_of, campaign=campaign)
 
+    view = breakdown_view if by else dashboard_view
     if watch:
-        _watch(lambda width: dashboard_view(board(), app.lang, width), interval, frames)
+        _watch(lambda width: view(board(), app.lang, width), interval, frames)
     elif fmt == "json":
         click.echo(to_json(board().as_dict()))
     elif fmt == "csv":
         click.echo(to_csv([_flat(row) for row in board().rows]), nl=False)
     else:
         out = console()
-        out.print(dashboard_view(board(), app.lang, out.width))
+        out.print(view(board(), app.lang, out.width))
 
 
 def _flat(row) -> dict:
     record = row.as_dict()
-    record["lagging"] = " ".join(record["lagging"])
+    if "lagging" in record:
+        record["lagging"] = " ".join(record["lagging"])
     return record
 
 

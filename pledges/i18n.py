@@ -138,6 +138,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "lagging_overdue": ("逾期多", "many overdue"),
     "last_progress": ("最近记实", "Last progress"),
     "whole_ledger": ("全部", "everything"),
+    "by_kind": ("按单位类型", "by unit kind"),
+    "by_category": ("按类别", "by category"),
+    "uncategorised": ("（未分类）", "(no category)"),
     "members": ("党员数", "Members"),
     "pledges": ("承诺数", "Pledges"),
     "lifecycle": ("承诺生命周期", "Pledge lifecycle"),
@@ -326,6 +329,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "fulfilled in all {fulfilled}; overdue {overdue}; unfulfilled {unfulfilled}; progress {progress}; "
         "evaluated {evaluation_coverage}",
     ),
+    "breakdown_title": ("{scope} {year}年度承诺统计，{by}（截至 {day}）", "{scope}: pledges of {year} {by} as of {day}"),
     "columns_dropped": (
         "（终端宽度不足，未显示：{columns}；加宽终端或用 --format csv 查看全部）",
         "(too narrow for: {columns}; widen the terminal or use --format csv)",

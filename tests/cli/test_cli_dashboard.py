@@ -109,3 +109,24 @@ def test_overdue_lists_what_a_secretary_chases(pledges, tree):
     assert "大溪村党支部" not in table
     assert "（无）" in ok(pledges("overdue", "--org", "SX")).stdout
     assert ok(pledges("overdue", "--as-of", "2026-06-14", "--format", "csv")).stdout == ""
+
+
+def test_dashboard_by_kind_and_by_category(pledges, tree):
+    town(pledges)
+    extra = add(pledges, org="DX-V2", category="为民服务", due="2026-06-01")
+    walk(pledges, extra, "approved")
+    kinds = as_json(pledges("dashboard", "--by", "kind", "--format", "json"))
+    assert (kinds["by"], kinds["scope"]) == ("kind", None)
+    assert {r["key"]: r["declared"] for r in kinds["rows"]} == {"village": 2, "community": 2}
+    assert kinds["totals"]["declared"] == 4 and kinds["totals"]["overdue"] == 2
+    categories = as_json(pledges("dashboard", "--by", "category", "--org", "DX-V2", "--format", "json"))
+    assert [(r["key"], r["declared"], r["overdue"]) for r in categories["rows"]] == [
+        (None, 1, 0), ("为民服务", 1, 1)]
+    table = ok(pledges("dashboard", "--by", "kind", env=WIDE)).stdout
+    assert "全部 2026年度承诺统计，按单位类型（截至 2026-06-15）" in table
+    assert any(line.split()[:2] == ["村", "2"] for line in table.splitlines())
+    english = ok(pledges("--lang", "en", "dashboard", "--by", "category", env=WIDE)).stdout
+    assert "(no category)" in english and "by category" in english
+    rows = list(csv.DictReader(io.StringIO(ok(pledges("dashboard", "--by", "kind", "--format", "csv")).stdout)))
+    assert [r["key"] for r in rows] == ["community", "village"] and "lagging" not in rows[0]  # ties by code
+    assert "--by" in usage_error(pledges("dashboard", "--by", "colour"))

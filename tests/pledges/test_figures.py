@@ -241,3 +241,45 @@ def test_figures_of_the_generated_demo_equal_the_recount(ledger, seed):
     day, rows = overdue(ledger)
     assert len(rows) == board.totals.overdue
     assert [r.days_late for r in rows] == sorted((r.days_late for r in rows), reverse=True)
+
+
+def assert_breakdown_matches_recount(ledger, by: str, scope: str, day: date):
+    from pledges.breakdown import breakdown
+
+    cutoff = datetime.combine(day + timedelta(days=1), time(), SHANGHAI)
+    expected = recount(ledger, 2026, day, cutoff, by=by, scope=scope)
+    result = breakdown(ledger, by, org=scope, as_of=day)
+    assert {row.key for row in result.rows} == set(expected)
+    for row in result.rows:
+        want = expected[row.key]
+        assert {f: getattr(row, f) for f in FIELDS} == {f: want[f] for f in FIELDS}, (by, row.key, day)
+        assert row.progress == pytest.approx(want["progress"]), (by, row.key, day)
+    assert result.totals.declared == sum(row.declared for row in result.rows)
+    return result
+
+
+@pytest.mark.parametrize("by", ["kind", "category"])
+def test_breakdown_by_kind_and_category_equals_the_recount(ledger, by):
+    from pledges.workflows.demo import build_demo
+
+    ledger.clock.now = at(date(2026, 11, 25), 20)
+    build_demo(ledger, "small", seed=2, as_of=date(2026, 11, 25))
+    for scope in ("WL", "WL-DX"):
+        for day in (date(2026, 7, 1), date(2026, 11, 25)):
+            result = assert_breakdown_matches_recount(ledger, by, scope, day)
+            assert len(result.rows) > 1
+    from pledges.breakdown import breakdown
+
+    whole, split = dashboard(ledger, depth=0).totals, breakdown(ledger, by).totals
+    assert {f: getattr(split, f) for f in FIELDS} == {f: getattr(whole, f) for f in FIELDS}
+    assert split.progress == pytest.approx(whole.progress)
+
+
+def test_breakdown_of_the_hand_worked_ledger(ledger, known):
+    from pledges.breakdown import breakdown
+
+    kinds = {row.key: row for row in breakdown(ledger, "kind").rows}
+    assert set(kinds) == {"village", "enterprise", "social"}   # no pledge of a committee's own
+    assert (kinds["village"].declared, kinds["enterprise"].member_pledges, kinds["social"].unfulfilled) == (4, 2, 1)
+    with pytest.raises(BadInput):
+        breakdown(ledger, "colour")
