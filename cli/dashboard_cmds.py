@@ -207,12 +207,12 @@ def _watch(draw, interval: float, frames: int | None) -> None:
 
 
 OVERDUE_COLUMNS = [
-    Column("owner", "owner"),
+    Column("owner", "owner", wrap=False),
     Column("org", "org", wrap=False),
     Column("title", "title"),
     Column("due", "due", wrap=False),
-    Column("days_late", "days_late", justify="right"),
-    Column("measure", "done", justify="right"),
+    Column("days_late", "days_late", justify="right", wrap=False),
+    Column("measure", "done", justify="right", wrap=False),
     Column("last_progress", "last_progress", lambda v, lang: v.isoformat() if v else i18n.word("none", lang),
            wrap=False),
 ]
@@ -220,11 +220,13 @@ OVERDUE_COLUMNS = [
 
 @click.command("overdue")
 @click.option("--org", metavar="CODE", help="Only this organisation and those below it.")
+@click.option("--escalated", is_flag=True,
+              help="Only those late by more than the campaign's escalation threshold (14 days by default).")
 @click.option("--as-of", type=DATE, help="As the ledger stood at the end of that day.")
 @click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
 @format_option()
 @pass_app
-def overdue(app: App, org, as_of, campaign, fmt):
+def overdue(app: App, org, escalated, as_of, campaign, fmt):
     """Every overdue pledge, most days late first: what a secretary opens every Monday.
 
     Overdue: the due date has passed and the pledge is approved, displayed or in progress.
@@ -232,21 +234,40 @@ def overdue(app: App, org, as_of, campaign, fmt):
     \b
     Example:
       pledges overdue --org WL-DX-V001
+      pledges overdue --org WL-DX --escalated
       pledges overdue --as-of 2026-09-30 --format csv
     """
     from pledges.figures import overdue as overdue_list
     from pledges.cli.pledge_cmds import measure_cell
 
-    day, rows = overdue_list(app.ledger(), org=org, as_of=as_of, campaign=campaign)
+    day, rows = overdue_list(app.ledger(), org=org, as_of=as_of, campaign=campaign, escalated=escalated)
     records = [row.as_dict() for row in rows]
     if fmt == "table":
         for record in records:
             record["measure"] = measure_cell(record, app.lang)
         title = i18n.text("overdue_title", app.lang, scope=org or i18n.word("whole_ledger", app.lang),
                           count=len(records), day=day)
-        emit(records, OVERDUE_COLUMNS, fmt, app.lang, title=title)
+        if not records:
+            click.echo(title)
+        console().print(_overdue_table(title, records, app.lang) if records else i18n.text("no_rows", app.lang))
     else:
         emit(records, OVERDUE_COLUMNS, fmt, app.lang)
+
+
+def _overdue_table(title: str, records: list[dict], lang: str):
+    """Light borders so the title keeps what width there is; only the title wraps."""
+    from rich import box
+    from rich.table import Table
+
+    grid = Table(title=title, title_justify="left", title_style="bold", header_style="bold",
+                 box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+    for column in OVERDUE_COLUMNS:
+        grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=not column.wrap,
+                        overflow="fold")
+    for record in records:
+        grid.add_row(*(_cell(column, record, lang) if column.show else str(record.get(column.key) or "")
+                       for column in OVERDUE_COLUMNS))
+    return grid
 
 
 COMMANDS = [dashboard, overdue]

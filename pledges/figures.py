@@ -8,7 +8,7 @@ outcome are replayed from the audit log (``pledges.queries.standing``).
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar
 
 from sqlalchemy import Float, and_, case, cast, func, literal, not_, select
@@ -289,10 +289,11 @@ class OverdueRow:
         return {**vars(self), "owner": self.owner}  # flat fields: no need for asdict's deep copy
 
 
-def overdue(ledger: Ledger, *, org: str | None = None, as_of: date | None = None,
-            campaign: int | None = None) -> tuple[date, list[OverdueRow]]:
+def overdue(ledger: Ledger, *, org: str | None = None, as_of: date | None = None, campaign: int | None = None,
+            escalated: bool = False) -> tuple[date, list[OverdueRow]]:
     """Every overdue pledge in ``org``'s subtree, most days late first, with the day of its
-    last progress record (as recorded by the end of ``as_of``)."""
+    last progress record (as recorded by the end of ``as_of``).  ``escalated``: only those more
+    than the campaign's ``escalation_days`` late (what the escalation reminder goes out for)."""
     with ledger.session() as session:
         period = campaign_if_any(session, ledger, campaign)
         if period is None:
@@ -314,6 +315,8 @@ def overdue(ledger: Ledger, *, org: str | None = None, as_of: date | None = None
             .join(Organisation, Organisation.id == Pledge.org_id)
             .outerjoin(Member, Member.id == Pledge.member_id)
         ).where(Pledge.campaign_id == period.id, state.in_(list(ACTIVE)), due < day).order_by(due, Pledge.id)
+        if escalated:
+            query = query.where(due < day - timedelta(days=period.escalation_days))
         if org:
             query = query.where(Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id)))
         rows = session.execute(query).all()

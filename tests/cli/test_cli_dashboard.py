@@ -3,8 +3,11 @@
 import csv
 import io
 
+from sqlalchemy import update
+
 from cli_support import add, as_json, counts, ok, refused, usage_error, walk
 from pledges.figures import dashboard
+from pledges.models import Campaign
 
 WIDE = {"COLUMNS": "160"}
 
@@ -130,3 +133,16 @@ def test_dashboard_by_kind_and_by_category(pledges, tree):
     rows = list(csv.DictReader(io.StringIO(ok(pledges("dashboard", "--by", "kind", "--format", "csv")).stdout)))
     assert [r["key"] for r in rows] == ["community", "village"] and "lagging" not in rows[0]  # ties by code
     assert "--by" in usage_error(pledges("dashboard", "--by", "colour"))
+
+
+def test_overdue_escalated_keeps_those_late_beyond_the_campaign_threshold(pledges, tree):
+    late, _, _ = town(pledges)                                  # 14 days late: not beyond 14
+    older = add(pledges, due="2026-05-31")                      # 15 days late
+    walk(pledges, older, "displayed")
+    assert [r["id"] for r in as_json(pledges("overdue", "--escalated", "--format", "json"))] == [older]
+    assert [r["id"] for r in as_json(pledges("overdue", "--format", "json"))] == [older, late]
+    with tree.session() as session:
+        session.execute(update(Campaign).values(escalation_days=13))
+    assert [r["id"] for r in as_json(pledges("overdue", "--escalated", "--format", "json"))] == [older, late]
+    table = ok(pledges("overdue", "--escalated", "--org", "SX", env=WIDE)).stdout
+    assert "SX 逾期承诺 0 项（截至 2026-06-15）" in table and "（无）" in table
