@@ -352,6 +352,7 @@ LABELS[ReminderState] = {
     "pending": ("待发送", "pending"),
     "sent": ("已发送", "sent"),
     "failed": ("发送失败", "failed"),
+    "cancelled": ("已取消", "cancelled"),
 }
 TRIGGERS["set_contact"] = ("修改联系方式", "set contact")
 WORDS.update({

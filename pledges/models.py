@@ -253,6 +253,7 @@ class Reminder(SQLModel, table=True):
     created_at: datetime = _utc()
     next_attempt_at: datetime = _utc()
     claimed_until: datetime | None = _utc(default=None)
+    claim: str | None = Field(default=None, max_length=32)  # the claiming pass's token
     sent_at: datetime | None = _utc(default=None)
 
 

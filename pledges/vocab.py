@@ -89,3 +89,4 @@ class ReminderState(StrEnum):
     pending = "pending"
     sent = "sent"
     failed = "failed"
+    cancelled = "cancelled"  # the pledge stopped qualifying before the reminder went out

@@ -19,7 +19,9 @@ import logging
 import os
 import smtplib
 import ssl
+import time
 import urllib.request
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,7 +33,7 @@ from sqlalchemy.orm import aliased
 from pledges import i18n
 from pledges.db import Ledger
 from pledges.models import Member, Organisation, Pledge, Reminder, ReminderAttempt
-from pledges.vocab import Outcome, ReminderState, Rule
+from pledges.vocab import ACTIVE, Outcome, ReminderState, Rule, State
 
 log = logging.getLogger("pledges.remind")
 
@@ -98,6 +100,7 @@ class Notice:
     recipient: Recipient
     delivered: list[str]
     attempts: int
+    applies: bool = True  # False once the pledge no longer qualifies (completed, extended, …)
 
     def days(self) -> int:
         if self.rule == Rule.due_soon:
@@ -186,15 +189,17 @@ CHANNELS = {"console": send_console, "email": send_email, "webhook": send_webhoo
 # --- claiming, loading, recording -----------------------------------------------------------
 
 
-def claim(ledger: Ledger, now: datetime, settings: Settings) -> list[int]:
-    """Take up to ``settings.batch`` due pending reminders for this process; returns their ids."""
+def claim(ledger: Ledger, now: datetime, settings: Settings, token: str) -> list[int]:
+    """Take up to ``settings.batch`` due pending reminders for this pass (``token``); returns
+    their ids."""
     free = or_(Reminder.claimed_until.is_(None), Reminder.claimed_until < now)
     ready = and_(Reminder.state == ReminderState.pending, Reminder.next_attempt_at <= now, free)
     pick = select(Reminder.id).where(ready).order_by(Reminder.id).limit(settings.batch)
     if ledger.engine.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
     take = (update(Reminder).where(Reminder.id.in_(pick.scalar_subquery()), ready)
-            .values(claimed_until=now + timedelta(minutes=settings.claim_minutes)).returning(Reminder.id)
+            .values(claimed_until=now + timedelta(minutes=settings.claim_minutes), claim=token)
+            .returning(Reminder.id)
             .execution_options(synchronize_session=False))
     with ledger.session() as session:
         return sorted(session.scalars(take))
@@ -244,18 +249,36 @@ def recipient_of(rule: str, org: Organisation, member: Member | None, parent: Or
     return _org_recipient(org)
 
 
+def still_applies(rule: str, pledge: Pledge, period) -> bool:
+    """Whether the pledge still qualifies for a reminder found earlier: a retry must not tell
+    anyone to finish a pledge that was completed meanwhile, or quote a due date since moved."""
+    if rule in (Rule.due_soon, Rule.escalation):
+        return pledge.state in ACTIVE and pledge.due == period
+    if rule == Rule.overdue:
+        return pledge.state in ACTIVE
+    if rule == Rule.stalled:
+        return pledge.state == State.in_progress and pledge.last_progress_on == period
+    if rule == Rule.awaiting_display:
+        return pledge.state == State.approved
+    return pledge.state in (State.fulfilled, State.unfulfilled)
+
+
 def _notice(reminder: Reminder, pledge: Pledge, org: Organisation, member, parent) -> Notice:
     return Notice(id=reminder.id, rule=reminder.rule, period=reminder.period, day=reminder.day,
                   pledge_id=pledge.id, title=pledge.title, due=pledge.due, outcome=pledge.outcome,
                   owner=member.name if member else org.name, org=org.name,
                   recipient=recipient_of(reminder.rule, org, member, parent),
-                  delivered=[c for c in reminder.delivered.split(",") if c], attempts=reminder.attempts)
+                  delivered=[c for c in reminder.delivered.split(",") if c], attempts=reminder.attempts,
+                  applies=still_applies(reminder.rule, pledge, reminder.period))
 
 
 def attempt(notice: Notice, now: datetime, settings: Settings) -> Delivery:
     """Try every channel not yet done; the reminder is sent when none is left."""
     result = Delivery(notice.id, notice.pledge_id, notice.rule, notice.recipient.name, ReminderState.pending,
                       list(notice.delivered), notice.attempts)
+    if not notice.applies:
+        result.state = ReminderState.cancelled
+        return result
     errors = []
     for channel, address in notice.channels():
         if channel in result.delivered:
@@ -278,40 +301,52 @@ def attempt(notice: Notice, now: datetime, settings: Settings) -> Delivery:
     return result
 
 
-def record(ledger: Ledger, results: list[Delivery], now: datetime, settings: Settings) -> None:
-    """Store every attempt and each reminder's new state, and release the claims."""
-    rows, attempts = [], []
-    for result in results:
-        row = {"id": result.id, "state": result.state.value, "delivered": ",".join(result.delivered),
-               "attempts": result.attempts, "claimed_until": None}
-        if result.state == ReminderState.sent:
-            row["sent_at"] = now
-        else:
-            row["last_error"] = result.error
-            row["next_attempt_at"] = now + settings.backoff(result.attempts)
-        rows.append(row)
-        attempts += [{"reminder_id": result.id, "at": now, **tried} for tried in result.tried]
+def record(ledger: Ledger, result: Delivery, now: datetime, settings: Settings, token: str) -> bool:
+    """Store one reminder's attempts and new state, and release its claim, if this pass still
+    holds it (False when the claim lapsed and another pass took the reminder)."""
+    row = {"state": result.state.value, "delivered": ",".join(result.delivered), "attempts": result.attempts,
+           "claimed_until": None, "claim": None}
+    if result.state == ReminderState.sent:
+        row["sent_at"] = now
+    elif result.state == ReminderState.pending or result.state == ReminderState.failed:
+        row["last_error"] = result.error
+        row["next_attempt_at"] = now + settings.backoff(result.attempts)
     with ledger.session() as session:
-        for same_keys in _grouped(rows):
-            session.execute(update(Reminder), same_keys)
-        if attempts:
-            session.execute(insert(ReminderAttempt), attempts)
+        held = session.execute(update(Reminder).where(Reminder.id == result.id, Reminder.claim == token)
+                               .values(**row).execution_options(synchronize_session=False)).rowcount
+        if held and result.tried:
+            session.execute(insert(ReminderAttempt), [{"reminder_id": result.id, "at": now, **tried}
+                                                      for tried in result.tried])
+    if not held:
+        log.warning("reminder %s: the claim lapsed during delivery; another pass has it", result.id)
+    return bool(held)
 
 
-def _grouped(rows: list[dict]) -> list[list[dict]]:
-    groups: dict[tuple, list[dict]] = {}
-    for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    return list(groups.values())
+def release(ledger: Ledger, token: str) -> None:
+    """Give back what this pass claimed and did not get to."""
+    with ledger.session() as session:
+        session.execute(update(Reminder).where(Reminder.claim == token)
+                        .values(claim=None, claimed_until=None).execution_options(synchronize_session=False))
 
 
 def deliver(ledger: Ledger, settings: Settings | None = None, now: datetime | None = None) -> list[Delivery]:
-    """Deliver every pending reminder that is due for a try; returns what happened to each."""
+    """Deliver every pending reminder that is due for a try; returns what happened to each.
+
+    Each reminder is recorded as soon as it is tried.  A pass stops working on its batch when
+    half the claim time is gone (slow servers), gives the rest back, and claims again, so a
+    claim never lapses while the reminder is being sent."""
     settings = settings or Settings.from_env()
-    now = now or ledger.now()
+    budget = settings.claim_minutes * 60 / 2
     done: list[Delivery] = []
-    while ids := claim(ledger, now, settings):
-        results = [attempt(notice, now, settings) for notice in load(ledger, ids)]
-        record(ledger, results, now, settings)
-        done += results
-    return done
+    while True:
+        token, started = uuid.uuid4().hex, time.monotonic()
+        ids = claim(ledger, now or ledger.now(), settings, token)
+        if not ids:
+            return done
+        for notice in load(ledger, ids):
+            if time.monotonic() - started > budget:
+                break
+            result = attempt(notice, now or ledger.now(), settings)
+            if record(ledger, result, now or ledger.now(), settings, token):
+                done.append(result)
+        release(ledger, token)

@@ -132,14 +132,70 @@ def test_email_without_an_smtp_server_is_a_failure_not_a_silent_skip(ledger, clo
 
 def test_a_claim_that_dies_is_taken_again_after_it_lapses(ledger, clock, overdue_org_pledge, robot):
     config = settings()
-    claimed = delivery.claim(ledger, clock(), config)  # this deliverer dies before sending
+    claimed = delivery.claim(ledger, clock(), config, "dead")  # this deliverer dies before sending
     assert len(claimed) == 1
-    assert delivery.claim(ledger, clock(), config) == []  # nobody else takes it meanwhile
+    assert delivery.claim(ledger, clock(), config, "other") == []  # nobody else takes it meanwhile
     assert delivery.deliver(ledger, config) == []
     clock.advance(minutes=config.claim_minutes + 1)
     [result] = delivery.deliver(ledger, config)
     assert result.id == claimed[0] and result.state == "sent"
     assert len(robot.accepted()) == 1
+
+
+def test_a_retry_for_a_pledge_that_no_longer_qualifies_is_cancelled_not_sent(ledger, clock, overdue_org_pledge,
+                                                                             robot):
+    from pledges.workflows.engine import run
+
+    robot.answers = [500]
+    [first] = delivery.deliver(ledger, settings())
+    assert first.state == "pending"
+    run(ledger, [overdue_org_pledge], "fail", ACTOR, reason="资金未到位")  # no longer overdue
+    clock.advance(minutes=6)
+    [retry] = delivery.deliver(ledger, settings())
+    assert (retry.state, retry.delivered) == ("cancelled", ["console"])  # the webhook is not tried again
+    assert robot.accepted() == [] and len(robot.received) == 1
+    assert [row["state"] for row in delivery.listing(ledger)] == ["cancelled"]
+    assert delivery.deliver(ledger, settings()) == []
+
+
+def test_an_extension_cancels_the_due_soon_reminder_of_the_old_date(ledger, clock, make_pledge, robot):
+    from pledges.workflows.engine import run
+
+    set_org_contact(ledger, "DX-V1", actor=ACTOR, webhook=robot.url)
+    pledge = make_pledge("displayed", due=TODAY + timedelta(days=3))
+    robot.answers = [500]
+    reminders.scan(ledger)
+    assert [r.state for r in delivery.deliver(ledger, settings())] == ["pending"]
+    run(ledger, [pledge], "extend", ACTOR, due=TODAY + timedelta(days=60), reason="等场地")
+    clock.advance(minutes=6)
+    assert [r.state for r in delivery.deliver(ledger, settings())] == ["cancelled"]
+
+
+def test_a_slow_pass_gives_its_batch_back_before_the_claim_could_lapse(ledger, clock, make_pledge, monkeypatch):
+    for days_late in (1, 2, 3):
+        make_pledge("displayed", due=TODAY - timedelta(days=days_late))
+    reminders.scan(ledger)
+    ticks = iter(range(0, 10_000, 200))  # every look at the watch: 200 s later (the budget is 300 s)
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: next(ticks))
+    sent, claims, real_claim = [], [], delivery.claim
+    monkeypatch.setitem(delivery.CHANNELS, "console", lambda notice, address, config: sent.append(notice.id))
+    monkeypatch.setattr(delivery, "claim", lambda *args: claims.append(1) or real_claim(*args))
+    results = delivery.deliver(ledger, settings(claim_minutes=10))
+    assert sorted(r.id for r in results) == sorted(sent) and len(set(sent)) == len(sent) == 3
+    assert len(claims) == 4  # one reminder per claim, then the empty claim that ends the pass
+    assert {row["state"] for row in delivery.listing(ledger)} == {"sent"}
+
+
+def test_a_pass_that_lost_its_claim_records_nothing(ledger, clock, overdue_org_pledge):
+    from sqlalchemy import update
+
+    [reminder_id] = delivery.claim(ledger, clock(), settings(), "first")
+    with ledger.session() as session:  # the claim lapsed and another pass took the reminder
+        session.execute(update(Reminder).values(claim="second"))
+    [notice] = delivery.load(ledger, [reminder_id])
+    result = delivery.attempt(notice, clock(), settings())
+    assert delivery.record(ledger, result, clock(), settings(), "first") is False
+    assert (reminder(ledger, reminder_id).state, attempts_of(ledger, reminder_id)) == ("pending", [])
 
 
 def test_settings_come_from_the_environment():
