@@ -66,7 +66,7 @@ def breakdown(ledger: Ledger, by: str, *, org: str | None = None, as_of: date | 
         raise BadInput("bad_choice", what="--by", value=by, choices="|".join(BY))
     with ledger.session() as session:
         scope = [Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id))] if org else []
-        period = campaign_if_any(session, ledger, campaign)
+        period = campaign_if_any(session, ledger, campaign, as_of)
         day = as_of or ledger.today(period.timezone if period else DEFAULT_TIMEZONE)
         rows = []
         if period is not None:
@@ -77,5 +77,5 @@ def breakdown(ledger: Ledger, by: str, *, org: str | None = None, as_of: date | 
     totals = GroupFigures(key=None)
     for row in rows:
         totals.add(row)
-    year = period.year if period else campaign or current_year(ledger)
+    year = period.year if period else campaign or (as_of.year if as_of else current_year(ledger))
     return Breakdown(campaign=year, as_of=day, scope=org, by=by, totals=totals, rows=rows)

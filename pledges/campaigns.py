@@ -35,11 +35,13 @@ def campaign_for(session: Session, ledger: Ledger, year: int | None, actor: str 
     return campaign
 
 
-def campaign_if_any(session: Session, ledger: Ledger, year: int | None) -> Campaign | None:
-    """The campaign of ``year`` (refused if it does not exist), or, with no year given, this
-    year's if there is one: for reports, which never create a campaign."""
+def campaign_if_any(session: Session, ledger: Ledger, year: int | None, as_of: date | None = None
+                    ) -> Campaign | None:
+    """The campaign of ``year`` (refused if it does not exist), or, with no year given, that of
+    the ``as_of`` day's year or this year, if there is one: for reports, which never create a
+    campaign."""
     try:
-        return campaign_for(session, ledger, year)
+        return campaign_for(session, ledger, year or (as_of.year if as_of else None))
     except BadInput:
         if year:
             raise

@@ -221,7 +221,7 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
         raise BadInput("bad_depth", depth=depth)
     with ledger.session() as session:
         shown_ids, shown = _shown_orgs(session, org, depth)
-        period = campaign_if_any(session, ledger, campaign)
+        period = campaign_if_any(session, ledger, campaign, as_of)
         day = as_of or ledger.today(period.timezone if period else "Asia/Shanghai")
         counts: dict[int, dict] = {}
         if period is not None:
@@ -230,7 +230,7 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
     rows = [OrgFigures(code=r[2], name=r[3], kind=r[4], parent=r[5], depth=r[6], **counts.get(r[0], {}))
             for r in shown]
     mark_lagging(rows)
-    year = period.year if period else campaign or current_year(ledger)
+    year = period.year if period else campaign or (as_of.year if as_of else current_year(ledger))
     return Dashboard(campaign=year, as_of=day, scope=[r.code for r in rows if r.depth == 0],
                      totals=_totals(rows), rows=rows)
 
@@ -295,7 +295,8 @@ def overdue(ledger: Ledger, *, org: str | None = None, as_of: date | None = None
     last progress record (as recorded by the end of ``as_of``).  ``escalated``: only those more
     than the campaign's ``escalation_days`` late (what the escalation reminder goes out for)."""
     with ledger.session() as session:
-        period = campaign_if_any(session, ledger, campaign)
+        scope = org_by_code(session, org).id if org else None  # an unknown code is refused even with no campaign
+        period = campaign_if_any(session, ledger, campaign, as_of)
         if period is None:
             return as_of or ledger.today(), []
         day = as_of or ledger.today(period.timezone)
@@ -317,8 +318,8 @@ def overdue(ledger: Ledger, *, org: str | None = None, as_of: date | None = None
         ).where(Pledge.campaign_id == period.id, state.in_(list(ACTIVE)), due < day).order_by(due, Pledge.id)
         if escalated:
             query = query.where(due < day - timedelta(days=period.escalation_days))
-        if org:
-            query = query.where(Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id)))
+        if scope is not None:
+            query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
         rows = session.execute(query).all()
     return day, [OverdueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], (day - r[7]).days, *r[9:])
                  for r in rows]

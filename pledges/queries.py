@@ -103,15 +103,16 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
     """Pledges of one campaign (default: this year's), in ``org``'s subtree.  With ``as_of``
     before today, each pledge is shown as it stood at the end of that day (from the audit log)."""
     with ledger.session() as session:
-        period = campaign_if_any(session, ledger, campaign)
+        scope = org_by_code(session, org).id if org else None  # an unknown code is refused even with no campaign
+        period = campaign_if_any(session, ledger, campaign, as_of)
         if period is None:
             return []
         day = as_of or ledger.today(period.timezone)
         figures, replay = standing(ledger, period, day)
         query = replay(_base_query(figures))
         query = query.where(Pledge.campaign_id == period.id).order_by(Pledge.id)
-        if org:
-            query = query.where(Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id)))
+        if scope is not None:
+            query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
         if state:
             query = query.where(figures[0] == State(state))
         if overdue:

@@ -146,3 +146,8 @@ def test_overdue_escalated_keeps_those_late_beyond_the_campaign_threshold(pledge
     assert [r["id"] for r in as_json(pledges("overdue", "--escalated", "--format", "json"))] == [older, late]
     table = ok(pledges("overdue", "--escalated", "--org", "SX", env=WIDE)).stdout
     assert "SX 逾期承诺 0 项（截至 2026-06-15）" in table and "（无）" in table
+
+
+def test_an_unknown_organisation_is_refused_even_before_any_pledge(pledges, tree):
+    for command in ("overdue", "dashboard", "list"):
+        assert "NOPE" in refused(pledges(command, "--org", "NOPE"))

@@ -283,3 +283,16 @@ def test_breakdown_of_the_hand_worked_ledger(ledger, known):
     assert (kinds["village"].declared, kinds["enterprise"].member_pledges, kinds["social"].unfulfilled) == (4, 2, 1)
     with pytest.raises(BadInput):
         breakdown(ledger, "colour")
+
+
+def test_a_past_day_of_an_earlier_year_reads_that_years_campaign(ledger, clock, town):
+    clock.now = at(date(2025, 11, 1))
+    late = create_pledge(ledger, org="DX-V1", title="修路", target=3, unit="段", due=date(2025, 10, 1),
+                         actor=ACTOR).id
+    for trigger, args in PATHS["approved"]:
+        run(ledger, [late], trigger, ACTOR, **args)
+    clock.now = at(date(2026, 6, 15))
+    board = dashboard(ledger, as_of=date(2025, 11, 30))
+    assert (board.campaign, board.totals.declared, board.totals.overdue) == (2025, 1, 1)
+    assert [r.id for r in overdue(ledger, as_of=date(2025, 11, 30))[1]] == [late]
+    assert dashboard(ledger).campaign == 2026 and dashboard(ledger).totals.declared == 0
