@@ -90,7 +90,12 @@ def remind_run(app: App, as_of, deliver_only, fmt):
                                    "deliveries": rows}))
     emit(rows, RESULT_COLUMNS, fmt, app.lang)
     if fmt == "table":
-        say("remind_scanned", app.lang, day=now.isoformat(timespec="minutes"), created=sum(created.values()))
+        from zoneinfo import ZoneInfo
+
+        from pledges.workflows.scheduler import campaign_timezone
+
+        local = now.astimezone(ZoneInfo(campaign_timezone(app.ledger())))  # as the campaign reads its clock
+        say("remind_scanned", app.lang, day=local.isoformat(timespec="minutes"), created=sum(created.values()))
         say("remind_delivered", app.lang, **{key: sum(r["state"] == state for r in rows) for key, state in
                                              (("sent", "sent"), ("retry", "pending"), ("failed", "failed"))})
 
@@ -99,7 +104,8 @@ def remind_run(app: App, as_of, deliver_only, fmt):
 @click.option("--at", default="08:00", show_default=True, metavar="HH:MM", help="Daily scan time.")
 @click.option("--every", default=5, show_default=True, type=click.IntRange(1, 59), metavar="MINUTES",
               help="Delivery retries every so many minutes.")
-@click.option("--tz", metavar="ZONE", help="Time zone of the schedule [default: the campaign's, Asia/Shanghai].")
+@click.option("--tz", metavar="ZONE", callback=lambda ctx, param, value: _check_zone(value),
+              help="Time zone of the schedule [default: the campaign's, Asia/Shanghai].")
 @pass_app
 def remind_serve(app: App, at, every, tz):
     """Run the reminder scheduler until Ctrl-C or SIGTERM (one per database).
@@ -114,9 +120,15 @@ def remind_serve(app: App, at, every, tz):
     _check_time(at)
     ledger = app.ledger()
     holder = scheduler.holder_name()
-    scheduler.acquire(ledger, holder)
     tz = tz or scheduler.campaign_timezone(ledger)
-    jobs = scheduler.build(ledger, Settings.from_env(lang=app.lang), holder, tz=tz, at=at, every=every)
+    settings = Settings.from_env(lang=app.lang)
+    scheduler.acquire(ledger, holder)
+    try:
+        jobs = scheduler.build(ledger, settings, holder, tz=tz, at=at, every=every)
+    except BaseException:
+        scheduler.release(ledger, holder)
+        raise
+
     def ready():
         say("remind_serving", app.lang, tz=tz, at=at, every=every)
         sys.stdout.flush()
@@ -124,6 +136,18 @@ def remind_serve(app: App, at, every, tz):
     with console_log():
         scheduler.serve(ledger, jobs, holder, ready)
     say("remind_stopped", app.lang)
+
+
+def _check_zone(zone: str | None) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if zone is None:
+        return None
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"{zone!r} is not a time zone like Asia/Shanghai", param_hint="--tz") from None
+    return zone
 
 
 def _check_time(at: str) -> None:

@@ -53,7 +53,30 @@ def acquire(ledger: Ledger, holder: str, now: datetime | None = None) -> None:
             .execution_options(synchronize_session=False)).first()
         if taken is None:
             lease = session.scalar(select(SchedulerLease).where(SchedulerLease.name == LEASE))
-            raise SchedulerRunning(holder=lease.holder, until=lease.expires_at.isoformat(timespec="seconds"))
+            if not _died_here(lease.holder):
+                until = lease.expires_at.astimezone(ZoneInfo(campaign_timezone(ledger)))
+                raise SchedulerRunning(holder=lease.holder, until=until.isoformat(timespec="seconds"))
+            log.warning("taking over the lease of %s, which is no longer running", lease.holder)
+            session.execute(update(SchedulerLease).where(SchedulerLease.name == LEASE,
+                                                         SchedulerLease.holder == lease.holder)
+                            .values(holder=holder, expires_at=now + LEASE_TTL)
+                            .execution_options(synchronize_session=False))
+
+
+def _died_here(holder: str) -> bool:
+    """Whether ``holder`` ("host:pid") was a process of this host that is gone (killed, or
+    crashed without giving the lease back): a restarted service need not wait for the lease to
+    lapse."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 def release(ledger: Ledger, holder: str) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from cli_support import as_json, ok, refused
+from cli_support import as_json, ok, refused, usage_error
 from pledges.models import Member, Organisation, Reminder, SchedulerLease
 from pledges.workflows import scheduler
 from support import TODAY
@@ -92,6 +92,17 @@ def test_a_second_serve_on_the_same_database_is_refused(pledges, ledger):
     scheduler.acquire(ledger, "elsewhere:42")
     line = refused(pledges("remind", "serve"))
     assert "已有提醒服务在运行（elsewhere:42" in line
+
+
+def test_serve_refuses_an_unknown_time_zone_before_taking_the_lease(pledges, ledger):
+    assert "Mars/Phobos" in usage_error(pledges("remind", "serve", "--tz", "Mars/Phobos"))
+    with ledger.session() as session:
+        assert session.scalar(select(func.count()).select_from(SchedulerLease)) == 0
+
+
+def test_remind_run_says_when_it_scanned_in_the_campaigns_time(pledges, ledger):
+    out = ok(pledges("remind", "run")).stdout  # NOW is 02:00 UTC
+    assert "扫描 2026-06-15T10:00+08:00" in out
 
 
 def run_env(cli_env: dict, **extra) -> dict:

@@ -1,6 +1,7 @@
 """``remind serve``'s scheduler: the 08:00 sweep when its clock gets there, a clean stop, and
 one scheduler per database."""
 
+import os
 import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -70,6 +71,23 @@ def test_a_second_scheduler_on_the_same_database_is_refused(ledger, clock):
     assert "host:1" in refused.value.message("en")
     scheduler.acquire(ledger, "host:1", clock())  # renewing one's own lease is fine
     assert leases(ledger) == ["host:1"]
+
+
+def test_the_lease_of_a_dead_process_on_this_host_is_taken_over_at_once(ledger, clock):
+    import socket
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid that has just ended: a scheduler killed with -9, say
+    scheduler.acquire(ledger, f"{socket.gethostname()}:{gone.pid}", clock())
+    scheduler.acquire(ledger, scheduler.holder_name(), clock())
+    assert leases(ledger) == [scheduler.holder_name()]
+    alive = f"{socket.gethostname()}:{os.getppid()}"  # a live process here keeps its lease
+    scheduler.release(ledger, scheduler.holder_name())
+    scheduler.acquire(ledger, alive, clock())
+    with pytest.raises(SchedulerRunning) as refused:
+        scheduler.acquire(ledger, scheduler.holder_name(), clock())
+    assert "+08:00" in refused.value.message("en")  # shown in the campaign's time, not UTC
 
 
 def test_a_lapsed_lease_is_taken_over(ledger, clock):
