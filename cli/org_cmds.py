@@ -116,7 +116,8 @@ def org_set(app: App, code, **contact):
 
 def say_contact(app: App, who: str, changes: dict) -> None:
     if changes:
-        say("contact_set", app.lang, who=who, fields=", ".join(changes))
+        fields = [i18n.word(field, app.lang) for field in changes]
+        say("contact_set", app.lang, who=who, fields=("、" if app.lang == "zh" else ", ").join(fields))
     else:
         say("contact_unchanged", app.lang, who=who)
 

@@ -29,7 +29,10 @@ def test_org_and_member_contacts_are_set_and_kept(pledges, ledger):
     ok(pledges("org", "add", "WL", "温岭市委", "--secretary", "陈书记", "--email", "wl@example.com"))
     ok(pledges("member", "add", "M1", "张三", "--org", "WL", "--email", "zs@example.com"))
     out = ok(pledges("org", "set", "WL", "--webhook", "https://oapi.dingtalk.com/robot/send?access_token=x")).stdout
-    assert out == "已更新 WL 的联系方式：webhook\n"
+    assert out == "已更新 WL 的联系方式：群机器人\n"
+    both = ok(pledges("--lang", "en", "org", "set", "WL", "--secretary", "李书记", "--email", "li@example.com"))
+    assert both.stdout.endswith("Secretary, E-mail\n")
+    ok(pledges("org", "set", "WL", "--secretary", "陈书记", "--email", "wl@example.com"))
     assert ok(pledges("org", "set", "WL", "--email", "wl@example.com")).stdout == "WL 的联系方式没有变化\n"
     ok(pledges("member", "set", "M1", "--email", ""))
     with ledger.session() as session:
