@@ -76,14 +76,17 @@ class Life:
 
     def clock(self, day: date, rng: random.Random) -> datetime | None:
         """The moment of the next step on ``day`` (never before the previous one), or None
-        once the as-of day is passed."""
+        once the as-of day is passed.  Steps on the as-of day are stamped just after midnight,
+        so a demo built for today holds nothing later than now (unless built before 01:00)."""
         if self.ended or day > self.rows.as_of:
             self.ended = True
             return None
         if day > self.day:
             self.day, self.minute = day, 510 + int(rng.random() * 511)  # 08:30 to 17:00
+            if day == self.rows.as_of:  # the demo is usually built for today: keep its steps in the small hours
+                self.minute = int(rng.random() * 10)
         else:
-            self.minute += 1 + int(rng.random() * 20)
+            self.minute += 1 + int(rng.random() * (2 if day == self.rows.as_of else 20))
         self.last = instant(self.day, self.minute)
         self.first = self.first or self.last
         return self.last

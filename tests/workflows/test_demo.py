@@ -225,6 +225,7 @@ def test_nothing_happens_after_the_as_of_day(ledger, clock, as_of):
         for column in (AuditEvent.at, Pledge.created_at, Pledge.updated_at, ProgressRecord.recorded_at,
                        DisplayRecord.recorded_at, Evaluation.recorded_at, Organisation.created_at, Member.created_at):
             assert session.scalar(select(func.count()).where(column >= end)) == 0, column
+            assert session.scalar(select(func.count()).where(column > clock.now)) == 0, column  # nor after now
         for column in (AuditEvent.effective_on, ProgressRecord.day, DisplayRecord.day, Pledge.finished_on):
             assert session.scalar(select(func.count()).where(column > as_of)) == 0, column
         assert session.scalar(select(func.max(AuditEvent.effective_on))) == as_of  # something happened that day
