@@ -218,8 +218,9 @@ def _joined(ledger: Ledger, *where) -> list[tuple]:
         return [tuple(row) for row in session.execute(query)]
 
 
-def load(ledger: Ledger, ids: list[int]) -> list[Notice]:
-    return [_notice(*row) for row in _joined(ledger, Reminder.id.in_(ids))]
+def load(ledger: Ledger, ids: list[int], now: datetime | None = None) -> list[Notice]:
+    """The claimed reminders as notices; sent at ``now``, a retry counts its days to then."""
+    return [_notice(*row, now=now) for row in _joined(ledger, Reminder.id.in_(ids))]
 
 
 def listing(ledger: Ledger, state: str | None = None, rule: str | None = None) -> list[dict]:
@@ -263,8 +264,9 @@ def still_applies(rule: str, pledge: Pledge, period) -> bool:
     return pledge.state in (State.fulfilled, State.unfulfilled)
 
 
-def _notice(reminder: Reminder, pledge: Pledge, org: Organisation, member, parent) -> Notice:
-    return Notice(id=reminder.id, rule=reminder.rule, period=reminder.period, day=reminder.day,
+def _notice(reminder: Reminder, pledge: Pledge, org: Organisation, member, parent, now=None) -> Notice:
+    later = (now - reminder.created_at).days if now and now > reminder.created_at else 0  # whole days since the scan
+    return Notice(id=reminder.id, rule=reminder.rule, period=reminder.period, day=reminder.day + timedelta(days=later),
                   pledge_id=pledge.id, title=pledge.title, due=pledge.due, outcome=pledge.outcome,
                   owner=member.name if member else org.name, org=org.name,
                   recipient=recipient_of(reminder.rule, org, member, parent),
@@ -343,7 +345,7 @@ def deliver(ledger: Ledger, settings: Settings | None = None, now: datetime | No
         ids = claim(ledger, now or ledger.now(), settings, token)
         if not ids:
             return done
-        for notice in load(ledger, ids):
+        for notice in load(ledger, ids, now or ledger.now()):
             if time.monotonic() - started > budget:
                 break
             result = attempt(notice, now or ledger.now(), settings)

@@ -171,6 +171,15 @@ def test_an_extension_cancels_the_due_soon_reminder_of_the_old_date(ledger, cloc
     assert [r.state for r in delivery.deliver(ledger, settings())] == ["cancelled"]
 
 
+def test_a_retry_days_later_counts_the_days_to_when_it_is_sent(ledger, clock, overdue_org_pledge, robot):
+    robot.answers = [500]
+    assert [r.state for r in delivery.deliver(ledger, settings())] == ["pending"]
+    assert "逾期 3 天" in robot.received[0][1]["text"]["content"]
+    clock.advance(days=2)
+    assert [r.state for r in delivery.deliver(ledger, settings())] == ["sent"]
+    assert "逾期 5 天" in robot.accepted()[0]["text"]["content"]
+
+
 def test_a_slow_pass_gives_its_batch_back_before_the_claim_could_lapse(ledger, clock, make_pledge, monkeypatch):
     for days_late in (1, 2, 3):
         make_pledge("displayed", due=TODAY - timedelta(days=days_late))
