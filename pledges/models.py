@@ -14,7 +14,8 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-SCHEMA_VERSION = 3  # 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on. No migrations yet
+SCHEMA_VERSION = 3  # 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on, approved_on.
+# No migrations yet (SPEC §8).
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 
@@ -140,6 +141,7 @@ class Pledge(PledgeContentBase, table=True):
     finished_on: date | None = None
     done: int = 0
     last_progress_on: date | None = None  # the latest progress record's day (the stalled rule reads it)
+    approved_on: date | None = None  # the day of the latest approval (the awaiting-display rule reads it)
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
     version: int = Field(default=1, nullable=False)

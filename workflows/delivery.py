@@ -260,7 +260,7 @@ def still_applies(rule: str, pledge: Pledge, period) -> bool:
     if rule == Rule.stalled:
         return pledge.state == State.in_progress and pledge.last_progress_on == period
     if rule == Rule.awaiting_display:
-        return pledge.state == State.approved
+        return pledge.state == State.approved and pledge.approved_on == period
     return pledge.state in (State.fulfilled, State.unfulfilled)
 
 

@@ -181,7 +181,7 @@ class _Loader:
         self.rows.tables["pledge"].append((
             pledge_id, self.campaign_id, self.org_ids[org.id], member and member[0],
             *(story.content[c] for c in CONTENT_COLUMNS), life.due, due, life.state, life.outcome,
-            life.finished_on, life.done, life.last_progress_on, life.first, life.last, life.version))
+            life.finished_on, life.done, life.last_progress_on, life.approved_on, life.first, life.last, life.version))
 
 
 def story_for(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:

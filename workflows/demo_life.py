@@ -22,7 +22,7 @@ AUDIT_COLUMNS = ("id", "at", "effective_on", "actor", "entity", "entity_id", "tr
                  "reason", "due_after", "done_after", "outcome_after", "detail")
 PLEDGE_COLUMNS = ("id", "campaign_id", "org_id", "member_id", "title", "content", "category", "target", "unit",
                   "qualitative", "criterion", "due", "original_due", "state", "outcome", "finished_on", "done",
-                  "last_progress_on", "created_at", "updated_at", "version")
+                  "last_progress_on", "approved_on", "created_at", "updated_at", "version")
 DISPLAY_COLUMNS = ("id", "pledge_id", "channel", "place", "day", "actor", "recorded_at")
 PROGRESS_COLUMNS = ("id", "pledge_id", "day", "amount", "note", "evidence", "actor", "recorded_at")
 EVALUATION_COLUMNS = ("id", "pledge_id", "rater_group", "grade", "comment", "actor", "recorded_at")
@@ -70,6 +70,7 @@ class Life:
         self.rows, self.id, self.due = rows, pledge_id, due
         self.state: str | None = None
         self.done, self.outcome, self.finished_on, self.last_progress_on = 0, None, None, None
+        self.approved_on = None
         self.day, self.minute, self.version = date.min, 0, 0
         self.first = self.last = None
         self.ended = False
@@ -107,6 +108,8 @@ class Life:
         if trigger == "record_progress":
             self.done += detail["amount"]
             self.last_progress_on = self.day
+        elif trigger == "approve":
+            self.approved_on = self.day
         elif trigger in ("complete", "fail"):
             self.outcome = Outcome.fulfilled.value if trigger == "complete" else Outcome.unfulfilled.value
             self.finished_on = self.day

@@ -30,6 +30,11 @@ def display_values(move: Move, pledge_id: int) -> dict:
 
 
 @effect
+def mark_approved(move: Move) -> None:
+    move.pledge.approved_on = move.day  # the awaiting-display reminder counts from it
+
+
+@effect
 def record_display(move: Move) -> None:
     move.session.add(DisplayRecord(**display_values(move, move.pledge.id)))
     move.detail.update(channel=move.args["channel"], place=move.args.get("place"))

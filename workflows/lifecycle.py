@@ -14,7 +14,8 @@ S = State
 TRANSITIONS: list[dict] = [
     {"trigger": "submit", "source": [S.draft], "dest": S.submitted,
      "conditions": [g.has_title, g.has_owner, g.has_measure, g.due_in_campaign]},
-    {"trigger": "approve", "source": [S.submitted], "dest": S.approved, "conditions": [g.actor_may_approve]},
+    {"trigger": "approve", "source": [S.submitted], "dest": S.approved, "conditions": [g.actor_may_approve],
+     "after": [do.mark_approved]},
     {"trigger": "return", "source": [S.submitted], "dest": S.draft, "conditions": [g.reason_given]},
     {"trigger": "display", "source": [S.approved], "dest": S.displayed,
      "conditions": [g.channel_given, g.day_not_future], "after": [do.record_display]},

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Select, case, func, literal, select
+from sqlalchemy import Date, Select, case, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pledges.db import Ledger
-from pledges.models import AuditEvent, Campaign, Organisation, Pledge, Reminder, UTCDateTime
+from pledges.models import Campaign, Organisation, Pledge, Reminder, UTCDateTime
 from pledges.vocab import ACTIVE, ReminderState, Rule, State
 
 FINISHED_UNEVALUATED = (State.fulfilled, State.unfulfilled)
@@ -98,10 +98,7 @@ def awaiting_display(ledger: Ledger, now: datetime) -> Select | None:
     cal = Calendar.of(ledger, now)
     if not cal.campaigns:
         return None
-    approved_on = (select(func.max(AuditEvent.effective_on))
-                   .where(AuditEvent.entity == "pledge", AuditEvent.entity_id == Pledge.id,
-                          AuditEvent.trigger == "approve")
-                   .correlate(Pledge).scalar_subquery())
+    approved_on = Pledge.approved_on  # kept by the approve effect: no audit-log lookup per pledge
     return _found(cal, approved_on, Pledge.state == State.approved,
                   approved_on < cal.days_before("display_wait_days"))
 

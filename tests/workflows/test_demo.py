@@ -140,6 +140,11 @@ def test_records_agree_with_their_pledges(ledger, demo):
         SELECT count(*) FROM pledge p
         WHERE p.last_progress_on IS DISTINCT FROM (SELECT max(day) FROM progress_record r WHERE r.pledge_id = p.id)""")
     assert mismatched_last_progress == 0
+    mismatched_approval = scalar(ledger, """
+        SELECT count(*) FROM pledge p
+        WHERE p.approved_on IS DISTINCT FROM (SELECT max(effective_on) FROM audit_event e
+                                            WHERE e.entity = 'pledge' AND e.entity_id = p.id AND e.trigger = 'approve')""")
+    assert mismatched_approval == 0
     progress_before_display = scalar(ledger, """
         SELECT count(*) FROM progress_record r
         WHERE r.day < (SELECT min(d.day) FROM display_record d WHERE d.pledge_id = r.pledge_id)
