@@ -14,7 +14,7 @@ from sqlalchemy import select
 from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.errors import BadInput
-from pledges.figures import Figures, _per_org, counts_of, sums_of
+from pledges.figures import Figures, _per_org, counts_of, plan_for_aggregates, sums_of
 from pledges.models import DEFAULT_TIMEZONE, Organisation, Pledge
 from pledges.orgs import org_by_code, subtree_ids
 from pledges.queries import standing
@@ -71,6 +71,7 @@ def breakdown(ledger: Ledger, by: str, *, org: str | None = None, as_of: date | 
         rows = []
         if period is not None:
             columns, replay = standing(ledger, period, day)
+            plan_for_aggregates(session)
             found = _grouped(session, by, (period, columns, replay, day), scope)
             rows = [GroupFigures(key=row[0], **counts_of(row[1:])) for row in found]
     rows.sort(key=lambda row: (-row.declared, row.key or ""))

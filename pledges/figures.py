@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
 
-from sqlalchemy import Float, and_, case, cast, func, literal, not_, select
+from sqlalchemy import Float, and_, case, cast, func, literal, not_, select, text
 from sqlmodel import Session
 
 from pledges.campaigns import campaign_if_any, current_year
@@ -168,6 +168,16 @@ def _per_org(period: Campaign, columns, replay, day: date, key=Pledge.org_id, sc
     ).group_by(g.c.key).subquery("per_org")
 
 
+def plan_for_aggregates(session: Session) -> None:
+    """PostgreSQL: hash the per-organisation counts rather than loop over them, and sort in
+    memory.  Its planner guesses 200 rows for a grouped subquery (a province has 40,000) and
+    picked a nested loop: 150 s for the province dashboard instead of 2.6 s.  SET LOCAL lasts
+    only for this read-only transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL enable_nestloop = off"))
+        session.execute(text("SET LOCAL work_mem = '64MB'"))
+
+
 def _rolled_up(session: Session, per_org, shown) -> dict[int, dict]:
     """Each shown organisation's counts summed over every organisation below it.  ``shown`` is
     a subquery of the shown organisations' ids."""
@@ -226,7 +236,9 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
         counts: dict[int, dict] = {}
         if period is not None:
             columns, replay = standing(ledger, period, day)
-            counts = _rolled_up(session, _per_org(period, columns, replay, day), shown_ids)
+            scope = [Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id))] if org else []
+            plan_for_aggregates(session)
+            counts = _rolled_up(session, _per_org(period, columns, replay, day, scope=scope), shown_ids)
     rows = [OrgFigures(code=r[2], name=r[3], kind=r[4], parent=r[5], depth=r[6], **counts.get(r[0], {}))
             for r in shown]
     mark_lagging(rows)
