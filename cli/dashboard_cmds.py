@@ -7,7 +7,7 @@ import click
 from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import DATE, format_option
-from pledges.cli.render import Column, console, emit, to_csv, to_json
+from pledges.cli.render import Column, console, emit_stream, to_csv, to_json
 
 BAR_CELLS = 5
 NAME_CELLS = 26  # longer names (enterprises' full names) end in "…" so the figures keep their columns
@@ -237,21 +237,18 @@ def overdue(app: App, org, escalated, as_of, campaign, fmt):
       pledges overdue --org WL-DX --escalated
       pledges overdue --as-of 2026-09-30 --format csv
     """
-    from pledges.figures import overdue as overdue_list
+    from pledges.figures import overdue_rows
     from pledges.cli.pledge_cmds import measure_cell
 
-    day, rows = overdue_list(app.ledger(), org=org, as_of=as_of, campaign=campaign, escalated=escalated)
-    records = [row.as_dict() for row in rows]
-    if fmt == "table":
-        for record in records:
-            record["measure"] = measure_cell(record, app.lang)
-        title = i18n.text("overdue_title", app.lang, scope=org or i18n.word("whole_ledger", app.lang),
-                          count=len(records), day=day)
-        if not records:
-            click.echo(title)
-        console().print(_overdue_table(title, records, app.lang) if records else i18n.text("no_rows", app.lang))
-    else:
-        emit(records, OVERDUE_COLUMNS, fmt, app.lang)
+    day, rows = overdue_rows(app.ledger(), org=org, as_of=as_of, campaign=campaign, escalated=escalated)
+    if fmt != "table":
+        return emit_stream((row.as_dict() for row in rows), fmt)  # a province's list is never held whole
+    records = [{**row.as_dict(), "measure": measure_cell(row.as_dict(), app.lang)} for row in rows]
+    title = i18n.text("overdue_title", app.lang, scope=org or i18n.word("whole_ledger", app.lang),
+                      count=len(records), day=day)
+    if not records:
+        click.echo(title)
+    console().print(_overdue_table(title, records, app.lang) if records else i18n.text("no_rows", app.lang))
 
 
 def _overdue_table(title: str, records: list[dict], lang: str):

@@ -6,7 +6,7 @@ fractions); tables carry the labels of the chosen language."""
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -113,6 +113,27 @@ def emit(records: Sequence[dict], columns: Sequence[Column], fmt: str, lang: str
         click.echo(i18n.text("no_rows", lang))
     else:
         console().print(table(records, columns, lang, title))
+
+
+def emit_stream(records: Iterable[dict], fmt: str) -> None:
+    """JSON or CSV written record by record, for listings too long to hold (a province's)."""
+    if fmt == "json":
+        first = True
+        for record in records:
+            click.echo(("[\n  " if first else ",\n  ") + _ENCODER.encode(record), nl=False)
+            first = False
+        click.echo("[]" if first else "\n]")
+        return
+    out, header = io.StringIO(), None
+    writer = csv.writer(out, lineterminator="\n")
+    for record in records:
+        if header is None:
+            header = list(record)
+            writer.writerow(header)
+        writer.writerow([csv_cell(record[key]) for key in header])
+        click.echo(out.getvalue(), nl=False)
+        out.seek(0)
+        out.truncate()
 
 
 def labelled(enum_type) -> Callable[[object, str], str]:

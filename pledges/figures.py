@@ -7,6 +7,7 @@ counts into rates.  With a past ``as_of`` day the pledges' state, due date, amou
 outcome are replayed from the audit log (``pledges.queries.standing``).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
@@ -301,16 +302,36 @@ class OverdueRow:
         return {**vars(self), "owner": self.owner}  # flat fields: no need for asdict's deep copy
 
 
-def overdue(ledger: Ledger, *, org: str | None = None, as_of: date | None = None, campaign: int | None = None,
-            escalated: bool = False) -> tuple[date, list[OverdueRow]]:
+def overdue(ledger: Ledger, **scope) -> tuple[date, list[OverdueRow]]:
+    """``overdue_rows`` as a list (for a branch or a town; a province's should be streamed)."""
+    day, rows = overdue_rows(ledger, **scope)
+    return day, list(rows)
+
+
+def overdue_rows(ledger: Ledger, *, org: str | None = None, as_of: date | None = None, campaign: int | None = None,
+                 escalated: bool = False) -> tuple[date, Iterator[OverdueRow]]:
     """Every overdue pledge in ``org``'s subtree, most days late first, with the day of its
     last progress record (as recorded by the end of ``as_of``).  ``escalated``: only those more
-    than the campaign's ``escalation_days`` late (what the escalation reminder goes out for)."""
+    than the campaign's ``escalation_days`` late (what the escalation reminder goes out for).
+    The rows are read as they are consumed, a few thousand at a time."""
+    query, day = _overdue_query(ledger, org, as_of, campaign, escalated)
+    return day, _read_overdue(ledger, query, day)
+
+
+def _read_overdue(ledger: Ledger, query, day: date) -> Iterator[OverdueRow]:
+    if query is None:
+        return
+    with ledger.session() as session:
+        for r in session.execute(query.execution_options(yield_per=2000)):
+            yield OverdueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], (day - r[7]).days, *r[9:])
+
+
+def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign: int | None, escalated: bool):
     with ledger.session() as session:
         scope = org_by_code(session, org).id if org else None  # an unknown code is refused even with no campaign
         period = campaign_if_any(session, ledger, campaign, as_of)
         if period is None:
-            return as_of or ledger.today(), []
+            return None, as_of or ledger.today()
         day = as_of or ledger.today(period.timezone)
         (state, due, done, _), replay = standing(ledger, period, day)
         # One seek in ix_progress_pledge_day per overdue pledge (a GROUP BY over every progress
@@ -332,6 +353,4 @@ def overdue(ledger: Ledger, *, org: str | None = None, as_of: date | None = None
             query = query.where(due < day - timedelta(days=period.escalation_days))
         if scope is not None:
             query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
-        rows = session.execute(query).all()
-    return day, [OverdueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], (day - r[7]).days, *r[9:])
-                 for r in rows]
+    return query, day

@@ -151,3 +151,13 @@ def test_overdue_escalated_keeps_those_late_beyond_the_campaign_threshold(pledge
 def test_an_unknown_organisation_is_refused_even_before_any_pledge(pledges, tree):
     for command in ("overdue", "dashboard", "list"):
         assert "NOPE" in refused(pledges(command, "--org", "NOPE"))
+
+
+def test_overdue_csv_is_streamed_with_a_header_and_one_line_per_pledge(pledges, tree):
+    late, _, _ = town(pledges)
+    other = add(pledges, org="DX-V2", due="2026-06-10", title="修路, 东段")  # a comma inside a cell
+    walk(pledges, other, "approved")
+    rows = list(csv.DictReader(io.StringIO(ok(pledges("overdue", "--format", "csv")).stdout)))
+    assert [(int(r["id"]), r["days_late"], r["title"], r["last_progress"]) for r in rows] == [
+        (late, "14", "走访困难群众", "2026-06-15"), (other, "5", "修路, 东段", "")]
+    assert as_json(pledges("overdue", "--org", "SX", "--format", "json")) == []
