@@ -25,7 +25,7 @@ lint: $(STAMP)
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
-# SPEC §7 benchmark against Taskwarrior and plain SQL (minutes; not part of `make test`).
+# The benchmark of docs/performance.md, against Taskwarrior and plain SQL (minutes; not part of `make test`).
 # Installs Taskwarrior with apt-get when run as root and it is missing; rewrites the results
 # part of docs/performance.md.  The ledger and tasks are cached in .bench/.
 bench: $(STAMP)

@@ -1,4 +1,4 @@
-"""``pledges dashboard | overdue``: the figures of SPEC §4 for organisers, the overdue list for secretaries."""
+"""``pledges dashboard | overdue``: the figures of docs/figures.md for organisers, the overdue list for secretaries."""
 
 import time
 from typing import NamedTuple

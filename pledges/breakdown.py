@@ -1,4 +1,4 @@
-"""The SPEC §4 figures of a scope split by unit kind or by category, instead of by organisation.
+"""The figures (docs/figures.md) of a scope split by unit kind or by category, instead of by organisation.
 
 Each pledge is counted once: by the kind of its owner's organisation (a member's pledge by the
 kind of the member's branch), or by its own category.  Same passes as the dashboard: counts by

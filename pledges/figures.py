@@ -1,4 +1,4 @@
-"""The figures of SPEC §4, per organisation and rolled up over its subtree, and the overdue list.
+"""The figures of docs/figures.md, per organisation and rolled up over its subtree, and the overdue list.
 
 Everything is counted in the database: one pass over the campaign's pledges grouped by
 organisation, then a roll-up of those few thousand rows through ``org_closure`` (each pledge
