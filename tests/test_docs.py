@@ -108,7 +108,8 @@ def test_every_guard_and_state_is_explained_in_the_lifecycle_doc():
 def test_nothing_points_to_a_spec_outside_the_repository():
     """The product's definitions are in docs/; docs/performance.md is rewritten by the benchmark."""
     files = [page for page in PAGES if page.name != "performance.md"]
-    files += [path for folder in ("pledges", "workflows", "cli", "bench", "tests") for path in (ROOT / folder).rglob("*.py")]
+    for folder in ("pledges", "workflows", "cli", "bench", "tests"):
+        files += (ROOT / folder).rglob("*.py")
     files += [ROOT / "Makefile"]
     cited = "SPEC " + "§"
     citing = [str(path.relative_to(ROOT)) for path in files if cited in path.read_text(encoding="utf-8")]

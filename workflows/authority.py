@@ -1,5 +1,6 @@
 """Who may do what (docs/roles.md).  Roles and organisation scopes arrive later; until then
-any named actor may fire any trigger, so these answer yes for every named actor.  The guards ask here, so roles slot in without touching the lifecycle."""
+any named actor may fire any trigger, so these answer yes for every named actor.  The guards
+ask here, so roles slot in without touching the lifecycle."""
 
 from sqlmodel import Session
 
