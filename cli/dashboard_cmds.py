@@ -8,7 +8,7 @@ import click
 from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import DATE, format_option
-from pledges.cli.render import Column, console, emit_stream, to_csv, to_json
+from pledges.cli.render import Column, cell, console, emit_stream, table, to_csv, to_json
 
 BAR_CELLS = 5
 NAME_CELLS = 26  # longer names (enterprises' full names) end in "…" so the figures keep their columns
@@ -122,7 +122,7 @@ def _grid(columns: list[Column], records: list[dict], styles: list, lang: str):
         grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=label or not column.wrap,
                         max_width=NAME_CELLS if label else None, overflow="ellipsis" if label else "fold")
     for record, style in zip(records, styles):
-        grid.add_row(*(_cell(column, record, lang) for column in columns), style=style)
+        grid.add_row(*(cell(column, record, lang) for column in columns), style=style)
     return grid
 
 
@@ -132,11 +132,6 @@ def _width(grid) -> int:
 
     wide = Console(width=10_000)
     return Measurement.get(wide, wide.options, grid).maximum
-
-
-def _cell(column: Column, record: dict, lang: str) -> str:
-    value = record.get(column.key)
-    return column.show(value, lang) if column.show else str(value)
 
 
 @click.command("dashboard")
@@ -257,23 +252,7 @@ def overdue(app: App, org, escalated, as_of, campaign, fmt):
                       count=len(records), day=day)
     if not records:
         click.echo(title)
-    console().print(_overdue_table(title, records, app.lang) if records else i18n.text("no_rows", app.lang))
-
-
-def _overdue_table(title: str, records: list[dict], lang: str):
-    """Light borders so the title keeps what width there is; only the title wraps."""
-    from rich import box
-    from rich.table import Table
-
-    grid = Table(title=title, title_justify="left", title_style="bold", header_style="bold",
-                 box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
-    for column in OVERDUE_COLUMNS:
-        grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=not column.wrap,
-                        overflow="fold")
-    for record in records:
-        grid.add_row(*(_cell(column, record, lang) if column.show else str(record.get(column.key) or "")
-                       for column in OVERDUE_COLUMNS))
-    return grid
+    console().print(table(records, OVERDUE_COLUMNS, app.lang, title) if records else i18n.text("no_rows", app.lang))
 
 
 COMMANDS = [dashboard, overdue]
