@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo walkthrough bench clean
+.PHONY: test lint demo walkthrough bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,15 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# The whole suite; the PostgreSQL half runs when PLEDGES_TEST_PG_URL is set (.ci/run sets it).
-test: $(STAMP)
+# The linter, then the whole suite; the PostgreSQL half runs when PLEDGES_TEST_PG_URL is set
+# (.ci/run sets it).
+test: lint
 	$(BIN)/python -m pytest -n 2
+
+# ruff, configured in pyproject.toml ([tool.ruff]).
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 # A fresh SQLite ledger in demo/ loaded with the small demo (`pledges demo`), then the dashboard.
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
-# SPEC §7 benchmark against Taskwarrior and plain SQL (minutes; not part of `make test`).
+# The benchmark of docs/performance.md, against Taskwarrior and plain SQL (minutes; not part of `make test`).
 # Installs Taskwarrior with apt-get when run as root and it is missing; rewrites the results
 # part of docs/performance.md.  The ledger and tasks are cached in .bench/.
 bench: $(STAMP)

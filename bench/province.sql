@@ -1,4 +1,4 @@
--- A province-sized ledger for the SPEC §7 province benchmark (PostgreSQL only): 20 copies of the
+-- A province-sized ledger for the province benchmark of docs/performance.md (PostgreSQL only): 20 copies of the
 -- demo city under one province committee ZJ.  Run it in a copy of a city demo:
 --   createdb -h 127.0.0.1 -U postgres city_demo
 --   pledges --db postgresql://postgres@127.0.0.1:5432/city_demo demo --scale city

@@ -1,4 +1,4 @@
-"""Benchmark (SPEC §7): the reminder scan over a city-sized ledger, under 0.5 s, and a second
+"""Benchmark (docs/performance.md): the reminder scan over a city-sized ledger, under 0.5 s, and a second
 scan that adds nothing.
 
     python bench/remind_scan.py DB [--as-of 2026-11-25T08:00] [--keep]

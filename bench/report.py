@@ -1,4 +1,4 @@
-"""The results table: times, ratios, and the SPEC §7 targets with pass / miss (pure; no I/O)."""
+"""The results table: times, ratios, and the speed targets with pass / miss (pure; no I/O)."""
 
 from dataclasses import dataclass
 
@@ -44,7 +44,7 @@ def _secs(s: float | None) -> str:
 
 
 def targets(results: dict[str, Timing]) -> list[Target]:
-    """The SPEC §7 targets this harness measures."""
+    """The speed targets this harness measures."""
     dash, summary, floor = (results[k].seconds for k in ("dashboard", "task_summary", "sql_dashboard"))
     found = []
     speedup = None if dash is None else summary / dash
@@ -80,7 +80,7 @@ def rows(results: dict[str, Timing]) -> list[list[str]]:
 
 
 HEADERS = ["", "command", "best time", "rows", "÷ task", "÷ floor"]
-TARGET_HEADERS = ["SPEC §7 target", "goal", "measured", "verdict"]
+TARGET_HEADERS = ["target", "goal", "measured", "verdict"]
 
 
 def text_table(headers: list[str], body: list[list[str]]) -> str:

@@ -1,4 +1,4 @@
-"""SPEC §7 benchmark: the city ledger's dashboard and overdue list against Taskwarrior and
+"""The benchmark of docs/performance.md: the city ledger's dashboard and overdue list against Taskwarrior and
 against plain SQL, and ``pledges --help`` start-up.
 
     .venv/bin/python bench/run.py [--scale city] [--seed 1] [--as-of DATE] [--workdir DIR]

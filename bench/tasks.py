@@ -6,7 +6,7 @@ Mapping (one task per pledge of the campaign):
   (``WL.WL-DX.WL-DX-V001``: Taskwarrior reads dots as project levels, which ``task summary``
   rolls up); a dot inside a code becomes ``_`` so it cannot make a level of its own.
 - ``due`` = the end of the due day in the campaign's time zone (23:59:59), so Taskwarrior calls
-  it overdue from the next day on, as SPEC §4 does (due date < as-of day).
+  it overdue from the next day on, as docs/figures.md does (due date < as-of day).
 - ``status``: fulfilled / unfulfilled / evaluated → ``completed`` (``end`` = finished_on);
   withdrawn → ``deleted`` (``end`` = last change); everything else → ``pending``.
   Draft and submitted pledges are not commitments yet: they are pending with ``wait:someday``

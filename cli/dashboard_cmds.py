@@ -1,13 +1,14 @@
-"""``pledges dashboard | overdue``: the figures of SPEC §4 for organisers, the overdue list for secretaries."""
+"""``pledges dashboard | overdue``: the figures of docs/figures.md for organisers, the overdue list for secretaries."""
 
 import time
+from typing import NamedTuple
 
 import click
 
 from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import DATE, format_option
-from pledges.cli.render import Column, console, emit_stream, to_csv, to_json
+from pledges.cli.render import Column, cell, console, emit_stream, table, to_csv, to_json
 
 BAR_CELLS = 5
 NAME_CELLS = 26  # longer names (enterprises' full names) end in "…" so the figures keep their columns
@@ -38,21 +39,28 @@ def _label(row) -> str:
     return "  " * row.depth + ("! " if row.lagging else "") + row.name
 
 
-# In display order; ``priority`` decides which columns a narrow terminal drops first (highest first).
+class Ranked(NamedTuple):
+    """A column of the dashboard and its priority: a narrow terminal drops the highest first."""
+
+    column: Column
+    priority: int
+
+
+# In display order.
 DASHBOARD_COLUMNS = [
-    (Column("label", "org"), 0),
-    (Column("declared", "declared", justify="right"), 5),
-    (Column("display_rate", "display_rate", lambda v, _: percent(v), justify="right", wrap=False), 6),
-    (Column("due", "due_count", justify="right"), 3),
-    (Column("fulfilled", "fulfilled", justify="right"), 4),
-    (Column("completion_rate", "completion_rate", lambda v, _: bar(v), wrap=False), 1),
-    (Column("on_time_rate", "on_time_rate", lambda v, _: percent(v), justify="right", wrap=False), 7),
-    (Column("overdue", "overdue", justify="right"), 2),
-    (Column("progress", "progress_mean", lambda v, _: percent(v), justify="right", wrap=False), 8),
-    (Column("unfulfilled", "unfulfilled", justify="right"), 9),
-    (Column("evaluation_coverage", "evaluation_coverage", lambda v, _: percent(v), justify="right", wrap=False),
-     10),
-    (Column("lagging", "lagging", _lagging), 11),
+    Ranked(Column("label", "org"), 0),
+    Ranked(Column("declared", "declared", justify="right"), 5),
+    Ranked(Column("display_rate", "display_rate", lambda v, _: percent(v), justify="right", wrap=False), 6),
+    Ranked(Column("due", "due_count", justify="right"), 3),
+    Ranked(Column("fulfilled", "fulfilled", justify="right"), 4),
+    Ranked(Column("completion_rate", "completion_rate", lambda v, _: bar(v), wrap=False), 1),
+    Ranked(Column("on_time_rate", "on_time_rate", lambda v, _: percent(v), justify="right", wrap=False), 7),
+    Ranked(Column("overdue", "overdue", justify="right"), 2),
+    Ranked(Column("progress", "progress_mean", lambda v, _: percent(v), justify="right", wrap=False), 8),
+    Ranked(Column("unfulfilled", "unfulfilled", justify="right"), 9),
+    Ranked(Column("evaluation_coverage", "evaluation_coverage", lambda v, _: percent(v), justify="right",
+                  wrap=False), 10),
+    Ranked(Column("lagging", "lagging", _lagging), 11),
 ]
 
 
@@ -79,7 +87,8 @@ def breakdown_view(split, lang: str, width: int):
         return key or i18n.word("uncategorised", lang)
 
     records = [{**row.as_dict(), "label": label(row.key)} for row in split.rows]
-    columns = [(Column("label", split.by), 0)] + [pair for pair in DASHBOARD_COLUMNS[1:] if pair[0].key != "lagging"]
+    columns = [Ranked(Column("label", split.by), 0),
+               *(ranked for ranked in DASHBOARD_COLUMNS if ranked.column.key not in ("label", "lagging"))]
     return _view(title, split.totals, columns, records, [None] * len(records), lang, width)
 
 
@@ -89,15 +98,15 @@ def _view(title: str, totals, all_columns, records: list[dict], styles: list, la
     from rich.console import Group
     from rich.text import Text
 
-    columns = sorted(all_columns, key=lambda pair: pair[1])
-    grid = _grid([c for c, _ in all_columns], records, styles, lang)
+    columns = sorted(all_columns, key=lambda ranked: ranked.priority)
+    grid = _grid([ranked.column for ranked in all_columns], records, styles, lang)
     while len(columns) > 2 and _width(grid) > width:
         columns.pop()
-        grid = _grid([c for c, p in all_columns if (c, p) in columns], records, styles, lang)
+        grid = _grid([ranked.column for ranked in all_columns if ranked in columns], records, styles, lang)
     shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v)
              for k, v in totals.as_dict().items() if k not in totals.IDENTITY}
     parts = [Text(title, style="bold"), Text(i18n.text("dashboard_totals", lang, **shown)), grid]
-    dropped = [i18n.word(c.header, lang) for c, p in all_columns if (c, p) not in columns]
+    dropped = [i18n.word(ranked.column.header, lang) for ranked in all_columns if ranked not in columns]
     if dropped:
         parts.append(Text(i18n.text("columns_dropped", lang, columns=_joined(dropped, lang)), style="dim"))
     return Group(*parts)
@@ -113,7 +122,7 @@ def _grid(columns: list[Column], records: list[dict], styles: list, lang: str):
         grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=label or not column.wrap,
                         max_width=NAME_CELLS if label else None, overflow="ellipsis" if label else "fold")
     for record, style in zip(records, styles):
-        grid.add_row(*(_cell(column, record, lang) for column in columns), style=style)
+        grid.add_row(*(cell(column, record, lang) for column in columns), style=style)
     return grid
 
 
@@ -123,11 +132,6 @@ def _width(grid) -> int:
 
     wide = Console(width=10_000)
     return Measurement.get(wide, wide.options, grid).maximum
-
-
-def _cell(column: Column, record: dict, lang: str) -> str:
-    value = record.get(column.key)
-    return column.show(value, lang) if column.show else str(value)
 
 
 @click.command("dashboard")
@@ -248,23 +252,7 @@ def overdue(app: App, org, escalated, as_of, campaign, fmt):
                       count=len(records), day=day)
     if not records:
         click.echo(title)
-    console().print(_overdue_table(title, records, app.lang) if records else i18n.text("no_rows", app.lang))
-
-
-def _overdue_table(title: str, records: list[dict], lang: str):
-    """Light borders so the title keeps what width there is; only the title wraps."""
-    from rich import box
-    from rich.table import Table
-
-    grid = Table(title=title, title_justify="left", title_style="bold", header_style="bold",
-                 box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
-    for column in OVERDUE_COLUMNS:
-        grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=not column.wrap,
-                        overflow="fold")
-    for record in records:
-        grid.add_row(*(_cell(column, record, lang) if column.show else str(record.get(column.key) or "")
-                       for column in OVERDUE_COLUMNS))
-    return grid
+    console().print(table(records, OVERDUE_COLUMNS, app.lang, title) if records else i18n.text("no_rows", app.lang))
 
 
 COMMANDS = [dashboard, overdue]

@@ -63,7 +63,7 @@ def org_list(app: App, under, fmt):
     rows = [row.as_dict() for row in list_orgs(app.ledger(), under)]
     for row in rows:
         row["name_shown"] = "  " * row["depth"] + row["name"]
-    columns = [ORG_COLUMNS[0], Column("name_shown", "name"), *ORG_COLUMNS[2:]]
+    columns = [Column("name_shown", "name") if column.key == "name" else column for column in ORG_COLUMNS]
     if fmt != "table":
         for row in rows:
             row.pop("name_shown")

@@ -6,7 +6,6 @@ from contextlib import contextmanager
 
 import click
 
-from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import AS_OF, format_option
 from pledges.cli.render import Column, emit, labelled, say, to_json

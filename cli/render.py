@@ -1,7 +1,7 @@
 """Two renderers for every listing: a rich table for people, JSON or CSV for scripts.
 
-JSON and CSV carry the code names of SPEC §2–§4 (states as ``in_progress``, rates as
-fractions); tables carry the labels of the chosen language."""
+JSON and CSV carry the code names of docs/lifecycle.md and docs/figures.md (states as
+``in_progress``, rates as fractions); tables carry the labels of the chosen language."""
 
 import csv
 import io

@@ -1,4 +1,4 @@
-"""The SPEC §4 figures of a scope split by unit kind or by category, instead of by organisation.
+"""The figures (docs/figures.md) of a scope split by unit kind or by category, instead of by organisation.
 
 Each pledge is counted once: by the kind of its owner's organisation (a member's pledge by the
 kind of the member's branch), or by its own category.  Same passes as the dashboard: counts by
@@ -46,10 +46,11 @@ class Breakdown:
 
 
 def _grouped(session, by: str, per_org_args: tuple, scope: list):
-    """(key, *sums) rows: per organisation then by its kind, or directly by category."""
+    """Rows of a ``key`` and the ``sums_of`` its pledges: per organisation then by its kind,
+    or directly by category."""
     if by == "kind":
         per_org = _per_org(*per_org_args, scope=scope)
-        query = (select(Organisation.kind, *sums_of(per_org))
+        query = (select(Organisation.kind.label("key"), *sums_of(per_org))
                  .join(per_org, per_org.c.key == Organisation.id)
                  .group_by(Organisation.kind))
     else:
@@ -73,7 +74,7 @@ def breakdown(ledger: Ledger, by: str, *, org: str | None = None, as_of: date | 
             columns, replay = standing(ledger, period, day)
             plan_for_aggregates(session)
             found = _grouped(session, by, (period, columns, replay, day), scope)
-            rows = [GroupFigures(key=row[0], **counts_of(row[1:])) for row in found]
+            rows = [GroupFigures(key=row.key, **counts_of(row)) for row in found]
     rows.sort(key=lambda row: (-row.declared, row.key or ""))
     totals = GroupFigures(key=None)
     for row in rows:

@@ -1,4 +1,4 @@
-"""The figures of SPEC §4, per organisation and rolled up over its subtree, and the overdue list.
+"""The figures of docs/figures.md, per organisation and rolled up over its subtree, and the overdue list.
 
 Everything is counted in the database: one pass over the campaign's pledges grouped by
 organisation, then a roll-up of those few thousand rows through ``org_closure`` (each pledge
@@ -19,7 +19,7 @@ from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.models import Campaign, Member, Organisation, OrgClosure, Pledge, ProgressRecord
-from pledges.orgs import org_by_code, subtree_ids, tree_order
+from pledges.orgs import org_by_code, org_row, subtree_ids, tree_order, tree_rows
 from pledges.queries import end_of_day_utc, standing
 from pledges.vocab import ACTIVE, APPROVED_OR_LATER, DISPLAYED_OR_LATER, FINISHED, NOT_DECLARED, WORKING, Outcome, State
 
@@ -190,37 +190,32 @@ def _rolled_up(session: Session, per_org, shown) -> dict[int, dict]:
         .where((OrgClosure.ancestor_id + 0).in_(shown))
         .group_by(OrgClosure.ancestor_id)
     )
-    return {row[0]: counts_of(row[1:]) for row in session.execute(query)}
+    return {row.ancestor_id: counts_of(row) for row in session.execute(query)}
 
 
 def sums_of(per_org) -> list:
-    """SUM of every count of a ``_per_org`` subquery, to group its rows further."""
-    return [func.sum(per_org.c[name]) for name in (*COUNTS, "progress_sum")]
+    """SUM of every count of a ``_per_org`` subquery, to group its rows further, each named
+    as its count."""
+    return [func.sum(per_org.c[name]).label(name) for name in (*COUNTS, "progress_sum")]
 
 
-def counts_of(values) -> dict:
-    """The values of ``sums_of`` as Figures' keyword arguments (PostgreSQL sums are Decimal)."""
-    return {name: (float if name == "progress_sum" else int)(value or 0)
-            for name, value in zip((*COUNTS, "progress_sum"), values)}
+def counts_of(row) -> dict:
+    """The ``sums_of`` of a row as Figures' keyword arguments (PostgreSQL sums are Decimal)."""
+    sums = row._mapping
+    return {name: (float if name == "progress_sum" else int)(sums[name] or 0) for name in (*COUNTS, "progress_sum")}
 
 
 def _shown_orgs(session: Session, org: str | None, depth: int):
     """The organisations the dashboard shows: ``org`` (default: every organisation without a
-    parent) and ``depth`` levels below, as a subquery of ids and as rows in tree order
-    (id, parent_id, code, name, kind, parent code, depth below its top)."""
+    parent) and ``depth`` levels below, as a subquery of ids and as rows of ``tree_rows`` in
+    tree order (their depth counted below their top)."""
     if org:
         tops = select(literal(org_by_code(session, org).id))
     else:
         tops = select(Organisation.id).where(Organisation.parent_id.is_(None))
     ids = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
-    parent = Organisation.__table__.alias("parent_org")
-    query = (
-        select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name, Organisation.kind,
-               parent.c.code, OrgClosure.depth)
-        .join(OrgClosure, OrgClosure.descendant_id == Organisation.id)
-        .outerjoin(parent, parent.c.id == Organisation.parent_id)
-        .where(OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
-    )
+    query = tree_rows(OrgClosure, OrgClosure.descendant_id, OrgClosure.depth).where(
+        OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
     return ids, tree_order(session.execute(query).all())
 
 
@@ -240,8 +235,7 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
             scope = [Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id))] if org else []
             plan_for_aggregates(session)
             counts = _rolled_up(session, _per_org(period, columns, replay, day, scope=scope), shown_ids)
-    rows = [OrgFigures(code=r[2], name=r[3], kind=r[4], parent=r[5], depth=r[6], **counts.get(r[0], {}))
-            for r in shown]
+    rows = [OrgFigures(**org_row(row).as_dict(), **counts.get(row.id, {})) for row in shown]
     mark_lagging(rows)
     year = period.year if period else campaign or (as_of.year if as_of else current_year(ledger))
     return Dashboard(campaign=year, as_of=day, scope=[r.code for r in rows if r.depth == 0],
@@ -322,8 +316,8 @@ def _read_overdue(ledger: Ledger, query, day: date) -> Iterator[OverdueRow]:
     if query is None:
         return
     with ledger.session() as session:
-        for r in session.execute(query.execution_options(yield_per=2000)):
-            yield OverdueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], (day - r[7]).days, *r[9:])
+        for row in session.execute(query.execution_options(yield_per=2000)):
+            yield OverdueRow(**row._mapping, days_late=(day - row.due).days)
 
 
 def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign: int | None, escalated: bool):
@@ -344,8 +338,10 @@ def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign
             .scalar_subquery()
         )
         query = replay(
-            select(Pledge.id, Organisation.code, Organisation.name, Member.number, Member.name, Pledge.title,
-                   state, due, Pledge.original_due, done, Pledge.target, Pledge.unit, Pledge.qualitative, last)
+            select(Pledge.id, Organisation.code.label("org"), Organisation.name.label("org_name"),
+                   Member.number.label("member"), Member.name.label("member_name"), Pledge.title,
+                   state.label("state"), due.label("due"), Pledge.original_due, done.label("done"), Pledge.target,
+                   Pledge.unit, Pledge.qualitative, last.label("last_progress"))
             .join(Organisation, Organisation.id == Pledge.org_id)
             .outerjoin(Member, Member.id == Pledge.member_id)
         ).where(Pledge.campaign_id == period.id, state.in_(list(ACTIVE)), due < day).order_by(due, Pledge.id)

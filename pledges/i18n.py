@@ -123,7 +123,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "comment": ("评语", "Comment"),
     "owner": ("承诺主体", "Owner"),
     "none": ("无", "none"),
-    # the dashboard (SPEC §4 figures) and the overdue list
+    # the dashboard (docs/figures.md) and the overdue list
     "declared": ("已承诺", "Declared"),
     "display_rate": ("亮诺率", "Displayed"),
     "due_count": ("已到期", "Due"),

@@ -1,4 +1,4 @@
-"""The ledger's tables (SPEC §2).
+"""The ledger's tables.
 
 Counts are integers; times are stored in UTC (``UTCDateTime``), days as dates in the
 campaign's time zone.  Vocabulary columns hold the code names of ``pledges.vocab``.
@@ -15,7 +15,7 @@ from sqlmodel import Field, SQLModel
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 SCHEMA_VERSION = 3  # 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on, approved_on.
-# No migrations yet (SPEC §8).
+# No migrations yet.
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 

@@ -77,7 +77,7 @@ def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | N
                      entity_id=org.id, trigger="create",
                      detail={"code": code, "name": name, "kind": kind, "parent": parent, **contact})
         depth = session.scalar(select(func.max(OrgClosure.depth)).where(OrgClosure.descendant_id == org.id))
-    return OrgRow(code, name, kind, parent, depth)
+    return OrgRow(code=code, name=name, kind=kind, parent=parent, depth=depth)
 
 
 def _link(session: Session, org_id: int, parent_id: int | None) -> None:
@@ -92,35 +92,47 @@ def _link(session: Session, org_id: int, parent_id: int | None) -> None:
 
 def list_orgs(ledger: Ledger, under: str | None = None) -> list[OrgRow]:
     """Organisations in tree order (each followed by its subtree, siblings by code)."""
-    parent = Organisation.__table__.alias("parent_org")
     depth = (
         select(OrgClosure.descendant_id, func.max(OrgClosure.depth).label("depth"))
         .group_by(OrgClosure.descendant_id)
         .subquery()
     )
-    query = (
-        select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name,
-               Organisation.kind, parent.c.code, depth.c.depth)
-        .join(depth, depth.c.descendant_id == Organisation.id)
-        .outerjoin(parent, parent.c.id == Organisation.parent_id)
-    )
+    query = tree_rows(depth, depth.c.descendant_id, depth.c.depth)
     with ledger.session() as session:
         if under:
             query = query.where(Organisation.id.in_(subtree_ids(org_by_code(session, under).id)))
         rows = session.execute(query).all()
-    return [OrgRow(r[2], r[3], r[4], r[5], r[6]) for r in tree_order(rows)]
+    return [org_row(row) for row in tree_order(rows)]
+
+
+def tree_rows(depths, descendant, depth):
+    """Organisations joined to ``depths`` (a closure table or subquery: its ``descendant`` column
+    names the organisation, ``depth`` gives its depth), with the parent's code: rows with the
+    fields of ``OrgRow`` and the ``id`` and ``parent_id`` that ``tree_order`` reads."""
+    parent = Organisation.__table__.alias("parent_org")
+    return (
+        select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name, Organisation.kind,
+               parent.c.code.label("parent"), depth.label("depth"))
+        .join(depths, descendant == Organisation.id)
+        .outerjoin(parent, parent.c.id == Organisation.parent_id)
+    )
+
+
+def org_row(row) -> OrgRow:
+    """The ``OrgRow`` of a row of ``tree_rows``."""
+    return OrgRow(code=row.code, name=row.name, kind=row.kind, parent=row.parent, depth=row.depth)
 
 
 def tree_order(rows):
-    """Rows with ``(id, parent_id, code, …)`` in pre-order; a row whose parent is not among
-    them is a root of the listing."""
-    ids = {r[0] for r in rows}
+    """Rows of ``tree_rows`` in pre-order; a row whose parent is not among them is a root of
+    the listing."""
+    ids = {row.id for row in rows}
     children: dict[int | None, list] = {}
     for row in rows:
-        children.setdefault(row[1] if row[1] in ids else None, []).append(row)
-    ordered, stack = [], sorted(children.get(None, []), key=lambda r: r[2], reverse=True)
+        children.setdefault(row.parent_id if row.parent_id in ids else None, []).append(row)
+    ordered, stack = [], sorted(children.get(None, []), key=lambda row: row.code, reverse=True)
     while stack:
         row = stack.pop()
         ordered.append(row)
-        stack.extend(sorted(children.get(row[0], []), key=lambda r: r[2], reverse=True))
+        stack.extend(sorted(children.get(row.id, []), key=lambda child: child.code, reverse=True))
     return ordered

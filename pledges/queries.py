@@ -3,6 +3,7 @@ its whole history."""
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -53,6 +54,18 @@ class PledgeView:
         return data
 
 
+class Standing(NamedTuple):
+    """The columns that say where a pledge stands: its own, or those replayed from an audit event."""
+
+    state: Any
+    due: Any
+    done: Any
+    outcome: Any
+
+
+OWN = Standing(Pledge.state, Pledge.due, Pledge.done, Pledge.outcome)
+
+
 def end_of_day_utc(day: date, tz: str) -> datetime:
     """The instant the campaign-local day ends, for replaying the audit log up to it."""
     return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(tz))
@@ -65,14 +78,14 @@ def _late(view: PledgeView, today: date) -> PledgeView:
 
 
 def standing(ledger: Ledger, period: Campaign, day: date):
-    """Each pledge's (state, due, done, outcome) as it stood at the end of ``day``, and a
+    """Each pledge's ``Standing`` (state, due, done, outcome) as it stood at the end of ``day``, and a
     function that adds the joins those columns need to a query over ``Pledge``.
 
     For today or later these are the pledge's own columns.  For a past day they come from the
     pledge's last audit event recorded (``at``) before the end of that day in the campaign's
     time zone; a pledge created after that day has no such event and drops out."""
     if day >= ledger.today(period.timezone):
-        return (Pledge.state, Pledge.due, Pledge.done, Pledge.outcome), lambda query: query
+        return OWN, lambda query: query
     event = aliased(AuditEvent)
     last = (
         select(func.max(AuditEvent.id).label("event_id"))
@@ -80,18 +93,20 @@ def standing(ledger: Ledger, period: Campaign, day: date):
         .group_by(AuditEvent.entity_id)
         .subquery()
     )
-    columns = (event.to_state, event.due_after, event.done_after, event.outcome_after)
+    columns = Standing(event.to_state, event.due_after, event.done_after, event.outcome_after)
     return columns, lambda query: query.join(event, event.entity_id == Pledge.id).join(
         last, last.c.event_id == event.id)
 
 
-def _base_query(figures):
-    """Pledge columns with its organisation and member; ``figures`` are the (state, due, done,
-    outcome) columns: the pledge's own, or those replayed from an audit event."""
+def _base_query(figures: Standing):
+    """Pledge columns with its organisation and member, named as ``PledgeView``'s fields;
+    ``figures`` are the pledge's own standing or one replayed from an audit event."""
     return (
-        select(Pledge.id, Campaign.year, Organisation.code, Organisation.name, Member.number, Member.name,
-               Pledge.title, Pledge.content, Pledge.category, figures[0], figures[3], figures[1],
-               Pledge.original_due, Pledge.target, Pledge.unit, Pledge.qualitative, Pledge.criterion, figures[2])
+        select(Pledge.id, Campaign.year.label("campaign"), Organisation.code.label("org"),
+               Organisation.name.label("org_name"), Member.number.label("member"), Member.name.label("member_name"),
+               Pledge.title, Pledge.content, Pledge.category, figures.state.label("state"),
+               figures.outcome.label("outcome"), figures.due.label("due"), Pledge.original_due, Pledge.target,
+               Pledge.unit, Pledge.qualitative, Pledge.criterion, figures.done.label("done"))
         .join(Campaign, Campaign.id == Pledge.campaign_id)
         .join(Organisation, Organisation.id == Pledge.org_id)
         .outerjoin(Member, Member.id == Pledge.member_id)
@@ -114,10 +129,10 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
         if scope is not None:
             query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
         if state:
-            query = query.where(figures[0] == State(state))
+            query = query.where(figures.state == State(state))
         if overdue:
             query = query.where(figures[0].in_(list(ACTIVE)), figures[1] < day)
-        return [_late(PledgeView(*row), day) for row in session.execute(query)]
+        return [_late(PledgeView(**row._mapping), day) for row in session.execute(query)]
 
 
 def show_pledge(ledger: Ledger, pledge_id: int) -> PledgeView:
@@ -125,10 +140,9 @@ def show_pledge(ledger: Ledger, pledge_id: int) -> PledgeView:
     versions an amendment replaced."""
     with ledger.session() as session:
         pledge = pledge_by_id(session, pledge_id)
-        row = session.execute(_base_query((Pledge.state, Pledge.due, Pledge.done, Pledge.outcome))
-                              .where(Pledge.id == pledge_id)).one()
+        row = session.execute(_base_query(OWN).where(Pledge.id == pledge_id)).one()
         period = session.get(Campaign, pledge.campaign_id)
-        view = _late(PledgeView(*row), ledger.today(period.timezone))
+        view = _late(PledgeView(**row._mapping), ledger.today(period.timezone))
         view.history = [
             {"trigger": e.trigger, "from": e.from_state, "to": e.to_state, "actor": e.actor,
              "at": e.at.isoformat(), "reason": e.reason}

@@ -1,4 +1,4 @@
-"""The ledger's vocabularies (SPEC §2, §3): code names stored in the database.
+"""The ledger's vocabularies (docs/lifecycle.md, docs/figures.md): code names stored in the database.
 
 Members are named exactly as their values, so the code name is the same in Python, in the
 database, in JSON and in the lifecycle diagram.  Chinese and English labels live in
@@ -61,10 +61,10 @@ class Outcome(StrEnum):
     unfulfilled = "unfulfilled"
 
 
-# Derived, not stored (SPEC §3): a pledge is overdue when its due date has passed in one of these.
+# Derived, not stored (docs/lifecycle.md): a pledge is overdue when its due date has passed in one of these.
 ACTIVE = frozenset({State.approved, State.displayed, State.in_progress})
 
-# The state sets the figures are defined by (SPEC §4).
+# The state sets the figures are defined by (docs/figures.md).
 NOT_DECLARED = frozenset({State.draft, State.withdrawn})
 FINISHED = frozenset({State.fulfilled, State.unfulfilled, State.evaluated})
 DISPLAYED_OR_LATER = frozenset({State.displayed, State.in_progress}) | FINISHED

@@ -1,6 +1,6 @@
-"""Who may do what.  Roles and organisation scopes arrive with the trust capability
-(SPEC §8); until then any named actor may fire any trigger (SPEC §3), so these answer yes for
-every named actor.  The guards ask here, so roles slot in without touching the lifecycle."""
+"""Who may do what (docs/roles.md).  Roles and organisation scopes arrive later; until then
+any named actor may fire any trigger, so these answer yes for every named actor.  The guards
+ask here, so roles slot in without touching the lifecycle."""
 
 from sqlmodel import Session
 

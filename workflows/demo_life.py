@@ -9,7 +9,7 @@ due, done and outcome after it, and the display, progress and evaluation records
 
 import random
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from functools import cache
 from operator import itemgetter
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,7 @@ DESTINATION = {(trigger, source): lifecycle.destination(trigger, source).value
                for trigger in lifecycle.TRIGGERS for source in lifecycle.sources(trigger)}
 
 
-@lru_cache(maxsize=None)
+@cache
 def instant(day: date, minute: int) -> datetime:
     """``minute`` minutes into ``day`` in the campaign's time zone, as an aware UTC datetime."""
     local = datetime.combine(day, time(), ZoneInfo(DEFAULT_TIMEZONE)) + timedelta(minutes=minute)

@@ -1,4 +1,4 @@
-"""The guards of SPEC §3.  Each checks one condition of a ``Move`` and raises
+"""The guards of the lifecycle (docs/lifecycle.md).  Each checks one condition of a ``Move`` and raises
 ``TransitionRefused`` (or ``BadInput``) with a message saying what to do instead.
 
 ``@guard`` turns a check into a ``transitions`` condition.  A guard of scope ``args`` looks

@@ -1,4 +1,4 @@
-"""The pledge lifecycle (SPEC §3), declared once, as data.
+"""The pledge lifecycle (docs/lifecycle.md), declared once, as data.
 
 ``TRANSITIONS`` is the one definition: the runtime ``MACHINE``, the bulk operations, the
 ``pledges lifecycle`` table and its mermaid diagram are all read from it."""

@@ -1,4 +1,4 @@
-"""Reminder rules (SPEC §2, §3) and the scan that puts what they find into the outbox.
+"""Reminder rules (docs/reminders.md) and the scan that puts what they find into the outbox.
 
 Each rule is a plain function of ``(ledger, now)`` that returns a SELECT of what is due:
 ``(pledge_id, period, day)``.  ``period`` is the day that makes "once per …" exact, ``day``

@@ -1,4 +1,4 @@
-"""The results table: ratios, the SPEC §7 verdicts, and counting a command's rows."""
+"""The results table: ratios, the verdicts on the targets, and counting a command's rows."""
 
 from bench import report
 from bench.report import Timing

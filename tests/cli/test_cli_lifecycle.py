@@ -39,7 +39,7 @@ def events_by_trigger(ledger, trigger: str) -> list[int]:
 
 def test_a_pledge_through_its_whole_life(pledges, tree):
     pledge_id = add(pledges)
-    for args, (trigger, source, dest) in LIFE:
+    for args, (_, _, dest) in LIFE:
         out = ok(pledges(args[0], pledge_id, *args[1:])).stdout
         assert f"承诺 {pledge_id}" in out, (args, out)
         assert pledge_row(tree, pledge_id).state == dest

@@ -22,7 +22,7 @@ ORGS = {
 
 
 def org_fields(records: list[dict]) -> list[dict]:
-    """The SPEC §5 fields of ``org list --format json``, which must all be there."""
+    """The documented fields of ``org list --format json``, which must all be there."""
     for record in records:
         assert ORG_FIELDS <= set(record), record
     return [{key: record[key] for key in ORG_FIELDS} for record in records]

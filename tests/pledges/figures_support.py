@@ -1,4 +1,4 @@
-"""An independent plain-SQL recount of the SPEC §4 figures, to hold ``pledges.figures`` to.
+"""An independent plain-SQL recount of the figures (docs/figures.md), to hold ``pledges.figures`` to.
 
 Written differently on purpose: subtrees by a recursive walk of ``parent_id`` (not the closure
 table), each pledge's standing by a correlated "latest event before the cut-off" (not a

@@ -1,4 +1,4 @@
-"""The SPEC §4 figures: a hand-made ledger with answers worked out by hand, replay of past
+"""The figures of docs/figures.md: a hand-made ledger with answers worked out by hand, replay of past
 days, the overdue list, and an independent plain-SQL recount of a generated ledger."""
 
 import random

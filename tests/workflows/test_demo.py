@@ -23,7 +23,7 @@ from pledges.workflows.demo_life import Life, Rows
 from pledges.workflows.demo_plan import KINDS, plan_demo
 from pledges.workflows.demo_story import declared, walk
 from pledges.workflows.engine import run
-from support import ACTOR, NOW, TODAY, Clock
+from support import ACTOR, TODAY, Clock
 
 TABLES = (Campaign, Organisation, OrgClosure, Member, Pledge, PledgeVersion, DisplayRecord, ProgressRecord,
           Evaluation, AuditEvent)

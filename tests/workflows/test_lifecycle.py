@@ -1,4 +1,4 @@
-"""Every trigger from every state (SPEC §3): the allowed ones move the state and write
+"""Every trigger from every state (docs/lifecycle.md): the allowed ones move the state and write
 exactly one audit event; every other one is refused and changes nothing."""
 
 from datetime import date
@@ -10,7 +10,7 @@ from pledges.workflows import lifecycle
 from pledges.workflows.engine import run
 from support import ACTOR, NOW, PATHS, events_of, pledge_row, snapshot
 
-# Written from SPEC §3 by hand, not read from the machine, so the two can disagree.
+# Written from the lifecycle's definition by hand, not read from the machine, so the two can disagree.
 ALLOWED = {
     "submit": {"draft": "submitted"},
     "approve": {"submitted": "approved"},
