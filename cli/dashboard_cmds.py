@@ -5,9 +5,10 @@ import time
 import click
 
 from pledges import i18n
+from pledges.textsafe import visible
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import DATE, format_option
-from pledges.cli.render import Column, console, emit_stream, to_csv, to_json
+from pledges.cli.render import Column, console, emit_stream, safe, to_csv, to_json
 
 BAR_CELLS = 5
 NAME_CELLS = 26  # longer names (enterprises' full names) end in "…" so the figures keep their columns
@@ -96,7 +97,7 @@ def _view(title: str, totals, all_columns, records: list[dict], styles: list, la
         grid = _grid([c for c, p in all_columns if (c, p) in columns], records, styles, lang)
     shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v)
              for k, v in totals.as_dict().items() if k not in totals.IDENTITY}
-    parts = [Text(title, style="bold"), Text(i18n.text("dashboard_totals", lang, **shown)), grid]
+    parts = [safe(title, style="bold"), Text(i18n.text("dashboard_totals", lang, **shown)), grid]
     dropped = [i18n.word(c.header, lang) for c, p in all_columns if (c, p) not in columns]
     if dropped:
         parts.append(Text(i18n.text("columns_dropped", lang, columns=_joined(dropped, lang)), style="dim"))
@@ -125,9 +126,9 @@ def _width(grid) -> int:
     return Measurement.get(wide, wide.options, grid).maximum
 
 
-def _cell(column: Column, record: dict, lang: str) -> str:
+def _cell(column: Column, record: dict, lang: str):
     value = record.get(column.key)
-    return column.show(value, lang) if column.show else str(value)
+    return safe(column.show(value, lang) if column.show else value)
 
 
 @click.command("dashboard")
@@ -247,7 +248,7 @@ def overdue(app: App, org, escalated, as_of, campaign, fmt):
     title = i18n.text("overdue_title", app.lang, scope=org or i18n.word("whole_ledger", app.lang),
                       count=len(records), day=day)
     if not records:
-        click.echo(title)
+        click.echo(visible(title))
     console().print(_overdue_table(title, records, app.lang) if records else i18n.text("no_rows", app.lang))
 
 
@@ -256,13 +257,13 @@ def _overdue_table(title: str, records: list[dict], lang: str):
     from rich import box
     from rich.table import Table
 
-    grid = Table(title=title, title_justify="left", title_style="bold", header_style="bold",
+    grid = Table(title=safe(title), title_justify="left", title_style="bold", header_style="bold",
                  box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
     for column in OVERDUE_COLUMNS:
         grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=not column.wrap,
                         overflow="fold")
     for record in records:
-        grid.add_row(*(_cell(column, record, lang) if column.show else str(record.get(column.key) or "")
+        grid.add_row(*(_cell(column, record, lang) if column.show else safe(record.get(column.key) or "")
                        for column in OVERDUE_COLUMNS))
     return grid
 
