@@ -7,6 +7,7 @@ import click
 from pledges import i18n
 from pledges.textsafe import visible
 from pledges.cli.app import App, pass_app
+from pledges.cli.failures import Usage
 from pledges.cli.params import DATE, format_option
 from pledges.cli.render import Column, console, emit_stream, safe, to_csv, to_json
 
@@ -163,7 +164,7 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
     from pledges.figures import dashboard as figures
 
     if watch and fmt != "table":
-        raise click.UsageError("--watch redraws a table; it cannot be combined with --format json/csv")
+        raise Usage("usage_watch_format")
     ledger = app.ledger()
 
     def board():

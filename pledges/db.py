@@ -95,10 +95,10 @@ class Ledger:
     def __init__(self, url: str | None = None, clock: Clock = utc_now, engine: Engine | None = None,
                  create: bool = True):
         self.url = normalise_url(url)
+        self.engine = engine or make_engine(self.url)  # connects only when first used
         path = None if create or engine else sqlite_file(self.url)
         if path is not None and not path.is_file():
             raise NotInitialised(url=shown_url(self.url))
-        self.engine = engine or make_engine(self.url)
         self.clock = clock
 
     def now(self) -> datetime:
