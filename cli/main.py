@@ -43,7 +43,8 @@ class PledgesGroup(click.Group):
 
 
 def _app(ctx: click.Context) -> App:
-    return ctx.obj if isinstance(ctx.obj, App) else App()
+    """The command's settings; before the group's callback ran (an unknown command), what was parsed."""
+    return ctx.obj if isinstance(ctx.obj, App) else App(lang=i18n.norm_lang(ctx.params.get("lang")))
 
 
 def _lang_before_parsing(args) -> str:

@@ -440,7 +440,7 @@ MESSAGES.update({
     "usage_range": ("{value} 不在范围 {range} 内", "{value} is not in the range {range}"),
     "usage_needs_value": ("选项 {option} 需要一个值", "option {option} needs a value"),
     "usage_takes_no_value": ("选项 {option} 不带值", "option {option} takes no value"),
-    "usage_no_command": ("没有命令 {name}：用 pledges --help 查看命令", "no command {name}: see `pledges --help`"),
+    "usage_no_command": ("没有命令 {name}", "no command {name}"),
     "usage_missing_command": ("缺少命令", "missing command"),
     "usage_extra": ("多余的参数：{args}", "unexpected extra arguments: {args}"),
     "bad_date": ("{value} 不是日期：应形如 2026-12-31（YYYY-MM-DD），年份在 {first} 至 {last} 之间",
