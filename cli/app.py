@@ -16,11 +16,12 @@ class App:
     _ledger: object = field(default=None, repr=False)
 
     def ledger(self):
-        """The ledger at ``--db``/``PLEDGES_DB``, refused if it was never initialised."""
+        """The ledger at ``--db``/``PLEDGES_DB``, refused if it was never initialised.  A SQLite
+        file that is not there is refused, not created: only ``init`` and ``demo`` create one."""
         if self._ledger is None:
             from pledges.db import Ledger
 
-            self._ledger = Ledger(self.db).check()
+            self._ledger = Ledger(self.db, create=False).check()
         return self._ledger
 
     @property

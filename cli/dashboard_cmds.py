@@ -6,9 +6,11 @@ from typing import NamedTuple
 import click
 
 from pledges import i18n
+from pledges.textsafe import visible
 from pledges.cli.app import App, pass_app
+from pledges.cli.failures import Usage
 from pledges.cli.params import DATE, format_option
-from pledges.cli.render import Column, cell, console, emit_stream, table, to_csv, to_json
+from pledges.cli.render import Column, cell, console, emit_stream, safe, table, to_csv, to_json
 
 BAR_CELLS = 5
 NAME_CELLS = 26  # longer names (enterprises' full names) end in "…" so the figures keep their columns
@@ -105,7 +107,7 @@ def _view(title: str, totals, all_columns, records: list[dict], styles: list, la
         grid = _grid([ranked.column for ranked in all_columns if ranked in columns], records, styles, lang)
     shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v)
              for k, v in totals.as_dict().items() if k not in totals.IDENTITY}
-    parts = [Text(title, style="bold"), Text(i18n.text("dashboard_totals", lang, **shown)), grid]
+    parts = [safe(title, style="bold"), Text(i18n.text("dashboard_totals", lang, **shown)), grid]
     dropped = [i18n.word(ranked.column.header, lang) for ranked in all_columns if ranked not in columns]
     if dropped:
         parts.append(Text(i18n.text("columns_dropped", lang, columns=_joined(dropped, lang)), style="dim"))
@@ -166,7 +168,7 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
     from pledges.figures import dashboard as figures
 
     if watch and fmt != "table":
-        raise click.UsageError("--watch redraws a table; it cannot be combined with --format json/csv")
+        raise Usage("usage_watch_format")
     ledger = app.ledger()
 
     def board():
@@ -251,7 +253,7 @@ def overdue(app: App, org, escalated, as_of, campaign, fmt):
     title = i18n.text("overdue_title", app.lang, scope=org or i18n.word("whole_ledger", app.lang),
                       count=len(records), day=day)
     if not records:
-        click.echo(title)
+        click.echo(visible(title))
     console().print(table(records, OVERDUE_COLUMNS, app.lang, title) if records else i18n.text("no_rows", app.lang))
 
 

@@ -1,39 +1,79 @@
-"""The ``pledges`` group: global options, and the one place errors become a line and an exit code."""
+"""The ``pledges`` group: global options, and the one place errors become what a person reads
+and an exit code (the words are in ``pledges.cli.failures``)."""
 
-import sys
+import os
 
 import click
 
-from pledges import __version__
-from pledges.i18n import norm_lang
+from pledges import __version__, i18n
 from pledges.cli.app import App
+from pledges.cli.failures import Usage, UsageReport, error_line
+from pledges.errors import PledgeError
+from pledges.textsafe import visible
+
+# The settings read from the environment besides their options (checked for bytes that are not UTF-8).
+SETTINGS = ("PLEDGES_DB", "PLEDGES_USER", "PLEDGES_LANG")
 
 
 class PledgesGroup(click.Group):
-    """Turns every ledger error, and any database error, into one line on stderr and an exit
-    code.  With ``--debug`` the exception propagates with its traceback."""
+    """A ledger error becomes one line on stderr and its class's exit code; a usage error two
+    lines in the chosen language, exit 2.  With ``--debug`` a ledger error propagates with its
+    traceback."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        lang = _lang_before_parsing(args)
+        try:
+            _refuse_undecodable(args)
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as err:
+            raise UsageReport(err, lang) from err
 
     def invoke(self, ctx: click.Context):
-        from pledges.errors import PledgeError
-
         try:
             return super().invoke(ctx)
-        except Exception as err:
-            app = ctx.obj if isinstance(ctx.obj, App) else App()
+        except click.UsageError as err:
+            command = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
+            raise UsageReport(err, _app(ctx).lang, command) from err
+        except PledgeError as err:
+            app = _app(ctx)
             if app.debug:
                 raise
-            if isinstance(err, PledgeError):
-                failure = err
-            elif _is_database_error(err):
-                failure = PledgeError("db_error", detail=str(getattr(err, "orig", err)).strip().splitlines()[0])
-            else:
-                raise
-            click.echo(("error: " if app.lang == "en" else "错误：") + failure.message(app.lang), err=True)
-            ctx.exit(failure.exit_code)
+            click.echo(error_line(err.message(app.lang), app.lang), err=True)
+            ctx.exit(err.exit_code)
 
 
-def _is_database_error(err: Exception) -> bool:
-    return "sqlalchemy" in sys.modules and isinstance(err, sys.modules["sqlalchemy"].exc.SQLAlchemyError)
+def _app(ctx: click.Context) -> App:
+    """The command's settings; before the group's callback ran (an unknown command), what was parsed."""
+    return ctx.obj if isinstance(ctx.obj, App) else App(lang=i18n.norm_lang(ctx.params.get("lang")))
+
+
+def _lang_before_parsing(args) -> str:
+    """The language for an error in the global options themselves (before ``--lang`` is parsed)."""
+    args = list(args or [])
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return i18n.norm_lang(args[i + 1])
+        if isinstance(arg, str) and arg.startswith("--lang="):
+            return i18n.norm_lang(arg.split("=", 1)[1])
+    return i18n.norm_lang(os.environ.get("PLEDGES_LANG"))
+
+
+def _refuse_undecodable(args) -> None:
+    """Linux hands over bytes that are not UTF-8 as lone surrogates, which no database, file or
+    terminal accepts: refuse them before any work starts."""
+    for value in [*(args or []), *(os.environ.get(name, "") for name in SETTINGS)]:
+        try:
+            str(value).encode("utf-8")
+        except UnicodeEncodeError:
+            raise Usage("not_utf8", value=visible(str(value))) from None
+
+
+def _checked_lang(lang: str | None) -> str:
+    """zh or en; anything else is said once on stderr, and Chinese is used."""
+    if lang and not lang.lower().startswith(("zh", "en")):
+        click.echo(visible(i18n.text("lang_unsupported", "zh", name=lang) + " / "
+                           + i18n.text("lang_unsupported", "en", name=lang)), err=True)
+    return i18n.norm_lang(lang)
 
 
 @click.group(cls=PledgesGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,7 +93,9 @@ def cli(ctx: click.Context, db, actor, lang, debug):
       pledges --db ledger.db init
       pledges --as 王书记 add --org DX-V1 --title 走访困难群众 --target 12 --unit 户 --due 2026-09-30
     """
-    ctx.obj = App(db=db, actor_name=actor, lang=norm_lang(lang), debug=debug)
+    if db is None and os.environ.get("PLEDGES_DB") == "":
+        db = ""  # click reads an empty variable as unset; an empty setting is a mistake, refused on use
+    ctx.obj = App(db=db, actor_name=actor, lang=_checked_lang(lang), debug=debug)
 
 
 def _register() -> None:

@@ -3,6 +3,7 @@
 import click
 
 from pledges.cli.app import App, pass_app
+from pledges.cli.failures import Usage
 from pledges.cli.params import CHANNEL, DATE, GRADE, content_from, content_options
 from pledges.cli.render import say
 from pledges.vocab import Channel, State
@@ -85,7 +86,7 @@ def display(app: App, pledge_ids, channel, place, day, org, all_approved):
     """
     if all_approved:
         if pledge_ids or not org:
-            raise click.UsageError("--all-approved takes --org CODE and no IDs.")
+            raise Usage("usage_all_approved")
         from pledges.workflows.bulk import display_all_approved
 
         count = display_all_approved(app.ledger(), org, channel=channel, place=place, day=day, actor=app.actor)
@@ -93,7 +94,7 @@ def display(app: App, pledge_ids, channel, place, day, org, all_approved):
             return say("bulk_nothing", app.lang, org=org)
         return say("bulk_displayed", app.lang, count=count, org=org, channel=Channel(channel))
     if org or not pledge_ids:
-        raise click.UsageError("Give pledge IDs, or --org CODE --all-approved.")
+        raise Usage("usage_ids_or_org")
     fire(app, pledge_ids, "display", channel=channel, place=place, day=day)
 
 

@@ -80,9 +80,10 @@ def org_tree(app: App, code):
     Example:
       pledges org tree DX
     """
+    from rich.text import Text
     from rich.tree import Tree
 
-    from pledges.cli.render import console
+    from pledges.cli.render import console, safe
     from pledges.orgs import list_orgs
 
     rows = list_orgs(app.ledger(), code)
@@ -93,7 +94,7 @@ def org_tree(app: App, code):
     for row in rows:
         parent = branches.get(row.parent, root)
         kind = i18n.label_of(Kind, row.kind, app.lang)
-        branches[row.code] = parent.add(f"{row.code}  {row.name}  [dim]{kind}[/dim]")
+        branches[row.code] = parent.add(Text.assemble(safe(f"{row.code}  {row.name}  "), safe(kind, style="dim")))
     console().print(root)
 
 

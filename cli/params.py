@@ -4,9 +4,18 @@ from datetime import date, datetime
 
 import click
 
+from pledges.cli.failures import BadValue
 from pledges.vocab import Channel, Grade, Kind, State
 
 FORMATS = ("table", "json", "csv")
+
+# Every date a person types lies in these years: far wider than any campaign (2000–2100), and
+# far from the ends of Python's calendar, so no "day after", week or time zone shift overflows.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def _in_range(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 class IsoDate(click.ParamType):
@@ -16,9 +25,12 @@ class IsoDate(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return datetime.strptime(value, "%Y-%m-%d").date()
+            day = datetime.strptime(value, "%Y-%m-%d").date()
         except ValueError:
-            self.fail(f"{value!r} is not a date like 2026-12-31 (YYYY-MM-DD)", param, ctx)
+            day = None
+        if day is None or not _in_range(day):
+            raise BadValue("bad_date", ctx, param, value=repr(value), first=FIRST_YEAR, last=LAST_YEAR)
+        return day
 
 
 DATE = IsoDate()
@@ -33,9 +45,12 @@ class IsoDateTime(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+            when = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
         except ValueError:
-            self.fail(f"{value!r} is not a time like 2026-06-15T08:00 or a day like 2026-06-15", param, ctx)
+            when = None
+        if when is None or not _in_range(when):
+            raise BadValue("bad_datetime", ctx, param, value=repr(value), first=FIRST_YEAR, last=LAST_YEAR)
+        return when
 
 
 AS_OF = IsoDateTime()

@@ -4,6 +4,7 @@ import click
 
 from pledges import i18n
 from pledges.cli.app import App, pass_app
+from pledges.cli.failures import Usage
 from pledges.cli.params import DATE, STATE, content_from, content_options, format_option
 from pledges.cli.render import Column, emit, labelled, say, to_json
 from pledges.vocab import State
@@ -68,9 +69,9 @@ def add(app: App, org, member, due, campaign, fmt, **kwargs):
 
     content = content_from(kwargs)
     if content["title"] is None:
-        raise click.UsageError("Missing option '--title'.")
+        raise Usage("usage_title_missing")
     if content["target"] is None and not content["qualitative"]:
-        raise click.UsageError("Give --target N --unit UNIT, or --qualitative --criterion TEXT.")
+        raise Usage("usage_measure")
     content["qualitative"] = bool(content["qualitative"])
     pledge = create_pledge(app.ledger(), org=org, member=member, due=due, campaign=campaign, actor=app.actor,
                            **content)

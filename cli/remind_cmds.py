@@ -9,6 +9,7 @@ import click
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import AS_OF, format_option
 from pledges.cli.render import Column, emit, labelled, say, to_json
+from pledges.textsafe import visible
 from pledges.vocab import ReminderState, Rule
 
 RESULT_COLUMNS = [
@@ -33,13 +34,20 @@ LIST_COLUMNS = [
 ]
 
 
+class VisibleFormatter(logging.Formatter):
+    """A log line on the terminal shows the titles in it, control characters and all, as text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return visible(super().format(record))
+
+
 @contextmanager
 def console_log():
     """The console channel: the ``pledges.remind`` log, one line per message on stderr, while
     the command runs."""
     logger = logging.getLogger("pledges.remind")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    handler.setFormatter(VisibleFormatter("%(asctime)s %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import click
 
 from pledges import i18n
+from pledges.textsafe import neutralise_cell, visible
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,13 @@ def plain(value) -> object:
 
 
 def csv_cell(value) -> object:
-    """CSV spells values as JSON does: empty for null, true/false for booleans."""
+    """CSV spells values as JSON does (empty for null, true/false for booleans), and a text a
+    spreadsheet would run as a formula is neutralised (``pledges.textsafe``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return plain(value)
+    return neutralise_cell(plain(value))
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, default=plain)
@@ -74,17 +76,25 @@ def to_csv(records: Sequence[dict]) -> str:
     return out.getvalue()
 
 
-def console():
+def console(**options):
+    """The terminal, with markup and emoji codes off: a string printed on it is shown as it
+    is.  Still, everything a person typed goes through ``safe`` first."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    return Console(highlight=False, soft_wrap=False, markup=False, emoji=False, **options)
 
 
-def cell(column: Column, record: dict, lang: str) -> str:
+def safe(value, style: str = ""):
+    """User text as a rich ``Text``: never markup, and control characters shown as escapes
+    (``\\x1b``), not sent to the terminal.  Every renderer builds its cells with this."""
+    from rich.text import Text
+
+    return Text(visible("" if value is None else str(plain(value)), newlines=True), style=style)
+
+
+def cell(column: Column, record: dict, lang: str):
     value = record.get(column.key)
-    if column.show is not None:
-        return column.show(value, lang)
-    return "" if value is None else str(plain(value))
+    return safe(column.show(value, lang) if column.show is not None else value)
 
 
 def table(records: Sequence[dict], columns: Sequence[Column], lang: str, title: str | None = None):
@@ -93,8 +103,8 @@ def table(records: Sequence[dict], columns: Sequence[Column], lang: str, title: 
     from rich import box
     from rich.table import Table
 
-    grid = Table(title=title, title_justify="left", title_style="bold", header_style="bold", box=box.SIMPLE_HEAD,
-                 collapse_padding=True, pad_edge=False)
+    grid = Table(title=None if title is None else safe(title), title_justify="left", title_style="bold",
+                 header_style="bold", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
     for column in columns:
         grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=not column.wrap,
                         overflow="fold")
@@ -110,7 +120,7 @@ def emit(records: Sequence[dict], columns: Sequence[Column], fmt: str, lang: str
     elif fmt == "csv":
         click.echo(to_csv(records), nl=False)
     elif not records:
-        click.echo(i18n.text("no_rows", lang))
+        say("no_rows", lang)
     else:
         console().print(table(records, columns, lang, title))
 
@@ -141,4 +151,5 @@ def labelled(enum_type) -> Callable[[object, str], str]:
 
 
 def say(key: str, lang: str, err: bool = False, **params) -> None:
-    click.echo(i18n.text(key, lang, **params), err=err)
+    """A message on one line, whatever the user text in it."""
+    click.echo(visible(i18n.text(key, lang, **params)), err=err)

@@ -4,7 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from pledges import i18n
-from pledges.cli.render import Column, console, labelled, table
+from pledges.cli.render import Column, console, labelled, safe, table
 from pledges.models import DEFAULT_TIMEZONE
 from pledges.vocab import Channel, Grade, Outcome, RaterGroup, State
 
@@ -55,11 +55,13 @@ def _facts(view: dict, lang: str) -> list[tuple[str, str]]:
 def render_show(view: dict, lang: str) -> None:
     from rich.table import Table
 
+    from rich.text import Text
+
     out = console()
-    out.print(f"[bold]#{view['id']} {view['title']}[/bold]  ({view['campaign']})")
+    out.print(Text.assemble(safe(f"#{view['id']} {view['title']}", style="bold"), f"  ({view['campaign']})"))
     facts = Table.grid(padding=(0, 2))
     for name, value in _facts(view, lang):
-        facts.add_row(f"[dim]{name}[/dim]", value)
+        facts.add_row(safe(name, style="dim"), safe(value))
     out.print(facts)
     sections = [("history", view["history"], HISTORY), ("progress", view["progress"], PROGRESS),
                 ("displays", view["displays"], DISPLAYS), ("evaluations", view["evaluations"], EVALUATIONS),

@@ -11,14 +11,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, inspect, select
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from pledges import models
-from pledges.errors import DatabaseUnavailable, NotInitialised, SchemaMismatch
+from pledges.errors import (DatabaseFailed, DatabaseUnavailable, EmptyDatabaseUrl, NotInitialised, SchemaMismatch,
+                            UnsupportedDatabase)
 
 DEFAULT_URL = "sqlite:///pledges.db"
+SUPPORTED = ("sqlite", "postgresql")  # the databases the ledger runs on, and is tested on
 Clock = Callable[[], datetime]
 
 
@@ -27,9 +29,12 @@ def utc_now() -> datetime:
 
 
 def normalise_url(url: str | None) -> str:
-    """``None`` → the default file; a bare path → SQLite; ``postgresql://`` → psycopg 3."""
-    if not url:
+    """``None`` → the default file; a bare path → SQLite; ``postgresql://`` → psycopg 3.
+    An empty text is refused: it is a mistake, not a wish for the default."""
+    if url is None:
         return DEFAULT_URL
+    if not url.strip():
+        raise EmptyDatabaseUrl()
     if "://" not in url:
         return f"sqlite:///{Path(url)}"
     if url.startswith(("postgresql://", "postgres://")):
@@ -37,9 +42,29 @@ def normalise_url(url: str | None) -> str:
     return url
 
 
+def parse_url(url: str) -> URL:
+    """The URL of a database the ledger supports, or a one-line refusal naming those it does."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        raise UnsupportedDatabase(url=url) from None
+    if parsed.get_backend_name() not in SUPPORTED:
+        raise UnsupportedDatabase(url=parsed.render_as_string(hide_password=True))
+    return parsed
+
+
 def shown_url(url: str) -> str:
     """The URL without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    return parse_url(url).render_as_string(hide_password=True)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (``None`` for PostgreSQL, memory and URI-style names)."""
+    parsed = parse_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or parsed.query.get("uri"):
+        return None
+    return Path(name)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -51,19 +76,29 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 10})
+    sqlite = parse_url(url).get_backend_name() == "sqlite"
+    try:
+        engine = create_engine(url, **({"connect_args": {"timeout": 10}} if sqlite else {"pool_pre_ping": False}))
+    except (ImportError, NoSuchModuleError, ArgumentError):  # a driver that is not installed
+        raise UnsupportedDatabase(url=shown_url(url)) from None
+    if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=False)
+    return engine
 
 
 class Ledger:
-    """A pledge ledger in one database, with the clock its changes are stamped by."""
+    """A pledge ledger in one database, with the clock its changes are stamped by.
 
-    def __init__(self, url: str | None = None, clock: Clock = utc_now, engine: Engine | None = None):
+    ``create=False`` (what every command but ``init`` and ``demo`` opens) never creates a
+    SQLite file: a mistyped path is refused as "not a ledger" and leaves nothing behind."""
+
+    def __init__(self, url: str | None = None, clock: Clock = utc_now, engine: Engine | None = None,
+                 create: bool = True):
         self.url = normalise_url(url)
-        self.engine = engine or make_engine(self.url)
+        self.engine = engine or make_engine(self.url)  # connects only when first used
+        path = None if create or engine else sqlite_file(self.url)
+        if path is not None and not path.is_file():
+            raise NotInitialised(url=shown_url(self.url))
         self.clock = clock
 
     def now(self) -> datetime:
@@ -74,13 +109,23 @@ class Ledger:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on any error."""
+        """A session whose work is committed on success and rolled back on any error.
+
+        This is where database errors become ledger errors, once for every caller: a database
+        that cannot be opened is ``DatabaseUnavailable``, any other driver error
+        ``DatabaseFailed`` (both one line; the driver's exception is their ``__cause__``)."""
         with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                session.connection()
+            except DBAPIError as err:
+                raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
             try:
                 yield session
                 session.commit()
-            except BaseException:
+            except BaseException as err:
                 session.rollback()
+                if isinstance(err, DBAPIError):
+                    raise DatabaseFailed(detail=_first_line(err)) from err
                 raise
 
     def is_initialised(self) -> bool:
@@ -116,4 +161,5 @@ class Ledger:
 
 
 def _first_line(err: Exception) -> str:
-    return str(getattr(err, "orig", err)).strip().splitlines()[0]
+    lines = str(getattr(err, "orig", err)).strip().splitlines()
+    return lines[0] if lines else err.__class__.__name__

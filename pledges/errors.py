@@ -1,11 +1,18 @@
 """One error family.  Each error builds its own message (in either language) and carries its
-exit code; ``pledges.cli`` turns any of them into one line and that exit code."""
+exit code; ``pledges.cli`` turns any of them into one line and that exit code.
+
+Tell errors apart by their class, never by their message key (the key only chooses the
+words).  Exit codes are the contract of the README: 1 for a refusal or bad input, 2 for
+usage (click's own usage errors, and ``UsageProblem``).  Database errors are translated into
+this family once, where ``pledges.db.Ledger`` opens its sessions.
+"""
 
 from pledges import i18n
 
 
 class PledgeError(Exception):
-    """Base of every error a user can meet.  ``key`` names the message in ``pledges.i18n``."""
+    """Base of every error a user can meet.  ``key`` names the message in ``pledges.i18n``;
+    ``exit_code`` is what the command exits with."""
 
     exit_code = 1
     key = "empty_field"
@@ -22,44 +29,95 @@ class PledgeError(Exception):
 class BadInput(PledgeError):
     """A value a person typed that cannot be used as it is."""
 
+    exit_code = 1
 
-class NoActor(PledgeError):
+
+class UsageProblem(PledgeError):
+    """The command line itself cannot be read (exit 2, as click's usage errors)."""
+
+    exit_code = 2
+
+
+class NotUtf8(UsageProblem):
+    """An argument or setting whose bytes are not UTF-8 (Linux hands them over as surrogates)."""
+
+    key = "not_utf8"
+
+
+class EmptyDatabaseUrl(UsageProblem):
+    """``--db ''`` or ``PLEDGES_DB=''``: a mistake, not a wish for ``./pledges.db``."""
+
+    key = "db_url_empty"
+
+
+class NoActor(BadInput):
     key = "no_actor"
 
 
-class NotInitialised(PledgeError):
+class LedgerUnusable(PledgeError):
+    """The database named by ``--db`` cannot serve as a ledger (nothing was read or written)."""
+
+    exit_code = 1
+
+
+class NotInitialised(LedgerUnusable):
     key = "not_initialised"
 
 
-class SchemaMismatch(PledgeError):
+class SchemaMismatch(LedgerUnusable):
     key = "schema_mismatch"
 
 
-class DatabaseUnavailable(PledgeError):
+class DatabaseUnavailable(LedgerUnusable):
     key = "db_unavailable"
 
 
-class UnknownPledge(PledgeError):
+class UnsupportedDatabase(LedgerUnusable):
+    """A URL of a database the ledger does not run on, or whose driver is not installed."""
+
+    key = "db_unsupported"
+
+
+class DatabaseFailed(PledgeError):
+    """Any other error of the database driver, after the transaction was rolled back."""
+
+    exit_code = 1
+    key = "db_error"
+
+
+class NotFound(PledgeError):
+    """An id, code or number that names nothing in the ledger."""
+
+    exit_code = 1
+
+
+class UnknownPledge(NotFound):
     key = "unknown_pledge"
 
 
-class UnknownOrganisation(PledgeError):
+class UnknownOrganisation(NotFound):
     key = "unknown_org"
 
 
-class UnknownMember(PledgeError):
+class UnknownMember(NotFound):
     key = "unknown_member"
 
 
-class Duplicate(PledgeError):
+class Refused(PledgeError):
+    """The ledger's rules refuse the change; nothing was written."""
+
+    exit_code = 1
+
+
+class Duplicate(Refused):
     """A code or number that is already taken."""
 
 
-class TransitionRefused(PledgeError):
+class TransitionRefused(Refused):
     """A lifecycle trigger whose guard does not hold, or which the current state does not allow."""
 
 
-class ConcurrentChange(PledgeError):
+class ConcurrentChange(Refused):
     key = "concurrent_change"
 
 
@@ -70,6 +128,8 @@ class SchedulerRunning(PledgeError):
     """``pledges remind serve`` while another scheduler holds the database's lease."""
 
     key = "scheduler_running"
+
+
 class DemoRefused(PledgeError):
     """Demo data would mix into a ledger that already holds organisations."""
 

@@ -411,6 +411,51 @@ MESSAGES.update({
     ),
 })
 
+# --- output safety and the error family (issue 8) ---
+MESSAGES.update({
+    "db_url_empty": (
+        "--db / PLEDGES_DB 为空：请给出数据库 URL 或 SQLite 文件路径，或不设置（默认为当前目录的 pledges.db）",
+        "--db / PLEDGES_DB is empty: give a database URL or a SQLite file, or leave it unset (pledges.db here)",
+    ),
+    "db_unsupported": (
+        "不支持的数据库 {url}：只支持 SQLite（文件路径或 sqlite:///文件）和 PostgreSQL（postgresql://…）",
+        "unsupported database {url}: only SQLite (a file, or sqlite:///FILE) and PostgreSQL (postgresql://…) are",
+    ),
+    "not_utf8": (
+        "参数或环境变量 {value} 不是有效的 UTF-8 文字：请用 UTF-8 编码重新输入",
+        "argument or setting {value} is not valid UTF-8 text: type it again in UTF-8",
+    ),
+    "lang_unsupported": (
+        "警告：不支持语言 {name}，使用中文（--lang zh|en）",
+        "warning: language {name} is not supported; using Chinese (--lang zh|en)",
+    ),
+    "usage_see": ("用法：{command} --help", "usage: {command} --help"),
+    "usage_no_option": ("没有选项 {option}", "no such option: {option}"),
+    "usage_did_you_mean": ("没有选项 {option}（是否要用 {possible}？）", "no such option: {option} (did you mean {possible}?)"),
+    "usage_missing": ("缺少 {what}", "missing {what}"),
+    "usage_bad_value": ("{what} 的值无效：{detail}", "invalid value for {what}: {detail}"),
+    "usage_choice": ("{value} 不是可选值，可选 {choices}", "{value} is not one of {choices}"),
+    "usage_integer": ("{value} 不是整数", "{value} is not a whole number"),
+    "usage_number": ("{value} 不是数字", "{value} is not a number"),
+    "usage_range": ("{value} 不在范围 {range} 内", "{value} is not in the range {range}"),
+    "usage_needs_value": ("选项 {option} 需要一个值", "option {option} needs a value"),
+    "usage_takes_no_value": ("选项 {option} 不带值", "option {option} takes no value"),
+    "usage_no_command": ("没有命令 {name}", "no command {name}"),
+    "usage_missing_command": ("缺少命令", "missing command"),
+    "usage_extra": ("多余的参数：{args}", "unexpected extra arguments: {args}"),
+    "bad_date": ("{value} 不是日期：应形如 2026-12-31（YYYY-MM-DD），年份在 {first} 至 {last} 之间",
+                 "{value} is not a date like 2026-12-31 (YYYY-MM-DD, a year from {first} to {last})"),
+    "bad_datetime": ("{value} 不是时间：应形如 2026-06-15T08:00 或 2026-06-15，年份在 {first} 至 {last} 之间",
+                     "{value} is not a time like 2026-06-15T08:00 or a day like 2026-06-15 (a year from {first} to {last})"),
+    "usage_title_missing": ("缺少选项 --title", "missing option --title"),
+    "usage_measure": ("请给出 --target N --unit 单位，或 --qualitative --criterion 标准",
+                      "give --target N --unit UNIT, or --qualitative --criterion TEXT"),
+    "usage_all_approved": ("--all-approved 需要 --org 代码，且不带编号", "--all-approved takes --org CODE and no IDs"),
+    "usage_ids_or_org": ("请给出承诺编号，或 --org 代码 --all-approved", "give pledge IDs, or --org CODE --all-approved"),
+    "usage_watch_format": ("--watch 只重绘表格，不能与 --format json/csv 同用",
+                           "--watch redraws a table; it cannot be combined with --format json/csv"),
+})
+
 
 def norm_lang(lang: str | None) -> str:
     """'en', 'en_US.UTF-8', 'EN' → 'en'; anything else → 'zh'."""

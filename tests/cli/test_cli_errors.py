@@ -240,3 +240,84 @@ def test_debug_prints_a_traceback_from_the_installed_command(cli_env, tree):
     plain = subprocess.run([*command, "show", "99"], env=env, capture_output=True, text=True, timeout=60)
     assert plain.returncode == 1 and plain.stdout == ""
     assert len(plain.stderr.strip().splitlines()) == 1 and "Traceback" not in plain.stderr
+
+
+# --- the error family: each class its exit code, database errors translated once ----------------
+
+
+def test_every_error_class_carries_its_exit_code():
+    from pledges import errors
+
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.PledgeError)]
+    assert len(classes) > 15
+    assert {c.exit_code for c in classes} == {1, 2}
+    assert errors.EmptyDatabaseUrl.exit_code == 2 and errors.UnknownPledge.exit_code == 1
+
+
+def test_a_server_that_does_not_answer_is_one_line(pledges):
+    line = refused(pledges("--db", "postgresql://nobody:secret@127.0.0.1:1/pledges", "list"))
+    assert "127.0.0.1" in line and "secret" not in line
+
+
+def test_database_errors_are_translated_where_the_session_opens(ledger):
+    from sqlalchemy.exc import IntegrityError
+
+    from pledges.errors import DatabaseFailed
+    from pledges.models import Meta
+
+    with pytest.raises(DatabaseFailed) as failed:
+        with ledger.session() as session:
+            session.add(Meta(key="schema_version", value="99"))  # the key is taken
+    assert isinstance(failed.value.__cause__, IntegrityError)
+    assert ledger.schema_version() != 99
+
+
+# --- usage errors in the chosen language ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, zh, en", [
+    (("display", "1", "--channel", "radio"), "'radio' 不是可选值，可选 board|", "'radio' is not one of"),
+    (("progress", "1", "--amount", "three"), "'three' 不是整数", "'three' is not a valid integer"),
+    (("list", "--nosuch"), "没有选项 --nosuch", "No such option '--nosuch'"),
+    (("list", "--ovrdue"), "--overdue？", "'--overdue'?"),
+    (("org", "add"), "缺少 'CODE'", "Missing argument 'CODE'"),
+    (("lisst",), "没有命令 lisst", "No such command 'lisst'"),
+    (("list", "extra"), "多余的参数：extra", "unexpected extra argument (extra)"),
+    (("list", "--org"), "选项 --org 需要一个值", "Option '--org' requires an argument"),
+    (("dashboard", "--depth", "-1"), "-1 不在范围 x>=0 内", "-1 is not in the range x>=0"),
+    (("list", "--as-of", "2026/1/1"), "'2026/1/1' 不是日期", "'2026/1/1' is not a date like"),
+    (("display", "1", "2", "--org", "DX", "--all-approved", "--channel", "board"), "--all-approved 需要 --org",
+     "--all-approved takes --org CODE and no IDs"),
+    (("add", "--org", "DX-V1", "--title", "x", "--due", "2026-09-30"), "请给出 --target N --unit 单位",
+     "give --target N --unit UNIT"),
+    (("dashboard", "--watch", "--format", "json"), "--watch 只重绘表格", "--watch redraws a table"),
+])
+def test_usage_errors_are_two_lines_in_the_chosen_language(pledges, tree, args, zh, en):
+    before = counts(tree)
+    chinese = usage_error(pledges(*args)).splitlines()
+    assert len(chinese) == 2 and chinese[0].startswith("错误：") and zh in chinese[0], chinese
+    command = " ".join(a for a in args[:2] if a.isalpha() and a not in ("lisst", "extra", "three", "radio"))
+    assert chinese[1].startswith("用法：") and chinese[1].endswith(f"{command} --help".strip()), chinese
+    english = usage_error(pledges("--lang", "en", *args)).splitlines()
+    assert len(english) == 2 and english[0].startswith("error: ") and en in english[0], english
+    assert english[1].startswith("usage: ") and "Usage:" not in english[0]
+    assert usage_error(pledges(*args, env={"PLEDGES_LANG": "en"})).splitlines() == english
+    assert counts(tree) == before
+
+
+def test_an_error_in_the_global_options_follows_the_language_too(pledges):
+    assert usage_error(pledges("--nosuch", "list")).startswith("错误：没有选项 --nosuch\n用法：")
+    assert usage_error(pledges("--lang", "en", "--nosuch", "list")).startswith("error: No such option")
+    assert usage_error(pledges("--nosuch", "list", env={"PLEDGES_LANG": "en"})).startswith("error: ")
+
+
+@pytest.mark.parametrize("setting", [("--lang", "fr"), ("--lang", "de_DE.UTF-8")])
+def test_an_unsupported_language_is_said_once_and_chinese_is_used(pledges, tree, setting):
+    result = ok(pledges(*setting, "org", "list"))
+    assert "党组织" not in result.stderr and result.stderr.count("\n") == 1
+    assert setting[1] in result.stderr and "中文" in result.stderr and "Chinese" in result.stderr
+    assert "大溪镇党委" in result.stdout and "代码" in result.stdout
+    result = ok(pledges("org", "list", env={"PLEDGES_LANG": "fr"}))
+    assert "fr" in result.stderr and "代码" in result.stdout
+    for lang in ("zh", "en", "en_US.UTF-8", "zh_CN.UTF-8"):
+        assert ok(pledges("--lang", lang, "org", "list")).stderr == ""
