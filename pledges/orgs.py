@@ -41,8 +41,12 @@ def check_text(field: str, value: str | None) -> str:
     return value
 
 
+def find_org(session: Session, code: str) -> Organisation | None:
+    return session.scalar(select(Organisation).where(Organisation.code == code))
+
+
 def org_by_code(session: Session, code: str) -> Organisation:
-    org = session.scalar(select(Organisation).where(Organisation.code == code))
+    org = find_org(session, code)
     if org is None:
         raise UnknownOrganisation(code=code)
     return org
@@ -63,7 +67,7 @@ def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | N
     contact = check_contact(contact)
     kind = Kind(kind) if kind else (Kind.other if parent else Kind.committee)
     with ledger.session() as session:
-        taken = session.scalar(select(Organisation).where(Organisation.code == code))
+        taken = find_org(session, code)
         if taken is not None:
             raise Duplicate("duplicate_org", code=code, name=taken.name)
         parent_org = org_by_code(session, parent) if parent else None
