@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, case, cast, func, or_, select
 from sqlmodel import Session
 
 from pledges.campaigns import campaign_if_any, current_year
@@ -48,6 +48,7 @@ MEASURES = ("小时", "公里", "户", "次", "人", "名", "个", "场", "件",
 MIN_CRITERION_CHARS = 6  # what a criterion must still hold once vague and filler words are gone
 TITLE_LENGTH = (4, 50)  # the shortest and longest title that reads well on a notice board
 ABSURD_TARGET = {"member": 10_000, "organisation": 1_000_000}  # above this, a target is likely a typo
+ID_BATCH = 5_000  # ids per IN (…) when fetching pledges by id
 
 _VAGUE = re.compile("|".join(sorted(VAGUE_WORDS, key=len, reverse=True)))
 _EMPTY = re.compile("|".join(sorted(VAGUE_WORDS + FILLER_WORDS, key=len, reverse=True)))
@@ -56,7 +57,8 @@ _NOT_TEXT = re.compile(r"[\W_]+")
 
 
 class PledgeText(NamedTuple):
-    """What the rules read of a pledge: its content, due date and owner type."""
+    """What the rules read of a pledge: its content, due date and owner type.  Anything with
+    these attributes will do (the lint hands the rules its database rows as they come)."""
 
     id: int | None
     title: str
@@ -119,8 +121,10 @@ def _limit(p: PledgeText) -> int:
 
 
 def _vague(p: PledgeText, _: Context) -> dict | None:
+    if (p.target or 0) > 0:
+        return None
     found = vague_words(p.title)
-    carries_number = (p.target or 0) > 0 or has_number(p.title) or has_number(p.criterion)
+    carries_number = has_number(p.title) or has_number(p.criterion)
     return {"words": "、".join(found)} if found and not carries_number else None
 
 
@@ -227,8 +231,7 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One rule broken by one pledge."""
 
     id: int | None
@@ -249,15 +252,14 @@ class Finding:
                 "message": self.message(lang), "suggestion": self.suggestion(lang)}
 
 
+_CHECKS = tuple((rule.code, rule.check) for rule in RULES)
+
+
 def findings_of(p: PledgeText, ctx: Context = Context(), *, org: str | None = None,
                 member: str | None = None) -> list[Finding]:
     """Every rule ``p`` breaks, in rule order."""
-    found = []
-    for rule in RULES:
-        params = rule.check(p, ctx)
-        if params is not None:
-            found.append(Finding(p.id, org, member, p.title, rule.code, params))
-    return found
+    return [Finding(p.id, org, member, p.title, code, params)
+            for code, check in _CHECKS if (params := check(p, ctx)) is not None]
 
 
 def same_titles(owned: list[tuple[object, int, str]]) -> dict[int, tuple[int, ...]]:
@@ -321,14 +323,6 @@ class LintReport:
                 "findings": [f.as_dict(lang) for f in self.findings]}
 
 
-class _Owned(NamedTuple):
-    pledge: PledgeText
-    org_id: int
-    org: str
-    member_number: str | None
-    declared: bool
-
-
 def lint(ledger: Ledger, *, org: str | None = None, campaign: int | None = None, depth: int = 1) -> LintReport:
     """Every finding on the pledges of ``org``'s subtree (default: the whole ledger) in one
     campaign, and the checkable rate of ``org`` and each organisation down to ``depth`` levels
@@ -347,12 +341,13 @@ def lint(ledger: Ledger, *, org: str | None = None, campaign: int | None = None,
         below = _descendants(session, shown_ids)
     ctx = Context(campaign_ends=period.ends, same_title=same_title)
     findings, blocked, per_org_rules = [], defaultdict(int), defaultdict(lambda: defaultdict(int))
-    for c in candidates:
-        found = findings_of(c.pledge, ctx, org=c.org, member=c.member_number)
-        findings.extend(found)
-        for finding in found:
-            per_org_rules[c.org_id][finding.rule] += 1
-        if c.declared and not checkable(c.pledge):
+    for c in candidates:  # database rows with the attributes of PledgeText
+        found = findings_of(c, ctx, org=c.org, member=c.member_number)
+        if found:
+            findings.extend(found)
+            for finding in found:
+                per_org_rules[c.org_id][finding.rule] += 1
+        if c.declared and not checkable(c):
             blocked[c.org_id] += 1
     for unit_id, unit in units.items():
         _roll_up(unit, below.get(unit_id, ()), declared, blocked, per_org_rules)
@@ -397,39 +392,42 @@ def _owner():
 
 
 def _rows(where):
+    """The candidates' columns, named as PledgeText's attributes (the rules read the rows as they are)."""
     return (select(Pledge.id, Pledge.title, Pledge.target, Pledge.unit, Pledge.qualitative, Pledge.criterion,
-                   Pledge.due, Pledge.member_id, Pledge.org_id, Organisation.code, Member.number, Pledge.state)
+                   Pledge.due, Pledge.member_id.is_not(None).label("member"), Pledge.org_id,
+                   Organisation.code.label("org"), Member.number.label("member_number"),
+                   Pledge.state.not_in(list(NOT_DECLARED)).label("declared"))
             .join(Organisation, Organisation.id == Pledge.org_id)
             .outerjoin(Member, Member.id == Pledge.member_id)
             .where(*where))
 
 
-def _owned(r) -> _Owned:
-    text = PledgeText(r.id, r.title, r.target, r.unit, bool(r.qualitative), r.criterion, r.due, r.member_id is not None)
-    return _Owned(text, r.org_id, r.code, r.number, r.state not in NOT_DECLARED)
-
-
-def _candidates(session: Session, period: Campaign, scope) -> tuple[list[_Owned], dict[int, tuple[int, ...]]]:
-    """The pledges that could break a rule (``could_break``), and the same-title groups: the
-    pledges sharing their owner and title (spaces ignored) with another, none withdrawn."""
-    live = [Pledge.campaign_id == period.id, Pledge.state != State.withdrawn, *scope]
+def _same_title(session: Session, live) -> dict[int, tuple[int, ...]]:
+    """The pledges sharing their owner and title (spaces ignored) with another, none withdrawn:
+    one GROUP BY that names each group's pledges (joining the groups back to the pledges made
+    SQLite loop for seconds)."""
     member, owner_org = _owner()
     key = _title_key(Pledge.title)
-    groups = (select(member.label("member"), owner_org.label("owner_org"), key.label("key"))
-              .where(*live).group_by(member, owner_org, key).having(func.count() > 1).subquery("same_title"))
-    shared = _rows(live).add_columns(groups.c.member, groups.c.owner_org, groups.c.key).join(
-        groups, and_(member == groups.c.member, owner_org == groups.c.owner_org, key == groups.c.key))
-    rows: dict[int, _Owned] = {}
-    group_of: dict[tuple, list[int]] = defaultdict(list)
-    for r in session.execute(shared):
-        rows[r.id] = _owned(r)
-        group_of[(r[-3], r[-2], r[-1])].append(r.id)
+    query = (select(func.aggregate_strings(cast(Pledge.id, String), ","))
+             .where(*live).group_by(member, owner_org, key).having(func.count() > 1))
+    same: dict[int, tuple[int, ...]] = {}
+    for (ids,) in session.execute(query):
+        group = sorted(int(i) for i in ids.split(","))
+        same.update({i: tuple(j for j in group if j != i) for i in group})
+    return same
+
+
+def _candidates(session: Session, period: Campaign, scope) -> tuple[list, dict[int, tuple[int, ...]]]:
+    """The pledges that could break a rule (``could_break``), and the same-title groups."""
+    live = [Pledge.campaign_id == period.id, Pledge.state != State.withdrawn, *scope]
+    same_title = _same_title(session, live)
     length = func.length(Pledge.title)
     limit = case((Pledge.member_id.is_(None), ABSURD_TARGET["organisation"]), else_=ABSURD_TARGET["member"])
     could = or_(Pledge.target.is_(None), Pledge.target <= 0, Pledge.target > limit, Pledge.unit.is_(None),
                 func.trim(Pledge.unit) == "", Pledge.qualitative.is_(True), Pledge.due == period.ends,
                 length < TITLE_LENGTH[0], length > TITLE_LENGTH[1])
-    for r in session.execute(_rows([*live, could])):
-        rows.setdefault(r.id, _owned(r))
-    same_title = {i: tuple(j for j in sorted(ids) if j != i) for ids in group_of.values() for i in ids}
+    rows = {r.id: r for r in session.execute(_rows([*live, could]))}
+    rest = sorted(set(same_title) - set(rows))
+    for start in range(0, len(rest), ID_BATCH):
+        rows.update((r.id, r) for r in session.execute(_rows([Pledge.id.in_(rest[start:start + ID_BATCH])])))
     return list(rows.values()), same_title
