@@ -17,11 +17,16 @@ Under each chosen organisation:
 
 Everything here is a pure function of the seed and the organisations' codes and kinds, so the
 draw does not depend on the order rows were inserted, on ids or on the database.
+
+The survey rates of the visit (awareness 知晓率, satisfaction 满意率 per respondent group) come
+with a 95 % Wilson score interval (``wilson``).
 """
 
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from math import sqrt
+from statistics import NormalDist
 
 from pledges import i18n
 from pledges.db import Ledger
@@ -186,3 +191,25 @@ def sample(ledger: Ledger, orgs: Iterable[str], n: int, seed: str, quota_texts: 
         rows = list_orgs(ledger, code)
         draws.append(draw(rows, rows[0], n, seed, quotas))
     return Sample(seed, n, quotas, draws)
+
+
+# --- survey rates (知晓率, 满意率) ---------------------------------------------------------------
+
+Z_95 = NormalDist().inv_cdf(0.975)  # 1.959963984540054
+
+
+def wilson(successes: int, n: int, z: float = Z_95) -> tuple[float, float] | None:
+    """The Wilson score interval of a proportion (95 % by default): what a survey rate such as
+    awareness (知晓率) or satisfaction (满意率) of ``n`` answers is known to within.  None when
+    nobody answered."""
+    if not 0 <= successes <= n:
+        raise ValueError(f"{successes} successes out of {n}")
+    if n == 0:
+        return None
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    low = 0.0 if successes == 0 else centre - half  # exact at the ends, not 1e-17 off
+    high = 1.0 if successes == n else centre + half
+    return low, high
