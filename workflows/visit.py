@@ -96,7 +96,7 @@ def allocate(counts: Mapping[str, int], n: int, quotas: Mapping[str, int] | None
     if rest > sum(free.values()):
         raise BadInput("quota_rest_short", org=org, count=sum(free.values()), rest=rest)
     seats = {**{kind: 0 for kind in counts}, **largest_remainder(free, rest), **quotas}
-    return {kind: seats[kind] for kind in Kind if kind in seats}
+    return {kind.value: seats[kind] for kind in Kind if kind in seats}
 
 
 def parse_quotas(texts: Iterable[str]) -> dict[str, int]:
