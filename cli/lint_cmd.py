@@ -29,8 +29,9 @@ def add_row(grid, *cells, style=None) -> None:
     grid.add_row(*(Text("" if cell is None else str(cell)) for cell in cells), style=style)
 
 
-def _rules_text(by_rule: dict[str, int], lang: str) -> str:
-    return ("，" if lang == "zh" else ", ").join(f"{code} {count}" for code, count in by_rule.items())
+def _rules_text(by_rule: dict[str, int]) -> str:
+    """"L005:12 L006:3": a narrow column wraps between rules, never inside one."""
+    return " ".join(f"{code}:{count}" for code, count in by_rule.items())
 
 
 def units_table(report, lang: str):
@@ -38,7 +39,7 @@ def units_table(report, lang: str):
                   ("lint_findings", "right"), ("lint_rule", "left")], lang)
     for unit in report.units:
         add_row(grid, "  " * unit.depth + unit.name, unit.declared, unit.checkable, percent(unit.checkable_rate, 1),
-             unit.findings, _rules_text(unit.by_rule, lang), style="bold" if unit.depth == 0 else None)
+             unit.findings, _rules_text(unit.by_rule), style="bold" if unit.depth == 0 else None)
     return grid
 
 
