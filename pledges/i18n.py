@@ -457,6 +457,73 @@ MESSAGES.update({
 })
 
 
+# --- quality lint and the evaluation visit (issue 13) ----------------------------------------
+# The lint rules' own messages and suggestions live with the rules, in pledges/quality.py.
+
+WORDS.update({
+    "checkable": ("可评比", "Checkable"),
+    "checkable_rate": ("可评比率", "Checkable rate"),
+    "lint_findings": ("问题数", "Findings"),
+    "lint_rule": ("规则", "Rule"),
+    "lint_message": ("问题", "Problem"),
+    "lint_suggestion": ("建议", "Suggestion"),
+    "lint_count": ("条数", "Count"),
+    "visit_units": ("单位数", "Units"),
+    "visit_quota": ("指定名额", "Quota"),
+    "visit_drawn": ("抽取", "Drawn"),
+    "visit_hash": ("SHA-256 前 12 位", "SHA-256, first 12"),
+})
+MESSAGES.update({
+    "lint_title": ("{scope} {year}年度承诺质量检查", "{scope}: pledge quality, {year}"),
+    "lint_totals": (
+        "已承诺 {declared} 项，可评比 {checkable} 项，可评比率 {checkable_rate}；发现问题 {findings} 条",
+        "declared {declared}, checkable {checkable}: checkable rate {checkable_rate}; {findings} findings",
+    ),
+    "lint_findings_title": ("问题清单（{count} 条）", "Findings ({count})"),
+    "lint_rules_title": ("规则与建议", "Rules and suggestions"),
+    "lint_more": (
+        "另有 {count} 条未列出：用 --limit 0 列出全部，或用 --format csv 导出",
+        "{count} more not listed: --limit 0 lists them all, --format csv exports them",
+    ),
+    "sample_n": ("抽取数必须至少为 1（收到 {n}）", "the number of units must be at least 1 (got {n})"),
+    "sample_too_many": (
+        "{org} 下只有 {count} 个基层单位，不能抽取 {n} 个：请减少 --units",
+        "{org} has only {count} basic units below it, not {n}: lower --units",
+    ),
+    "bad_quota": ("--quota {value} 无效：应形如 村=3 或 village=3", "--quota {value} is not valid: give KIND=N, e.g. village=3"),
+    "bad_quota_kind": ("--quota 的单位类型不能是 {value}：可选 {choices}（或其中文名称）",
+                       "--quota: {value} is not a unit kind: choose one of {choices} (or its Chinese label)"),
+    "quota_twice": ("--quota 对{kind}给了两次：每类只给一次", "--quota names {kind} twice: give each kind once"),
+    "quota_over_n": ("各类指定名额合计 {total} 个，超过抽取数 {n}：请减少名额或增加 --units",
+                     "the quotas add up to {total}, more than the {n} units drawn: lower them or raise --units"),
+    "quota_over_kind": ("{org} 下只有 {count} 个{kind}单位，名额 {quota} 个太多",
+                        "{org} has only {count} {kind} units below it, fewer than the quota of {quota}"),
+    "quota_rest_short": (
+        "{org} 下未指定名额的类型只有 {count} 个单位，不够抽取其余 {rest} 个：请调整名额",
+        "{org} has only {count} units of the kinds without a quota, fewer than the {rest} left to draw: change the quotas",
+    ),
+    "visit_title": ("{code} {name}：基层单位 {units} 个，抽取 {n} 个（种子 {seed}）",
+                    "{code} {name}: {units} basic units, {n} drawn (seed {seed})"),
+    "visit_redo": (
+        "复核方法：各类名额按单位数比例以最大余额法分配（余数相同的，单位多的类型优先，再按类型代码字母顺序）；"
+        "同类单位按 SHA-256(\"种子|类型代码|单位代码\")（UTF-8，小写十六进制）从小到大排列，取前几个。例如：",
+        "To redo it by hand: the units are shared among the kinds in proportion to their numbers by largest "
+        "remainder (a tie goes to the kind with more units, then to the code name first alphabetically); within a "
+        "kind, units are taken in ascending order of SHA-256(\"seed|kind code|unit code\") (UTF-8, lowercase hex). "
+        "For example:",
+    ),
+})
+
+
+def code_of(enum_type: type[StrEnum], text: str | None) -> str | None:
+    """The code name of a choice typed as its code name, its Chinese label or its English label
+    (``村`` → ``village``); None if it is none of them."""
+    for code, pair in LABELS[enum_type].items():
+        if text == code or text in pair:
+            return code
+    return None
+
+
 def norm_lang(lang: str | None) -> str:
     """'en', 'en_US.UTF-8', 'EN' → 'en'; anything else → 'zh'."""
     return "en" if (lang or "").lower().startswith("en") else "zh"
