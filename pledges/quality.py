@@ -1,4 +1,4 @@
-"""Pledge quality (SPEC §4 "checkable" 可评比): the lint rules as one table, the checkable
+"""Pledge quality (docs/evaluation.md "checkable" 可评比): the lint rules as one table, the checkable
 predicate, and the lint of a scope.
 
 Each rule is one row of ``RULES``: a code, a message and a suggestion in Chinese and English,
@@ -104,7 +104,7 @@ def numeric(p: PledgeText) -> bool:
 
 
 def checkable(p: PledgeText) -> bool:
-    """可评比 (SPEC §4): a numeric target and unit, or a qualitative criterion that is more than
+    """可评比 (docs/evaluation.md): a numeric target and unit, or a qualitative criterion that is more than
     vague words; and a due date."""
     return p.due is not None and (numeric(p) or (p.qualitative and concrete(p.criterion)))
 

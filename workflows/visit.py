@@ -1,4 +1,4 @@
-"""The evaluation visit (现场点评): drawing the basic units to check (SPEC §4 "sample" 抽查).
+"""The evaluation visit (现场点评): drawing the basic units to check (docs/evaluation.md "sample" 抽查).
 
 Under each chosen organisation:
 
@@ -39,7 +39,7 @@ CONTAINER_KINDS = frozenset({Kind.committee})
 
 def unit_hash(seed: str, kind: str, code: str) -> str:
     """The key a unit is drawn by: SHA-256 of ``"{seed}|{kind}|{code}"`` in lowercase hex."""
-    return hashlib.sha256(f"{seed}|{kind}|{code}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{seed}|{kind}|{code}".encode()).hexdigest()
 
 
 def hash_order(seed: str, kind: str, codes: Iterable[str]) -> list[str]:
@@ -180,7 +180,7 @@ def draw(rows: Iterable[OrgRow], top: OrgRow, n: int, seed: str, quotas: Mapping
 
 
 def sample(ledger: Ledger, orgs: Iterable[str], n: int, seed: str, quota_texts: Iterable[str] = ()) -> Sample:
-    """``n`` basic units drawn under each of ``orgs`` (SPEC §4); all refused if any is."""
+    """``n`` basic units drawn under each of ``orgs`` (docs/evaluation.md); all refused if any is."""
     if not (seed or "").strip():
         raise BadInput("empty_field", field="--seed")
     if n < 1:

@@ -180,7 +180,7 @@ def build(ledger, make_org, seed: int) -> None:
                 dict(title="走访" * 26, target=2, unit="户"), dict(title="节约用电", target=50_000, unit="度"),
                 dict(title="落实三会一课", qualitative=True, criterion="认真做好各项工作"),
                 dict(title="安全生产零事故", qualitative=True, criterion="全年无安全生产责任事故")]
-    for i in range(60):
+    for _ in range(60):
         org = rng.choice(orgs)
         member = f"M{orgs.index(org)}" if org != "DX" and rng.random() < 0.5 else None
         content = rng.choice(contents)

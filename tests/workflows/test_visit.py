@@ -1,4 +1,4 @@
-"""The visit draw (SPEC §4 "sample"): basic units, allocation by largest remainder with and
+"""The visit draw (docs/evaluation.md "sample"): basic units, allocation by largest remainder with and
 without quotas (hand-worked), the hash order recomputed here from the rule's text, the same
 draw on both databases whatever the insertion order; and the Wilson interval against SciPy."""
 
@@ -16,8 +16,8 @@ SEED = "2026-09-14"
 
 
 def by_hand(seed: str, kind: str, codes) -> list[str]:
-    """The rule as SPEC §4 words it: SHA-256 of "{seed}|{kind}|{org code}", UTF-8, lowercase hex, first first."""
-    return sorted(codes, key=lambda code: hashlib.sha256(f"{seed}|{kind}|{code}".encode("utf-8")).hexdigest())
+    """The rule as docs/evaluation.md words it: SHA-256 of "{seed}|{kind}|{org code}", UTF-8, lowercase hex, first first."""
+    return sorted(codes, key=lambda code: hashlib.sha256(f"{seed}|{kind}|{code}".encode()).hexdigest())
 
 
 # --- allocation -------------------------------------------------------------------------------
