@@ -1,0 +1,41 @@
+"""A problem found in a sheet: where (file, sheet, row as the spreadsheet numbers it, column)
+and what, as a message key of ``pledges.i18n``.  An import collects them all."""
+
+from dataclasses import dataclass, field
+
+from pledges import i18n
+from pledges.errors import PledgeError
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    sheet: str
+    row: int | None
+    column: str | None  # "F（完成时限）"
+    key: str
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def message(self, lang: str = "zh") -> str:
+        return i18n.text(self.key, lang, **self.params)
+
+    def where(self, lang: str = "zh") -> str:
+        parts = [self.source if self.source == self.sheet or self.source.endswith(".csv") else
+                 f"{self.source} [{self.sheet}]"]
+        if self.row is not None:
+            parts.append(f"第 {self.row} 行" if lang != "en" else f"row {self.row}")
+        if self.column:
+            parts.append(f"{self.column} 列" if lang != "en" else f"column {self.column}")
+        return (" " if lang == "en" else " ").join(parts)
+
+    def line(self, lang: str = "zh") -> str:
+        return f"{self.where(lang)}：{self.message(lang)}" if lang != "en" else f"{self.where(lang)}: {self.message(lang)}"
+
+    def as_dict(self, lang: str = "zh") -> dict:
+        return {"file": self.source, "sheet": self.sheet, "row": self.row, "column": self.column,
+                "problem": self.key, "message": self.message(lang)}
+
+
+def from_error(err: PledgeError) -> tuple[str, dict]:
+    """A ledger error as (key, params) for a problem record."""
+    return err.key, dict(err.params)
