@@ -110,11 +110,11 @@ class Ingest:
     # --- problems and cells -----------------------------------------------------------------
 
     def problem(self, table: Table, row: int | None, index: int | None, key: str, **params) -> None:
-        column = None
+        column = header = None
         if index is not None:
             header = table.headers[index] if index < len(table.headers) else None
-            column = column_letter(index) + (f"（{str(header).strip()}）" if not cells.blank(header) else "")
-        self.problems.append(Problem(table.raw.source, table.name, row, column, key, params))
+            column, header = column_letter(index), None if cells.blank(header) else str(header).strip()
+        self.problems.append(Problem(table.raw.source, table.name, row, column, key, params, header))
 
     def touch(self, pledge_id: int, parsed: "Parsed") -> None:
         if not self.tables or self.tables[-1] is not parsed.table:

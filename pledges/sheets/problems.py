@@ -12,9 +12,10 @@ class Problem:
     source: str
     sheet: str
     row: int | None
-    column: str | None  # "F（完成时限）"
+    column: str | None  # the column's letter, "F"
     key: str
     params: dict = field(default_factory=dict, compare=False, hash=False)
+    header: str | None = None  # the column's header as the sheet has it, "完成时限"
 
     def message(self, lang: str = "zh") -> str:
         return i18n.text(self.key, lang, **self.params)
@@ -25,14 +26,15 @@ class Problem:
         if self.row is not None:
             parts.append(f"第 {self.row} 行" if lang != "en" else f"row {self.row}")
         if self.column:
-            parts.append(f"{self.column} 列" if lang != "en" else f"column {self.column}")
+            header = f"（{self.header}）" if self.header else ""
+            parts.append(f"{self.column} 列{header}" if lang != "en" else f"column {self.column}{header}")
         return (" " if lang == "en" else " ").join(parts)
 
     def line(self, lang: str = "zh") -> str:
         return f"{self.where(lang)}：{self.message(lang)}" if lang != "en" else f"{self.where(lang)}: {self.message(lang)}"
 
     def as_dict(self, lang: str = "zh") -> dict:
-        return {"file": self.source, "sheet": self.sheet, "row": self.row, "column": self.column,
+        return {"file": self.source, "sheet": self.sheet, "row": self.row, "column": self.column, "header": self.header,
                 "problem": self.key, "message": self.message(lang)}
 
 

@@ -23,7 +23,7 @@ from pledges.errors import BadInput
 from pledges.sheets import headers as H
 from pledges.sheets.cells import Formula, blank
 
-IGNORED_SHEETS = ("说明", "选项", "readme", "help")  # the template's guide and choice lists
+IGNORED_SHEETS = ("说明", "选项", "统计", "readme", "help", "figures")  # guide, choices, the export's figures
 HEADER_SCAN = 10  # the header is among the first rows (title rows may come before it)
 Row = tuple[int, list]  # (row number, cell values by column, from column A)
 
@@ -161,9 +161,12 @@ def _calamine_reader(path: Path, name: str):
 def _openpyxl_reader(path: Path, name: str):
     """Formulas and their stored results side by side: two read-only passes over the sheet."""
     def rows() -> Iterator[Row]:
+        import warnings
+
         import openpyxl
         from python_calamine import CalamineWorkbook
 
+        warnings.filterwarnings("ignore", module="openpyxl")  # "no default style": harmless, and not the reader's business
         merged_book = CalamineWorkbook.from_path(str(path))
         merged = _Merged(merged_book.get_sheet_by_name(name).merged_cell_ranges or [])
         merged_book.close()

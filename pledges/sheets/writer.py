@@ -165,7 +165,8 @@ def write_errors(path: Path, tables, problems, lang: str) -> None:
     reasons: dict[tuple[str, str, int], list[str]] = {}
     for problem in problems:
         reasons.setdefault((problem.source, problem.sheet, problem.row), []).append(
-            (f"{problem.column}：" if problem.column else "") + problem.message(lang))
+            (f"{problem.column}{f'（{problem.header}）' if problem.header else ''}：" if problem.column else "")
+            + problem.message(lang))
     for table in tables:
         cols = [H.Col(f"c{i}", str(h or ""), str(h or "")) for i, h in enumerate(table.headers)]
         sheet = _Sheet(book, table.name[:31], cols, lang, extra=[H.REASON[lang == "en"]])
