@@ -528,8 +528,8 @@ MESSAGES.update({
     "sheet_target_positive": ("目标值必须是大于 0 的整数（收到 {value}）", "the target must be a whole number greater than 0 (got {value})"),
     "sheet_too_large": ("目标值太大（{value}）：最大为 {max}", "the target is too large ({value}): at most {max}"),
     "sheet_pledge_twice": (
-        "与本次导入中另一行（{first}）是同一项承诺（同一党组织、党员、承诺事项和年度）：请合并或修改事项名称",
-        "the same pledge (organisation, member, title and year) as another row of this import ({first}): merge them or change the title",
+        "与本次导入中的另一行是同一项承诺（同一承诺编号，或同一党组织、党员、承诺事项和年度）：请合并或修改事项名称",
+        "the same pledge (the same ID, or organisation, member, title and year) as another row of this import: merge them or change the title",
     ),
     "sheet_id_taken": ("承诺编号 {id} 不能使用：请清空该格，由台账编号", "the pledge ID {id} cannot be used: leave the cell empty and the ledger numbers it"),
     "sheet_id_other_owner": (

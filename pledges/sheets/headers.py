@@ -47,7 +47,7 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         C("org_name", "党组织名称", "Organisation name", "所在党组织", read=False),
     ),
     PLEDGES: (
-        C("id", "承诺编号", "ID", "台账编号", "pledge", "pledge_id", text=True),
+        C("id", "承诺编号", "ID", "台账编号", "pledge_id", text=True),
         C("org", "党组织代码", "Organisation", "组织代码", "单位代码", "org_code", required=True, text=True),
         C("org_name", "党组织名称", "Organisation name", "党组织", "组织名称", "单位名称", read=False),
         C("member", "党员编号", "Member", "身份证号", "身份证号码", "member_number", text=True),
