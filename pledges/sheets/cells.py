@@ -18,6 +18,7 @@ BLANKS = " \t\r\n\u3000\u00a0\ufeff"
 
 _DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00(?:\.0+)?)?)?$")
 _COMPACT_DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_SHOWN_FLOAT = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")  # a number shown as text in exponent form
 _INTEGER = re.compile(r"^[+]?\d+(?:\.0+)?$")
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "✓", "定性"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "定量"}
@@ -81,8 +82,9 @@ def code(value) -> str | None:
         if len(str(abs(value))) > EXACT_DIGITS:
             raise CellProblem("cell_id_float", value=value)
         return str(value)
-    found = narrow(str(value))
-    if re.fullmatch(r"\d(?:\.\d+)?[eE]\+?\d+", found):  # 3.30102199001011E+17: a number shown as text
+    found = str(value)
+    found = found.strip() if found.isascii() else narrow(found)  # ASCII needs no narrowing
+    if ("e" in found or "E" in found) and _SHOWN_FLOAT.fullmatch(found):  # 3.30102199001011E+17
         raise CellProblem("cell_id_float", value=found)
     return found
 
@@ -100,6 +102,8 @@ def integer(value) -> int | None:
         if value.is_integer():
             return int(value)
         raise CellProblem("cell_not_integer", value=value)
+    if isinstance(value, str) and value.isdigit() and value.isascii():
+        return int(value)
     found = narrow(str(value)).replace(",", "")
     if _INTEGER.match(found):
         return int(float(found)) if "." in found else int(found)
@@ -119,7 +123,13 @@ def day(value) -> date | None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _serial(value)
-    found = narrow(str(value))
+    found = str(value)
+    if len(found) == 10 and found[4] == "-" and found[7] == "-" and found.isascii():  # ISO, the usual
+        try:
+            return date.fromisoformat(found)
+        except ValueError:
+            pass
+    found = narrow(found)
     match = _DAY.match(found) or _COMPACT_DAY.match(found)
     if match:
         try:

@@ -63,6 +63,15 @@ class PledgeRows:
         self.events: list[tuple] = []
 
     def run(self, tables: list[Table]) -> None:
+        """On a first load (no pledges yet) the pledge and audit indexes are dropped for the load
+        and built again after it, inside the transaction, as ``pledges demo`` does."""
+        if self.keys:
+            self._run(tables)
+            return
+        with self.ingest.writer.indexes_deferred([Pledge.__table__, AuditEvent.__table__]):
+            self._run(tables)
+
+    def _run(self, tables: list[Table]) -> None:
         batch: list[Parsed] = []
         done = 0
         for table in tables:
