@@ -55,12 +55,12 @@ def template(app: App, out):
     Example:
       pledges template --out 承诺模板.xlsx
     """
+    from pledges.errors import PledgeError
     from pledges.sheets.template import write_template
 
-    ledger = None
     try:
         ledger = app.ledger()
-    except Exception:  # no ledger yet: a template of the defaults
+    except PledgeError:  # no ledger here yet: a template with the default units
         ledger = None
     write_template(ledger, out)
     say("template_done", app.lang, path=out)

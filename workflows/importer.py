@@ -135,7 +135,7 @@ def _walk(ingest: Ingest, submit: bool, approve: bool) -> dict:
     for number, pledge_id in enumerate(ingest.touched, start=1):
         pledge = session.get(Pledge, pledge_id)
         for step in steps:
-            if step == "submit" and pledge.state != State.draft or step == "approve" and pledge.state != State.submitted:
+            if pledge.state != (State.draft if step == "submit" else State.submitted):
                 continue
             try:
                 with session.begin_nested():

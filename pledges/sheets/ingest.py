@@ -15,24 +15,23 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 from sqlmodel import Session
 
 from pledges import audit
-from pledges.campaigns import campaign_for, check_due
 from pledges.contacts import apply_contact, check_contact
 from pledges.db import Ledger
-from pledges.entries import CONTENT_FIELDS, check_content
+from pledges.entries import CONTENT_FIELDS
 from pledges.errors import BadInput, PledgeError
 from pledges.i18n import LABELS
 from pledges.loader import BulkWriter
-from pledges.models import MAX_INT, AuditEvent, Member, Organisation, OrgClosure, Pledge, ProgressRecord
-from pledges.orgs import check_code, check_text
+from pledges.models import AuditEvent, Member, Organisation, OrgClosure, Pledge
+from pledges.orgs import check_code
 from pledges.sheets import cells
 from pledges.sheets import headers as H
 from pledges.sheets.problems import Problem
 from pledges.sheets.reader import Table, column_letter
-from pledges.vocab import Kind, State
+from pledges.vocab import Kind
 
 BATCH = 5_000
 AUDIT_COLUMNS = ("at", "effective_on", "actor", "entity", "entity_id", "trigger", "from_state", "to_state",

@@ -87,7 +87,8 @@ class PledgeRows:
     def _batch(self, batch: list[Parsed]) -> None:
         checked = [p for p in batch if not p.bad and self._check(p)]
         wanted = [p.values["id"] for p in checked if p.values.get("id")]
-        wanted += [self.keys[p.values["key"]] for p in checked if not p.values.get("id") and p.values["key"] in self.keys]
+        wanted += [self.keys[p.values["key"]] for p in checked
+                   if not p.values.get("id") and p.values["key"] in self.keys]
         held = {pledge.id: pledge for pledge in self.ingest.session.scalars(
             select(Pledge).where(Pledge.id.in_(wanted)))} if wanted else {}
         for parsed in checked:

@@ -4,7 +4,6 @@ and what, as a message key of ``pledges.i18n``.  An import collects them all."""
 from dataclasses import dataclass, field
 
 from pledges import i18n
-from pledges.errors import PledgeError
 
 
 @dataclass(frozen=True)
@@ -28,16 +27,12 @@ class Problem:
         if self.column:
             header = f"（{self.header}）" if self.header else ""
             parts.append(f"{self.column} 列{header}" if lang != "en" else f"column {self.column}{header}")
-        return (" " if lang == "en" else " ").join(parts)
+        return " ".join(parts)
 
     def line(self, lang: str = "zh") -> str:
-        return f"{self.where(lang)}：{self.message(lang)}" if lang != "en" else f"{self.where(lang)}: {self.message(lang)}"
+        return f"{self.where(lang)}{'：' if lang != 'en' else ': '}{self.message(lang)}"
 
     def as_dict(self, lang: str = "zh") -> dict:
         return {"file": self.source, "sheet": self.sheet, "row": self.row, "column": self.column, "header": self.header,
                 "problem": self.key, "message": self.message(lang)}
 
-
-def from_error(err: PledgeError) -> tuple[str, dict]:
-    """A ledger error as (key, params) for a problem record."""
-    return err.key, dict(err.params)

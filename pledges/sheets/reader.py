@@ -166,7 +166,7 @@ def _openpyxl_reader(path: Path, name: str):
         import openpyxl
         from python_calamine import CalamineWorkbook
 
-        warnings.filterwarnings("ignore", module="openpyxl")  # "no default style": harmless, and not the reader's business
+        warnings.filterwarnings("ignore", module="openpyxl")  # "no default style": harmless here
         merged_book = CalamineWorkbook.from_path(str(path))
         merged = _Merged(merged_book.get_sheet_by_name(name).merged_cell_ranges or [])
         merged_book.close()

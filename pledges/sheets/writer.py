@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pledges import i18n
-from pledges.i18n import LABELS
 from pledges.sheets import headers as H
 from pledges.sheets.cells import neutralise_cell
 from pledges.vocab import Grade, Kind, Outcome, State

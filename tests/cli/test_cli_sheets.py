@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import func, select
 
 from cli_support import TABLES, describe, ok
-from pledges.models import AuditEvent, Member, Organisation, Pledge, ProgressRecord
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ORG_HEADERS = ["党组织代码", "党组织名称", "单位类型", "上级党组织代码"]
@@ -266,7 +265,8 @@ def test_template_holds_choices_text_ids_and_an_explanation(pledges, ledger, tmp
 
 
 def test_help_does_not_load_spreadsheet_libraries():
-    code = "import sys; from pledges.cli.main import cli; print(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'python_calamine')))"
+    code = ("import sys; from pledges.cli.main import cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'python_calamine')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
