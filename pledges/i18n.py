@@ -569,6 +569,7 @@ WORDS.update({
     "pledges_sheet": ("承诺", "pledges"),
     "progress_sheet": ("践诺记实", "progress records"),
     "lifecycle_stage": ("提交审核", "lifecycle"),
+    "export_stage": ("导出", "export"),
     "depth": ("层级", "Depth"),
     "org_pledges": ("组织承诺", "Organisation pledges"),
     "member_pledges": ("党员承诺", "Member pledges"),

@@ -25,8 +25,10 @@ class Problem:
         if self.row is not None:
             parts.append(f"第 {self.row} 行" if lang != "en" else f"row {self.row}")
         if self.column:
-            header = f"（{self.header}）" if self.header else ""
-            parts.append(f"{self.column} 列{header}" if lang != "en" else f"column {self.column}{header}")
+            if lang == "en":
+                parts.append(f"column {self.column}" + (f" ({self.header})" if self.header else ""))
+            else:
+                parts.append(f"{self.column} 列" + (f"（{self.header}）" if self.header else ""))
         return " ".join(parts)
 
     def line(self, lang: str = "zh") -> str:
