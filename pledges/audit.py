@@ -18,6 +18,11 @@ def pledge_snapshot(pledge: Pledge) -> dict[str, Any]:
     return {"due_after": pledge.due, "done_after": pledge.done, "outcome_after": pledge.outcome}
 
 
+def encode_detail(detail: dict | None) -> str | None:
+    """A detail as stored: canonical JSON, or None."""
+    return _DETAIL.encode(detail) if detail else None
+
+
 def event_values(
     *,
     at: datetime,
@@ -43,7 +48,7 @@ def event_values(
         "from_state": from_state,
         "to_state": to_state,
         "reason": reason,
-        "detail": _DETAIL.encode(detail) if detail else None,
+        "detail": encode_detail(detail),
         **snapshot,
     }
 

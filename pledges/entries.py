@@ -12,7 +12,7 @@ from pledges.campaigns import campaign_for, check_due
 from pledges.db import Ledger
 from pledges.errors import BadInput, TransitionRefused, UnknownPledge
 from pledges.members import member_by_number
-from pledges.models import MAX_INT, Pledge, PledgeContentBase
+from pledges.models import MAX_INT, Campaign, Pledge, PledgeContentBase
 from pledges.orgs import org_by_code
 from pledges.vocab import State
 
@@ -103,19 +103,29 @@ def create_pledge(ledger: Ledger, *, org: str, title: str, due: date, actor: str
 
 def edit_draft(ledger: Ledger, pledge_id: int, changes: dict[str, Any], *, actor: str) -> Pledge:
     """Change a draft's content (after ``return``, say).  Later states use ``amend``."""
-    changes = {k: v for k, v in changes.items() if v is not None}
-    if not changes:
-        raise BadInput("nothing_to_amend")
     with ledger.session() as session:
-        pledge = pledge_by_id(session, pledge_id)
-        if pledge.state != State.draft:
-            raise TransitionRefused("not_a_draft", id=pledge_id, state=State(pledge.state))
-        before = content_of(pledge)
-        for field, value in merged_content(pledge, changes).model_dump().items():
-            setattr(pledge, field, value)
-        pledge.updated_at = ledger.now()
-        changed = {k: [before[k], v] for k, v in content_of(pledge).items() if before[k] != v}
-        audit.append_for_pledge(session, pledge, at=pledge.updated_at, effective_on=ledger.today(),
-                                actor=actor, trigger="edit", from_state=pledge.state, to_state=pledge.state,
-                                detail=changed)
+        return edit_draft_in(session, ledger, pledge_by_id(session, pledge_id), changes, actor=actor)
+
+
+def edit_draft_in(session: Session, ledger: Ledger, pledge: Pledge, changes: dict[str, Any], *, actor: str,
+                  due: date | None = None) -> Pledge:
+    """``edit_draft`` inside the caller's transaction (a spreadsheet import); ``due`` moves a
+    draft's due date (and its original one: a draft has promised nothing yet)."""
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if not changes and due is None:
+        raise BadInput("nothing_to_amend")
+    if pledge.state != State.draft:
+        raise TransitionRefused("not_a_draft", id=pledge.id, state=State(pledge.state))
+    before = content_of(pledge) | {"due": pledge.due}
+    for field, value in merged_content(pledge, changes).model_dump().items():
+        setattr(pledge, field, value)
+    if due is not None:
+        check_due(session.get(Campaign, pledge.campaign_id), due)
+        pledge.due = pledge.original_due = due
+    pledge.updated_at = ledger.now()
+    after = content_of(pledge) | {"due": pledge.due}
+    changed = {k: [before[k], v] for k, v in after.items() if before[k] != v}
+    audit.append_for_pledge(session, pledge, at=pledge.updated_at, effective_on=ledger.today(),
+                            actor=actor, trigger="edit", from_state=pledge.state, to_state=pledge.state,
+                            detail=changed)
     return pledge

@@ -598,3 +598,91 @@ def text(key: str, lang: str = "zh", **params) -> str:
 
 def choices(enum_type: type[StrEnum]) -> str:
     return "|".join(m.value for m in enum_type)
+
+
+# --- spreadsheets (issue 12) -----------------------------------------------------------------
+
+MESSAGES.update({
+    "cell_formula": (
+        "单元格是公式（{formula}）但没有计算结果：请在 Excel/WPS 中打开后保存，或复制后“粘贴为数值”",
+        "the cell is a formula ({formula}) with no stored result: open and save the file in Excel/WPS, or paste values",
+    ),
+    "cell_not_code": ("{value} 不是编号：编号列请设为文本格式后重新填写", "{value} is not a code: format the column as text and type it again"),
+    "cell_id_float": (
+        "编号 {value} 被表格软件存成了数字，超过 15 位的部分已丢失：请把该列设为文本格式后重新填写",
+        "the number {value} was stored as a number by the spreadsheet and lost its digits beyond 15: format the column as text and type it again",
+    ),
+    "cell_not_integer": ("{value} 不是整数：请只填数字，如 12", "{value} is not a whole number: give digits only, e.g. 12"),
+    "cell_no_such_day": ("没有 {value} 这一天：请检查月和日", "there is no day {value}: check the month and the day"),
+    "cell_not_date": (
+        "{value} 不是可识别的日期：请写成 2026-12-31、2026/12/31、2026.12.31 或 2026年12月31日",
+        "{value} is not a date this import reads: write 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日",
+    ),
+    "cell_not_flag": ("{value} 应为“是”或“否”", "{value} should be yes or no (是/否)"),
+    "cell_bad_choice": ("{value} 不是可选值：可选 {choices}", "{value} is not one of the choices: {choices}"),
+    "cell_required": ("{header} 必须填写", "{header} must be filled in"),
+    "cell_no_header": ("该列有内容但没有列名：请补上列名或删除该列", "this column has data but no header: name it or delete it"),
+    "sheet_column_twice": ("列 {header} 出现了两次：请删除其中一列", "the column {header} appears twice: delete one of them"),
+    "sheet_column_missing": ("缺少必填列 {header}（{en}）：请按模板（pledges template）补上", "the required column {header} ({en}) is missing: see `pledges template`"),
+    "sheet_row_twice": ("与第 {first} 行重复：同一编号只能出现一次", "repeats row {first}: each code or number may appear once"),
+    "sheet_org_differs": (
+        "党组织 {code} 已在台账中，此项为「{held}」：导入不修改党组织名称、类型和上级",
+        "organisation {code} is already in the ledger with {held} here: an import does not rename, retype or move organisations",
+    ),
+    "sheet_org_cycle": ("党组织 {code} 的上级关系形成了循环", "the parents of organisation {code} go round in a circle"),
+    "sheet_member_differs": (
+        "党员 {number} 已在台账中，此项为「{held}」：导入不修改党员姓名和所在党组织",
+        "member {number} is already in the ledger with {held} here: an import does not rename or move members",
+    ),
+    "sheet_target_and_unit": ("目标值与计量单位需同时填写", "a target and its unit go together"),
+    "sheet_criterion_needed": ("定性承诺需填写完成标准", "a qualitative pledge needs a completion criterion"),
+    "sheet_measure_conflict": ("定性承诺不能同时填写目标值和计量单位：二选一", "a qualitative pledge has no target and unit: choose one"),
+    "sheet_target_positive": ("目标值必须是大于 0 的整数（收到 {value}）", "the target must be a whole number greater than 0 (got {value})"),
+    "sheet_too_large": ("目标值太大（{value}）：最大为 {max}", "the target is too large ({value}): at most {max}"),
+    "sheet_pledge_twice": (
+        "与本次导入中的另一行是同一项承诺（同一承诺编号，或同一党组织、党员、承诺事项和年度）：请合并或修改事项名称",
+        "the same pledge (the same ID, or organisation, member, title and year) as another row of this import: merge them or change the title",
+    ),
+    "sheet_id_taken": ("承诺编号 {id} 不能使用：请清空该格，由台账编号", "the pledge ID {id} cannot be used: leave the cell empty and the ledger numbers it"),
+    "sheet_id_other_owner": (
+        "承诺编号 {id} 在台账中属于 {org} 的另一项承诺：请核对编号，新承诺请清空编号",
+        "pledge ID {id} is another pledge of {org} in this ledger: check the ID, or leave it empty for a new pledge",
+    ),
+    "sheet_id_key_conflict": (
+        "台账中已有同一项承诺，编号为 {held}（不是 {id}）：请把编号改为 {held} 或清空",
+        "this ledger holds the same pledge as ID {held} (not {id}): change the ID to {held} or leave it empty",
+    ),
+    "sheet_progress_empty": ("践诺记实需填写本次完成数量或情况说明", "a progress row needs an amount or a note"),
+    "sheet_content_frozen": (
+        "承诺 {id} 当前状态为「{state}」，内容不能通过导入修改：草拟的可直接修改，已亮诺的会走变更；请先退回（pledges return {id}）",
+        "pledge {id} is {state}: its content cannot change by import (drafts are edited, displayed pledges amended); return it first (`pledges return {id}`)",
+    ),
+    "sheet_walk_refused": ("不能{trigger}：{detail}", "cannot {trigger}: {detail}"),
+    "sheet_missing": ("找不到文件 {path}", "no file {path}"),
+    "sheet_format": ("{path}：只能导入 .xlsx、.xls 或 .csv 文件", "{path}: only .xlsx, .xls and .csv files can be imported"),
+    "sheet_unreadable": ("无法读取 {path}：{detail}", "cannot read {path}: {detail}"),
+    "csv_encoding": ("{path} 既不是 UTF-8 也不是 GB18030 编码：请另存为 UTF-8 CSV", "{path} is neither UTF-8 nor GB18030: save it as UTF-8 CSV"),
+    "sheet_export_format": ("{path}：导出文件名应以 .{fmt} 结尾", "{path}: the export file name should end in .{fmt}"),
+    # results
+    "import_counts": ("{what}：新增 {created}，更新 {updated}，未变 {unchanged}", "{what}: {created} new, {updated} updated, {unchanged} unchanged"),
+    "import_done": ("已导入 {files}", "imported {files}"),
+    "import_dry": ("检查完毕，未写入（--dry-run）：{files}", "checked, nothing written (--dry-run): {files}"),
+    "import_failed": ("共 {count} 个问题，未导入任何内容：改正后重新导入", "{count} problems; nothing was imported: fix them and import again"),
+    "import_errors_written": ("已把问题行写入 {path}（“错误原因”列）：改正后可直接导入该文件", "the rows with problems are in {path} (column Problem): fix them there and import that file"),
+    "import_moved": ("已提交 {submit} 项，已审核 {approve} 项", "submitted {submit}, approved {approve}"),
+    "import_ignored_sheets": ("未识别、已跳过的工作表：{names}", "sheets not recognised, skipped: {names}"),
+    "import_ignored_columns": ("未识别、已跳过的列：{names}", "columns not recognised, skipped: {names}"),
+    "export_done": ("已导出 {pledges} 项承诺到 {path}", "exported {pledges} pledges to {path}"),
+    "template_done": ("已生成模板 {path}", "wrote the template {path}"),
+})
+WORDS.update({
+    "orgs_sheet": ("党组织", "organisations"),
+    "members_sheet": ("党员", "members"),
+    "pledges_sheet": ("承诺", "pledges"),
+    "progress_sheet": ("践诺记实", "progress records"),
+    "lifecycle_stage": ("提交审核", "lifecycle"),
+    "export_stage": ("导出", "export"),
+    "depth": ("层级", "Depth"),
+    "org_pledges": ("组织承诺", "Organisation pledges"),
+    "member_pledges": ("党员承诺", "Member pledges"),
+})

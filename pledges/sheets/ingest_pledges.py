@@ -1,0 +1,235 @@
+"""Pledge and progress rows (see ``pledges.sheets.ingest`` for identity and writing).
+
+Rows are handled a batch at a time: one query finds the batch's pledges named by id, new ones
+are written set-based with their ``create`` events, and changed ones go to ``on_change``."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from pledges.campaigns import campaign_for, check_due
+from pledges.entries import CONTENT_FIELDS, check_content
+from pledges.errors import BadInput, PledgeError
+from pledges.models import MAX_INT, AuditEvent, Campaign, Pledge, ProgressRecord
+from pledges.sheets import headers as H
+from pledges.sheets.ingest import AUDIT_COLUMNS, BATCH, PLEDGE_COLUMNS, Ingest, Parsed, PledgeChange, ProgressEntry
+from pledges.sheets.reader import Table
+from pledges.vocab import State
+
+
+@dataclass
+class _Ids:
+    """Ids for new pledges: a given free 承诺编号 is kept; the others count up from the first free
+    id, stepping over the given ones.  A given id already handed out is reported."""
+
+    next: int
+    given: set = field(default_factory=set)
+    gaps: list = field(default_factory=list)  # (from, to) ranges the counter stepped over
+    start: int = 0
+
+    def __post_init__(self):
+        self.start = self.next
+
+    def take(self) -> int:
+        while self.next in self.given:
+            self.next += 1
+        taken, self.next = self.next, self.next + 1
+        return taken
+
+    def claim(self, wanted: int) -> bool:
+        if wanted in self.given or (self.start <= wanted < self.next and not self._in_gap(wanted)):
+            return False
+        self.given.add(wanted)
+        if wanted >= self.next:
+            if wanted > self.next:
+                self.gaps.append((self.next, wanted))
+            self.next = wanted + 1
+        return True
+
+    def _in_gap(self, wanted: int) -> bool:
+        return any(low <= wanted < high for low, high in self.gaps)
+
+
+class PledgeRows:
+    def __init__(self, ingest: Ingest):
+        self.ingest = ingest
+        session = ingest.session
+        self.keys = {(o, m or 0, t, c): i for i, o, m, t, c in session.execute(
+            select(Pledge.id, Pledge.org_id, Pledge.member_id, Pledge.title, Pledge.campaign_id))}
+        self.seen_keys: set[int] = set()
+        self.seen_ids: dict[int, int] = {}
+        self.ids = _Ids(ingest.writer.next_id(Pledge.__table__))
+        self.rows: list[tuple] = []
+        self.events: list[tuple] = []
+
+    def run(self, tables: list[Table]) -> None:
+        """On a first load (no pledges yet) the pledge and audit indexes are dropped for the load
+        and built again after it, inside the transaction, as ``pledges demo`` does."""
+        if self.keys:
+            self._run(tables)
+            return
+        with self.ingest.writer.indexes_deferred([Pledge.__table__, AuditEvent.__table__]):
+            self._run(tables)
+
+    def _run(self, tables: list[Table]) -> None:
+        batch: list[Parsed] = []
+        done = 0
+        for table in tables:
+            for parsed in self.ingest.parse(table):
+                batch.append(parsed)
+                if len(batch) >= BATCH:
+                    done += len(batch)
+                    self._batch(batch)
+                    self.ingest.report(H.PLEDGES, done)
+                    batch = []
+        self._batch(batch)
+
+    def _batch(self, batch: list[Parsed]) -> None:
+        checked = [p for p in batch if not p.bad and self._check(p)]
+        wanted = [p.values["id"] for p in checked if p.values.get("id")]
+        wanted += [self.keys[p.values["key"]] for p in checked
+                   if not p.values.get("id") and p.values["key"] in self.keys]
+        held = {pledge.id: pledge for pledge in self.ingest.session.scalars(
+            select(Pledge).where(Pledge.id.in_(wanted)))} if wanted else {}
+        for parsed in checked:
+            self._row(parsed, held)
+        self._write()
+
+    def _check(self, parsed: Parsed) -> bool:
+        """Owner, content, campaign and due date of one row; False (and reported) if wrong."""
+        ingest, value, table = self.ingest, parsed.values, parsed.table
+        org_id = ingest.org_ids.get(value["org"])
+        if org_id is None:
+            ingest.problem(table, parsed.row, ingest._index_of(table, "org"), "unknown_org", code=value["org"])
+            return False
+        member_id = None
+        if value.get("member"):
+            packed = ingest.members_index().get(value["member"])
+            if packed is None:
+                ingest.problem(table, parsed.row, ingest._index_of(table, "member"), "unknown_member",
+                               number=value["member"])
+                return False
+            member_id, member_org = packed >> 32, packed & 0xFFFFFFFF
+            if member_org != org_id:
+                ingest.problem(table, parsed.row, ingest._index_of(table, "member"), "member_elsewhere",
+                               number=value["member"], org=value["org"], member_org=ingest.org_codes[member_org])
+                return False
+        content = {k: value.get(k) for k in CONTENT_FIELDS}
+        if content["qualitative"] is None:  # left empty: qualitative when it has a criterion and no target
+            content["qualitative"] = content["target"] is None and content["criterion"] is not None
+        try:
+            value["content"] = check_content(**content).model_dump()
+            period = self._campaign(value.get("campaign") or value["due"].year)
+            check_due(period, value["due"])
+        except BadInput as err:
+            ingest._error(parsed, err, "due" if err.key in ("due_outside", "bad_year") else None)
+            return False
+        value.update(org_id=org_id, member_id=member_id, campaign_id=period.id, tz=period.timezone,
+                     key=(org_id, member_id or 0, value["content"]["title"], period.id))
+        return True
+
+    def _campaign(self, year: int) -> Campaign:
+        cache = self.ingest._campaigns
+        if year not in cache:
+            cache[year] = campaign_for(self.ingest.session, self.ingest.ledger, year, self.ingest.actor)
+        return cache[year]
+
+    def _row(self, parsed: Parsed, held: dict[int, Pledge]) -> None:
+        ingest, value, table = self.ingest, parsed.values, parsed.table
+        given = value.get("id")
+        digest = hash(value["key"])
+        if given is not None and given in self.seen_ids or digest in self.seen_keys:
+            first = self.seen_ids.get(given) if given is not None else None
+            ingest.problem(table, parsed.row, ingest._index_of(table, "id" if first else "title"),
+                           "sheet_pledge_twice", first=first or "")
+            return
+        self.seen_keys.add(digest)
+        if given is not None:
+            self.seen_ids[given] = parsed.row
+        pledge = held.get(given) if given is not None else held.get(self.keys.get(value["key"]))
+        if pledge is None and given is not None and value["key"] in self.keys:
+            ingest.problem(table, parsed.row, ingest._index_of(table, "id"), "sheet_id_key_conflict", id=given,
+                           held=self.keys[value["key"]])
+            return
+        if pledge is None:
+            self._new(parsed, given)
+        else:
+            self._existing(parsed, pledge)
+
+    def _new(self, parsed: Parsed, given: int | None) -> None:
+        ingest, value = self.ingest, parsed.values
+        if given is not None and (not 0 < given <= MAX_INT or not self.ids.claim(given)):
+            ingest.problem(parsed.table, parsed.row, ingest._index_of(parsed.table, "id"), "sheet_id_taken", id=given)
+            return
+        pledge_id = given if given is not None else self.ids.take()
+        due, content = value["due"], value["content"]
+        self.rows.append((pledge_id, value["campaign_id"], value["org_id"], value["member_id"],
+                          *(content[k] for k in CONTENT_FIELDS), due, due, State.draft.value, 0,
+                          ingest.now, ingest.now, 1))
+        self.events.append(ingest._event("pledge", pledge_id, None, to_state=State.draft.value, due_after=due,
+                                         done_after=0, outcome_after=None))
+        self.keys[value["key"]] = pledge_id
+        ingest.touch(pledge_id, parsed)
+
+    def _existing(self, parsed: Parsed, pledge: Pledge) -> None:
+        ingest, value = self.ingest, parsed.values
+        if (pledge.org_id, pledge.member_id or 0, pledge.campaign_id) != value["key"][0:2] + value["key"][3:]:
+            ingest.problem(parsed.table, parsed.row, ingest._index_of(parsed.table, "id"), "sheet_id_other_owner",
+                           id=pledge.id, org=ingest.org_codes[pledge.org_id])
+            return
+        ingest.touch(pledge.id, parsed)
+        content = {k: v for k, v in value["content"].items() if getattr(pledge, k) != v}
+        due = value["due"] if value["due"] != pledge.due else None
+        if not content and due is None:
+            ingest.tally.unchanged[H.PLEDGES] += 1
+            return
+        self._write()  # new rows first: the change's own flush must not overtake them
+        try:
+            with ingest.session.begin_nested():
+                ingest.on_change(PledgeChange(pledge, content, due))
+        except PledgeError as err:
+            ingest._error(parsed, err, "due" if due and not content else None)
+            return
+        ingest.tally.updated[H.PLEDGES] += 1
+
+    def _write(self) -> None:
+        if not self.rows:
+            return
+        writer = self.ingest.writer
+        writer.write(Pledge.__table__, PLEDGE_COLUMNS, self.rows)
+        writer.write(AuditEvent.__table__, AUDIT_COLUMNS, self.events)
+        self.ingest.tally.created[H.PLEDGES] += len(self.rows)
+        self.rows, self.events = [], []
+
+
+def progress_rows(ingest: Ingest, tables: list[Table]) -> None:
+    """Each row is one progress record of an existing pledge, recorded through ``on_progress``;
+    a record of the same day, amount and note is already there and changes nothing."""
+    for table in tables:
+        for parsed in ingest.parse(table):
+            if parsed.bad:
+                continue
+            value = parsed.values
+            if not value.get("amount") and not value.get("note"):
+                ingest.problem(table, parsed.row, ingest._index_of(table, "amount"), "sheet_progress_empty")
+                continue
+            pledge_id = value["pledge"]
+            if not 0 < pledge_id <= MAX_INT or ingest.session.get(Pledge, pledge_id) is None:
+                ingest.problem(table, parsed.row, ingest._index_of(table, "pledge"), "unknown_pledge", id=pledge_id)
+                continue
+            entry = ProgressEntry(pledge_id, value["day"], value.get("amount") or 0, value.get("note"),
+                                  value.get("evidence"))
+            same = select(func.count()).select_from(ProgressRecord).where(
+                ProgressRecord.pledge_id == pledge_id, ProgressRecord.day == entry.day,
+                ProgressRecord.amount == entry.amount,
+                ProgressRecord.note.is_(None) if entry.note is None else ProgressRecord.note == entry.note)
+            if ingest.session.scalar(same):
+                ingest.tally.unchanged[H.PROGRESS] += 1
+                continue
+            try:
+                with ingest.session.begin_nested():
+                    ingest.on_progress(entry)
+            except PledgeError as err:
+                ingest._error(parsed, err, None)
+                continue
+            ingest.tally.created[H.PROGRESS] += 1

@@ -1,0 +1,296 @@
+"""Reading a workbook (.xlsx, .xls) or a CSV file as sheets of rows, as a person sees them.
+
+- .xlsx is read by python-calamine (ten times openpyxl's speed), except a sheet holding
+  formulas: calamine gives a formula's stored result but cannot say that a cell was a formula
+  with no stored result (a file no spreadsheet program saved), so such a sheet is read by
+  openpyxl in read-only mode, once for formulas and once for stored results.  openpyxl's
+  read-only mode trusts the stored dimension, which WPS writes as A1:A1: ``reset_dimensions``.
+- Merged cells read as their top-left value in every cell they cover (a code merged down over
+  several rows belongs to each of them).
+- CSV is UTF-8, UTF-8 with a byte-order mark, or GB18030 (what Excel and WPS save on a Chinese
+  system); a cell our export quoted against formula injection (``'=…``) loses the quote.
+Rows are numbered as the spreadsheet numbers them (the first row is 1)."""
+
+import codecs
+import csv
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pledges.errors import BadInput
+from pledges.sheets import headers as H
+from pledges.sheets.cells import Formula, blank
+
+IGNORED_SHEETS = ("说明", "选项", "统计", "readme", "help", "figures")  # guide, choices, the export's figures
+HEADER_SCAN = 10  # the header is among the first rows (title rows may come before it)
+Row = tuple[int, list]  # (row number, cell values by column, from column A)
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class RawSheet:
+    """A sheet's rows, readable more than once (``rows()`` starts again each time)."""
+
+    source: str
+    name: str
+    reader: object  # a callable returning an iterator of Row
+    encoding: str | None = None
+
+    def rows(self) -> Iterator[Row]:
+        return self.reader()
+
+
+@dataclass
+class Table:
+    """A sheet recognised as one kind: where its header is and which column holds what."""
+
+    raw: RawSheet
+    kind: str
+    header_row: int
+    headers: list
+    columns: dict[int, H.Col]
+    ignored: list[str] = field(default_factory=list)
+    unnamed: set[int] = field(default_factory=set)  # columns with data but no header
+
+    @property
+    def name(self) -> str:
+        return self.raw.name
+
+    def records(self) -> Iterator[Row]:
+        """The data rows below the header, blank rows left out."""
+        for number, cells in self.raw.rows():
+            if number > self.header_row and not all(blank(v) for v in cells):
+                yield number, cells
+
+
+def open_sheets(path: Path) -> list[RawSheet]:
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput("sheet_missing", path=path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return [_csv_sheet(path)]
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return _workbook_sheets(path, suffix)
+    raise BadInput("sheet_format", path=path)
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+def csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without a byte-order mark) if the whole file decodes so, else GB18030."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with open(path, "rb") as file:
+                while chunk := file.read(1 << 20):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    raise BadInput("csv_encoding", path=path)
+
+
+_QUOTED = re.compile(r"^'[=+\-@\t\r]")
+
+
+def _csv_sheet(path: Path) -> RawSheet:
+    encoding = csv_encoding(path)
+
+    def rows() -> Iterator[Row]:
+        with open(path, encoding=encoding, newline="") as file:
+            for number, cells in enumerate(csv.reader(file), start=1):
+                yield number, [cell[1:] if _QUOTED.match(cell) else (cell or None) for cell in cells]
+
+    return RawSheet(str(path.name), path.stem, rows, encoding)
+
+
+# --- workbooks -------------------------------------------------------------------------------------
+
+def _workbook_sheets(path: Path, suffix: str) -> list[RawSheet]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError, ValueError) as err:
+        raise BadInput("sheet_unreadable", path=path, detail=str(err).splitlines()[0] if str(err) else "") from None
+    with_formulas = _sheets_with_formulas(path) if suffix != ".xls" else set()
+    sheets = []
+    for meta in book.sheets_metadata:
+        if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
+            continue
+        name = meta.name
+        if name in with_formulas:
+            reader = _openpyxl_reader(path, name)
+        else:
+            reader = _calamine_reader(path, name)
+        sheets.append(RawSheet(path.name, name, reader))
+    return sheets
+
+
+def _calamine_reader(path: Path, name: str):
+    def rows() -> Iterator[Row]:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(path))
+        sheet = book.get_sheet_by_name(name)
+        start_row, start_col = sheet.start or (0, 0)
+        merged = _Merged(sheet.merged_cell_ranges or [])
+        pad = [None] * start_col
+        for offset, cells in enumerate(sheet.iter_rows()):
+            number = start_row + offset + 1
+            values = pad + [None if v == "" else v for v in cells]
+            yield number, merged.fill(number, values)
+        book.close()
+
+    return rows
+
+
+def _openpyxl_reader(path: Path, name: str):
+    """Formulas and their stored results side by side: two read-only passes over the sheet."""
+    def rows() -> Iterator[Row]:
+        import warnings
+
+        import openpyxl
+        from python_calamine import CalamineWorkbook
+
+        warnings.filterwarnings("ignore", module="openpyxl")  # "no default style": harmless here
+        merged_book = CalamineWorkbook.from_path(str(path))
+        merged = _Merged(merged_book.get_sheet_by_name(name).merged_cell_ranges or [])
+        merged_book.close()
+        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        results = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet_f, sheet_v = formulas[name], results[name]
+            sheet_f.reset_dimensions()
+            sheet_v.reset_dimensions()
+            for number, (cells_f, cells_v) in enumerate(zip(sheet_f.iter_rows(), sheet_v.iter_rows()), start=1):
+                values = []
+                for cell_f, cell_v in zip(cells_f, cells_v):
+                    value = cell_v.value
+                    if getattr(cell_f, "data_type", None) == "f" and blank(value):
+                        value = Formula(str(cell_f.value))
+                    values.append(value)
+                yield number, merged.fill(number, values)
+        finally:
+            formulas.close()
+            results.close()
+
+    return rows
+
+
+class _Merged:
+    """Gives each cell of a merged range the value of the range's top-left cell."""
+
+    def __init__(self, ranges):
+        self.cover: dict[tuple[int, int], tuple[int, int]] = {}
+        for (r0, c0), (r1, c1) in ranges:
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if (r, c) != (r0, c0):
+                        self.cover[(r + 1, c)] = (r0 + 1, c0)
+        self.tops = {top for top in self.cover.values()}
+        self.seen: dict[tuple[int, int], object] = {}
+
+    def fill(self, number: int, values: list) -> list:
+        if not self.cover:
+            return values
+        for (row, col) in self.tops:
+            if row == number and col < len(values):
+                self.seen[(row, col)] = values[col]
+        for (row, col), top in self.cover.items():
+            if row == number and top in self.seen:
+                values.extend([None] * (col + 1 - len(values)))
+                values[col] = self.seen[top]
+        return values
+
+
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?(?:r:)?id="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?(?:Id="([^"]*)"[^>]*?Target="([^"]*)"|Target="([^"]*)"[^>]*?Id="([^"]*)")')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _sheets_with_formulas(path: Path) -> set[str]:
+    """Names of the sheets whose XML holds a formula (``<f>``), found by scanning the bytes."""
+    import html
+
+    found = set()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = archive.read("xl/workbook.xml")
+            rels = archive.read("xl/_rels/workbook.xml.rels")
+            targets = {}
+            for m in _REL.finditer(rels):
+                rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+                targets[rid.decode()] = target.decode()
+            for name, rid in _SHEET.findall(book):
+                target = targets.get(rid.decode(), "")
+                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+                if part in archive.namelist() and _has_formula(archive, part):
+                    found.add(html.unescape(name.decode("utf-8")))
+    except (zipfile.BadZipFile, KeyError):
+        return found
+    return found
+
+
+def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            if _FORMULA.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+# --- recognising a sheet ---------------------------------------------------------------------------
+
+def recognise(raw: RawSheet) -> Table | None:
+    """The sheet's kind, header row and columns; None for a sheet that is none of the kinds
+    (an explanation sheet, say)."""
+    if any(word in raw.name.lower() for word in IGNORED_SHEETS):
+        return None
+    best = None
+    for number, cells in raw.rows():
+        if number > HEADER_SCAN:
+            break
+        score = H.matches(cells)
+        if score >= 2 and (best is None or score > best[0]):
+            best = (score, number, cells)
+    if best is None:
+        return None
+    _, number, cells = best
+    kind = H.kind_by_name(raw.name)
+    by_headers = H.kind_by_headers(cells)
+    if kind is None or (by_headers is not None and by_headers != kind and not _has_required(kind, cells)):
+        kind = by_headers
+    if kind is None:
+        return None
+    table = Table(raw, kind, number, list(cells), {})
+    for index, header in enumerate(cells):
+        if blank(header):
+            continue
+        col = H.column(kind, header)
+        if col is None:
+            if not H.is_reason(header):
+                table.ignored.append(str(header).strip())
+        elif col.read:
+            table.columns[index] = col
+    return table
+
+
+def _has_required(kind: str, cells: list) -> bool:
+    found = {c.field for h in cells if not blank(h) and (c := H.column(kind, h)) is not None}
+    return {c.field for c in H.COLUMNS[kind] if c.required} <= found

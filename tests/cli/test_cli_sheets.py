@@ -1,0 +1,311 @@
+"""``pledges template | import | export`` through the real command, on SQLite and PostgreSQL."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from cli_support import TABLES, describe, ok
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+ORG_HEADERS = ["党组织代码", "党组织名称", "单位类型", "上级党组织代码"]
+MEMBER_HEADERS = ["党员编号", "姓名", "党组织代码"]
+PLEDGE_HEADERS = ["党组织代码", "党员编号", "承诺事项", "目标值", "计量单位", "完成标准", "完成时限"]
+ORGS = [["DX", "大溪镇党委", "党委", None], ["DX-V1", "大溪村党支部", "村", "DX"], ["DX-V2", "大溪社区党支部", "社区", "DX"]]
+MEMBERS = [["M001", "张三", "DX-V1"], ["330102199001011234", "李四", "DX-V2"]]
+PLEDGES = [["DX-V1", None, "走访困难群众", 12, "户", None, date(2026, 9, 30)],
+           ["DX-V1", "M001", "带头垃圾分类", None, None, "全年无违规", "2026年12月31日"],
+           ["DX-V2", None, "开展志愿服务", "１２", "场", None, 46387],
+           ["DX-V2", "330102199001011234", "结对帮扶困难户", 2, "户", None, "2026/11/30"]]
+
+
+def workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # what a person typed: text, even when it starts with "="
+    book.save(path)
+    return path
+
+
+def city(tmp_path: Path, pledges=PLEDGES, name="city.xlsx") -> Path:
+    return workbook(tmp_path / name, {"党组织": [ORG_HEADERS, *ORGS], "党员": [MEMBER_HEADERS, *MEMBERS],
+                                      "承诺事项": [PLEDGE_HEADERS, *pledges]})
+
+
+def counts(ledger) -> dict:
+    with ledger.session() as session:
+        return {t.__tablename__: session.scalar(select(func.count()).select_from(t)) for t in TABLES}
+
+
+def listing(pledges) -> list[dict]:
+    return json.loads(ok(pledges("list", "--format", "json")).stdout)
+
+
+def test_import_creates_everything_with_its_audit_event_and_reimport_changes_nothing(pledges, ledger, tmp_path):
+    path = city(tmp_path)
+    result = ok(pledges("import", path))
+    assert "党组织：新增 3" in result.stdout and "承诺：新增 4" in result.stdout
+    rows = listing(pledges)
+    assert [(r["org"], r["member"], r["title"], r["target"], r["unit"], r["due"]) for r in rows] == [
+        ("DX-V1", None, "走访困难群众", 12, "户", "2026-09-30"),
+        ("DX-V1", "M001", "带头垃圾分类", None, None, "2026-12-31"),
+        ("DX-V2", None, "开展志愿服务", 12, "场", "2026-12-31"),
+        ("DX-V2", "330102199001011234", "结对帮扶困难户", 2, "户", "2026-11-30")]
+    shown = json.loads(ok(pledges("show", rows[1]["id"], "--format", "json")).stdout)
+    assert shown["qualitative"] is True and shown["criterion"] == "全年无违规"
+    assert [(h["trigger"], h["to"]) for h in shown["history"]] == [("create", "draft")]
+    tree = json.loads(ok(pledges("org", "list", "--format", "json")).stdout)
+    assert [(o["code"], o["kind"], o["parent"]) for o in tree] == [
+        ("DX", "committee", None), ("DX-V1", "village", "DX"), ("DX-V2", "community", "DX")]
+    before = counts(ledger)
+    again = ok(pledges("import", path))
+    assert "承诺：新增 0，更新 0，未变 4" in again.stdout
+    assert counts(ledger) == before
+
+
+def test_every_problem_is_reported_and_nothing_is_written(pledges, ledger, tmp_path):
+    bad = [["DX-V1", None, "走访困难群众", 12, None, None, "2026-09-30"],          # 3: target without unit
+           ["DX-V9", None, "无此组织", 3, "次", None, "2026-09-30"],               # 4: unknown org
+           ["DX-V1", "M404", "无此党员", 3, "次", None, "2026-09-30"],             # 5: unknown member
+           ["DX-V1", "330102199001011234", "别处党员", 3, "次", None, "2026-09-30"],  # 6: member elsewhere
+           ["DX-V1", None, "日期不清", 3, "次", None, "12/31/2026"],               # 7: ambiguous date
+           ["DX-V1", None, "年外", 3, "次", None, "2027-01-05"],                  # 8: fine (campaign 2027)
+           ["DX-V1", None, "年外", 2, "户", None, "2027-01-05"],                  # 9: the same pledge as row 7
+           ["DX-V1", None, "数字不整", 2.5, "户", None, "2026-09-30"],             # 10: not an integer
+           [None, None, None, 3, "次", None, None]]                              # 11: required cells empty
+    path = workbook(tmp_path / "bad.xlsx", {"党组织": [ORG_HEADERS, *ORGS],
+                                            "党员": [MEMBER_HEADERS, *MEMBERS, [330102199001011234.0, "王五", "DX-V1"]],
+                                            "承诺事项": [PLEDGE_HEADERS, *bad]})
+    before = counts(ledger)
+    result = pledges("import", path, "--errors", tmp_path / "errors.xlsx")
+    assert result.exit_code == 1, describe(result)
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == "共 11 个问题，未导入任何内容：改正后重新导入"
+    found = {line.split("：")[0] for line in lines[:-2]}
+    assert found == {
+        "bad.xlsx [党员] 第 4 行 A 列（党员编号）",
+        "bad.xlsx [承诺事项] 第 2 行 D 列（目标值）", "bad.xlsx [承诺事项] 第 3 行 A 列（党组织代码）",
+        "bad.xlsx [承诺事项] 第 4 行 B 列（党员编号）", "bad.xlsx [承诺事项] 第 5 行 B 列（党员编号）",
+        "bad.xlsx [承诺事项] 第 6 行 G 列（完成时限）", "bad.xlsx [承诺事项] 第 8 行 C 列（承诺事项）",
+        "bad.xlsx [承诺事项] 第 9 行 D 列（目标值）", "bad.xlsx [承诺事项] 第 10 行 A 列（党组织代码）",
+        "bad.xlsx [承诺事项] 第 10 行 C 列（承诺事项）", "bad.xlsx [承诺事项] 第 10 行 G 列（完成时限）"}
+    assert any("超过 15 位" in line for line in lines) and any("DX-V2，不属于 DX-V1" in line for line in lines)
+    assert counts(ledger) == before
+    # The errors workbook: every row, the rejected ones with their reason; fixed, it imports.
+    errors = openpyxl.load_workbook(tmp_path / "errors.xlsx")
+    sheet = errors["承诺事项"]
+    assert [c.value for c in sheet[1]][-1] == "错误原因"
+    reasons = {row[2].value: row[-1].value for row in sheet.iter_rows(min_row=2) if row[3].value != 2}
+    assert "需同时填写" in reasons["走访困难群众"]
+    assert "不是可识别的日期" in reasons["日期不清"] and reasons["年外"] is None
+    for row in sheet.iter_rows(min_row=2):
+        if row[-1].value:
+            row[0].value = "DX-V1" if row[0].value in (None, "DX-V9") else row[0].value
+            row[1].value = None
+            row[2].value = (row[2].value or "补填事项") + "（改）"
+            row[3].value, row[4].value, row[6].value = 3, "次", "2026-10-31"
+    errors["党员"]["A4"].value = "330102199001011299"
+    errors["党员"]["A4"].data_type = "s"
+    errors.save(tmp_path / "fixed.xlsx")
+    fixed = ok(pledges("import", tmp_path / "fixed.xlsx"))
+    assert "承诺：新增 9" in fixed.stdout, fixed.stdout
+
+
+def test_dry_run_checks_without_writing(pledges, ledger, tmp_path):
+    before = counts(ledger)
+    result = ok(pledges("import", city(tmp_path), "--dry-run"))
+    assert result.stdout.startswith("检查完毕，未写入（--dry-run）：city.xlsx") and "承诺：新增 4" in result.stdout
+    assert counts(ledger) == before
+
+
+def test_changed_rows_go_through_edit_amend_and_extend(pledges, ledger, tmp_path):
+    ok(pledges("import", city(tmp_path), "--approve"))
+    ids = [r["id"] for r in listing(pledges)]
+    ok(pledges("display", ids[2], "--channel", "board"))
+    ok(pledges("export", "--out", tmp_path / "out.xlsx"))
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    sheet = book["承诺事项"]
+    head = [c.value for c in sheet[1]]
+    col = {name: head.index(name) + 1 for name in ("承诺编号", "目标值", "完成时限")}
+    by_id = {sheet.cell(r, col["承诺编号"]).value: r for r in range(2, sheet.max_row + 1)}
+    sheet.cell(by_id[ids[2]], col["目标值"]).value = 20            # displayed: amend
+    sheet.cell(by_id[ids[0]], col["完成时限"]).value = "2026-10-31"  # approved: extend
+    book.save(tmp_path / "edited.xlsx")
+    result = ok(pledges("import", tmp_path / "edited.xlsx"))
+    assert "承诺：新增 0，更新 2，未变 2" in result.stdout, result.stdout
+    amended = json.loads(ok(pledges("show", ids[2], "--format", "json")).stdout)
+    assert (amended["state"], amended["target"]) == ("submitted", 20)
+    assert amended["history"][-1]["trigger"] == "amend" and amended["history"][-1]["reason"] == "导入 edited.xlsx"
+    extended = json.loads(ok(pledges("show", ids[0], "--format", "json")).stdout)
+    assert (extended["due"], extended["original_due"]) == ("2026-10-31", "2026-09-30")
+    assert extended["history"][-1]["trigger"] == "extend"
+    before = counts(ledger)
+    ok(pledges("import", tmp_path / "edited.xlsx"))
+    assert counts(ledger) == before
+
+
+def test_a_draft_row_changed_is_edited(pledges, ledger, tmp_path):
+    ok(pledges("import", city(tmp_path)))
+    changed = [list(row) for row in PLEDGES]
+    changed[0][3] = 15
+    ok(pledges("import", city(tmp_path, changed, "changed.xlsx")))
+    first = json.loads(ok(pledges("show", listing(pledges)[0]["id"], "--format", "json")).stdout)
+    assert first["target"] == 15 and [h["trigger"] for h in first["history"]] == ["create", "edit"]
+
+
+def test_approve_walks_each_pledge_through_the_engine_or_refuses_all(pledges, ledger, tmp_path):
+    no_measure = [*PLEDGES, ["DX-V2", None, "尚无目标", None, None, None, "2026-12-31"]]
+    before = counts(ledger)
+    result = pledges("import", city(tmp_path, no_measure, "incomplete.xlsx"), "--approve")
+    assert result.exit_code == 1 and "第 6 行：不能提交：承诺" in result.stderr, describe(result)
+    assert counts(ledger) == before
+    ok(pledges("import", city(tmp_path), "--approve"))
+    assert {r["state"] for r in listing(pledges)} == {"approved"}
+
+
+def test_progress_rows_are_recorded_once(pledges, ledger, tmp_path):
+    ok(pledges("import", city(tmp_path), "--approve"))
+    first = listing(pledges)[0]["id"]
+    ok(pledges("display", first, "--channel", "board", "--date", "2026-03-01"))
+    path = workbook(tmp_path / "progress.xlsx", {"践诺记实": [["承诺编号", "记实日期", "本次完成数量", "情况说明"],
+                                                             [first, "2026-04-01", 3, "走访 3 户"],
+                                                             [first, "2026-05-01", 4, None]]})
+    ok(pledges("import", path))
+    ok(pledges("import", path))
+    shown = json.loads(ok(pledges("show", first, "--format", "json")).stdout)
+    assert (shown["state"], shown["done"], len(shown["progress"])) == ("in_progress", 7, 2)
+
+
+def test_round_trip_export_import_into_an_empty_ledger(pledges, ledger, tmp_path, db_url, cli_env):
+    ok(pledges("import", city(tmp_path), "--approve"))
+    ok(pledges("export", "--out", tmp_path / "out.xlsx"))
+    ok(pledges("export", "--out", tmp_path / "out.csv"))
+    figures = ok(pledges("dashboard", "--format", "json")).stdout
+    rows = listing(pledges)
+    other = tmp_path / "other.db"
+    env = {"PLEDGES_DB": f"sqlite:///{other}"}
+    ok(pledges("init", env=env))
+    ok(pledges("import", tmp_path / "out.xlsx", "--approve", env=env))
+    assert json.loads(ok(pledges("list", "--format", "json", env=env)).stdout) == rows
+    assert ok(pledges("dashboard", "--format", "json", env=env)).stdout == figures
+    ok(pledges("export", "--out", tmp_path / "again.csv", env=env))
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "out.csv").read_bytes()
+
+
+INJECTIONS = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3"]
+
+
+def test_injection_strings_stay_text(pledges, ledger, tmp_path):
+    rows = [["DX-V1", None, text, 1, "次", None, "2026-09-30"] for text in INJECTIONS]
+    ok(pledges("import", city(tmp_path, rows, "inject.xlsx")))
+    ok(pledges("export", "--out", tmp_path / "out.xlsx"))
+    ok(pledges("export", "--out", tmp_path / "out.csv"))
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx")["承诺事项"]
+    title = [c.value for c in sheet[1]].index("承诺事项")
+    cells = [row[title] for row in sheet.iter_rows(min_row=2)]
+    assert [(c.value, c.data_type) for c in cells] == [(text, "s") for text in INJECTIONS]
+    with open(tmp_path / "out.csv", encoding="utf-8-sig", newline="") as file:
+        titles = [row[5] for row in list(csv.reader(file))[1:]]
+    assert titles == ["'" + text for text in INJECTIONS]
+    before = counts(ledger)
+    ok(pledges("import", tmp_path / "out.csv"))  # the quote comes off again: the same pledges
+    assert counts(ledger) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_encodings(pledges, ledger, tmp_path, encoding):
+    ok(pledges("import", city(tmp_path)))
+    path = tmp_path / "承诺.csv"
+    with open(path, "w", encoding=encoding, newline="") as file:
+        out = csv.writer(file)
+        out.writerow(["党组织代码", "事项名称", "数量", "单位", "截止日期"])
+        out.writerow(["DX-V2", "慰问老党员", "30", "人", "2026.12.31"])
+    assert "承诺：新增 1" in ok(pledges("import", path)).stdout
+    assert listing(pledges)[-1]["title"] == "慰问老党员"
+
+
+def test_wps_and_libreoffice_files(pledges, ledger, tmp_path):
+    ok(pledges("import", city(tmp_path)))
+    result = pledges("import", FIXTURES / "wps.xlsx")
+    assert result.exit_code == 1, describe(result)
+    lines = result.stderr.strip().splitlines()
+    assert [line.split("：")[0] for line in lines[:-1]] == ["wps.xlsx [承诺] 第 6 行 B 列（党员编号）",
+                                                           "wps.xlsx [承诺] 第 6 行 D 列（目标值）"]
+    assert "公式（=D3+1）但没有计算结果" in lines[1]
+    ok(pledges("import", FIXTURES / "libreoffice.xlsx"))
+    rows = {r["title"]: r for r in listing(pledges)}
+    assert (rows["开展志愿服务"]["due"], rows["开展志愿服务"]["target"]) == ("2026-12-31", 5)
+    assert rows["慰问老党员"]["due"] == "2026-09-30"
+
+
+def test_template_holds_choices_text_ids_and_an_explanation(pledges, ledger, tmp_path):
+    ok(pledges("template", "--out", tmp_path / "t.xlsx"))
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert book.sheetnames == ["填表说明", "党组织", "党员", "承诺事项", "践诺记实", "选项"]
+    pledges_sheet = book["承诺事项"]
+    assert pledges_sheet["A1"].value == "承诺编号" and pledges_sheet["A1"].comment.text.startswith("id")
+    assert pledges_sheet["A5"].number_format == "@"
+    assert any("选项!$B$2" in v.formula1 for v in pledges_sheet.data_validations.dataValidation)
+    assert "承诺编号" in " ".join(str(row[0].value) for row in book["填表说明"].iter_rows(max_row=10))
+
+
+def test_help_does_not_load_spreadsheet_libraries():
+    code = ("import sys; from pledges.cli.main import cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'python_calamine')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_killed_mid_import_leaves_the_ledger_as_it_was(ledger, db_url, tmp_path):
+    path = tmp_path / "big.csv"
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        out = csv.writer(file)
+        out.writerow(["党员编号", "姓名", "党组织代码"])
+        out.writerows([f"M{i:07d}", f"党员{i}", "WL"] for i in range(400_000))
+    from pledges.orgs import add_org
+
+    add_org(ledger, "WL", "温岭市委", actor="t")
+    before = counts(ledger)
+    env = {**os.environ, "PLEDGES_DB": db_url, "PLEDGES_USER": "t"}
+    pledges_bin = Path(sys.executable).parent / "pledges"
+    process = subprocess.Popen([str(pledges_bin), "import", str(path)], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None and not _writing(db_url, tmp_path):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert process.poll() is None, "the import finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert counts(ledger) == before
+
+
+def _writing(db_url: str, tmp_path: Path) -> bool:
+    """Has the import started writing (uncommitted rows in its transaction)?"""
+    if db_url.startswith("sqlite"):
+        wal = Path(db_url.removeprefix("sqlite:///") + "-wal")
+        return wal.exists() and wal.stat().st_size > 100_000
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return bool(conn.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' "
+                                         "OR (state = 'active' AND query LIKE 'COPY member%')")))
+    finally:
+        engine.dispose()

@@ -1,0 +1,150 @@
+"""``pledges import``: sheets into the ledger, all or nothing, in one database transaction.
+
+Reading, checking and writing new rows is ``pledges.sheets``; this module adds what moves
+pledges: a changed draft is edited (``edit``), a changed displayed pledge is amended, a later
+due date extends an approved or displayed one, a progress row is recorded, and with
+``submit`` / ``approve`` the sheets' draft pledges go on to submitted / approved, each through
+the lifecycle engine and its guards, exactly as the commands would.  Every problem of every
+sheet is collected; if there is any, or on a dry run, the transaction is rolled back and the
+ledger is as it was (also when the process is killed half-way: nothing was committed)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session
+
+from pledges.db import Ledger
+from pledges.entries import edit_draft_in
+from pledges.errors import PledgeError, TransitionRefused
+from pledges.i18n import Trigger
+from pledges.loader import BulkWriter
+from pledges.models import Member, Organisation, Pledge
+from pledges.sheets import headers as H
+from pledges.sheets.ingest import Ingest, PledgeChange, ProgressEntry
+from pledges.sheets.ingest_pledges import PledgeRows, progress_rows
+from pledges.sheets.problems import Problem
+from pledges.sheets.reader import Table, open_sheets, recognise
+from pledges.vocab import State
+from pledges.workflows.engine import fire
+
+Report = Callable[[str, int], None]
+
+
+@dataclass
+class ImportResult:
+    files: list[str]
+    dry_run: bool
+    written: bool
+    counts: dict
+    sheets: list[dict] = field(default_factory=list)  # each sheet read: name, kind, rows' header row
+    ignored_sheets: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    moved: dict = field(default_factory=dict)  # submitted / approved counts
+    problems: list[Problem] = field(default_factory=list)
+
+    def as_dict(self, lang: str = "zh") -> dict:
+        return {"files": self.files, "dry_run": self.dry_run, "written": self.written, "counts": self.counts,
+                "sheets": self.sheets, "ignored_sheets": self.ignored_sheets,
+                "ignored_columns": self.ignored_columns, "moved": self.moved,
+                "problems": [p.as_dict(lang) for p in self.problems]}
+
+
+def read_tables(paths: list[Path]) -> tuple[list[Table], list[str]]:
+    tables, ignored = [], []
+    for path in paths:
+        for raw in open_sheets(path):
+            table = recognise(raw)
+            if table is None:
+                ignored.append(raw.name if raw.source.endswith(".csv") else f"{raw.source} [{raw.name}]")
+            else:
+                tables.append(table)
+    return tables, ignored
+
+
+def import_sheets(ledger: Ledger, paths: list[Path], *, actor: str, dry_run: bool = False, submit: bool = False,
+                  approve: bool = False, report: Report | None = None) -> ImportResult:
+    """Import the sheets of ``paths``.  Returns what was (or, on a dry run, would be) written
+    and every problem found; with problems nothing is written."""
+    tables, ignored = read_tables(paths)
+    reason = "导入 " + "、".join(Path(p).name for p in paths)
+    with ledger.engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            with Session(bind=connection, expire_on_commit=False, autoflush=False) as session:
+                ingest = Ingest(ledger, session, BulkWriter(connection), actor, report=report,
+                                on_change=lambda change: _apply(ledger, session, change, actor, reason),
+                                on_progress=lambda entry: _progress(ledger, session, entry, actor))
+                result = _run(ingest, tables, submit, approve)
+                session.flush()
+            if ingest.problems or dry_run:
+                transaction.rollback()
+            else:
+                ingest.writer.reset_sequences([Organisation.__table__, Member.__table__, Pledge.__table__])
+                transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            raise
+    result.files = [str(p) for p in paths]
+    result.ignored_sheets = ignored
+    result.dry_run = dry_run
+    result.written = not (ingest.problems or dry_run)
+    return result
+
+
+def _run(ingest: Ingest, tables: list[Table], submit: bool, approve: bool) -> ImportResult:
+    by_kind = {kind: [t for t in tables if t.kind == kind] for kind in H.KINDS}
+    usable = {kind: [t for t in found if ingest.check_table(t)] for kind, found in by_kind.items()}
+    ingest.orgs(usable[H.ORGS])
+    ingest.members(usable[H.MEMBERS])
+    PledgeRows(ingest).run(usable[H.PLEDGES])
+    moved = _walk(ingest, submit, approve) if (submit or approve) and not ingest.problems else {}
+    progress_rows(ingest, usable[H.PROGRESS])
+    ignored_columns = sorted({f"{t.name}：{c}" for t in tables for c in t.ignored})
+    sheets = [{"file": t.raw.source, "sheet": t.name, "kind": t.kind, "header_row": t.header_row} for t in tables]
+    return ImportResult([], False, False, ingest.tally.as_dict(), sheets, [], ignored_columns, moved,
+                        ingest.problems)
+
+
+def _apply(ledger: Ledger, session: Session, change: PledgeChange, actor: str, reason: str) -> None:
+    """A changed row, as the commands would do it: ``edit`` a draft, ``amend`` a displayed
+    pledge, ``extend`` to a later due date; anything else is refused with the state's reason."""
+    pledge, state = change.pledge, State(change.pledge.state)
+    if state == State.draft:
+        edit_draft_in(session, ledger, pledge, change.content, actor=actor, due=change.due)
+        return
+    if change.content:
+        if state not in (State.displayed, State.in_progress):
+            raise TransitionRefused("sheet_content_frozen", id=pledge.id, state=state)
+        fire(ledger, session, pledge, "amend", actor, reason=reason, changes=change.content)
+    if change.due is not None:
+        fire(ledger, session, pledge, "extend", actor, reason=reason, due=change.due)
+
+
+def _progress(ledger: Ledger, session: Session, entry: ProgressEntry, actor: str) -> None:
+    pledge = session.get(Pledge, entry.pledge_id)
+    fire(ledger, session, pledge, "record_progress", actor, amount=entry.amount or None, note=entry.note,
+         evidence=entry.evidence, day=entry.day)
+
+
+def _walk(ingest: Ingest, submit: bool, approve: bool) -> dict:
+    """The sheets' drafts to submitted (and on to approved), each through the engine."""
+    steps = ["submit", "approve"] if approve else ["submit"]
+    moved = {step: 0 for step in steps}
+    session = ingest.session
+    for number, pledge_id in enumerate(ingest.touched, start=1):
+        pledge = session.get(Pledge, pledge_id)
+        for step in steps:
+            if pledge.state != (State.draft if step == "submit" else State.submitted):
+                continue
+            try:
+                with session.begin_nested():
+                    fire(ingest.ledger, session, pledge, step, ingest.actor)
+            except PledgeError as err:
+                table, row = ingest.touched_where(number - 1)
+                ingest.problem(table, row, None, "sheet_walk_refused", trigger=Trigger(step), detail=err)
+                break
+            moved[step] += 1
+        if number % 5000 == 0:
+            ingest.report("lifecycle", number)
+    return moved
