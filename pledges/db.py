@@ -86,6 +86,17 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Any error of the database driver as ``DatabaseFailed``: one line for people, the driver's
+    exception as its ``__cause__``.  ``Ledger.session`` runs every session in it; code that
+    uses the engine directly (a bulk load on a raw connection) can too."""
+    try:
+        yield
+    except DBAPIError as err:
+        raise DatabaseFailed(detail=_first_line(err)) from err
+
+
 class Ledger:
     """A pledge ledger in one database, with the clock its changes are stamped by.
 
@@ -119,14 +130,13 @@ class Ledger:
                 session.connection()
             except DBAPIError as err:
                 raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
-            try:
-                yield session
-                session.commit()
-            except BaseException as err:
-                session.rollback()
-                if isinstance(err, DBAPIError):
-                    raise DatabaseFailed(detail=_first_line(err)) from err
-                raise
+            with database_errors():
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
 
     def is_initialised(self) -> bool:
         try:
