@@ -11,15 +11,20 @@ non-zero leaves the database as it was (SQLite: its SQL dump; PostgreSQL: every 
 
 import os
 import random
+import re
 from datetime import date
 
 import pytest
 
 from dump_support import digest
 from pledges.entries import create_pledge
+from pledges.members import add_member
+from pledges.orgs import add_org
 from pledges.workflows.engine import run
 from support import ACTOR, PATHS
 
+# What must never reach a terminal (JSON and CSV are data, and keep the text exactly).
+RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SEED = int(os.environ.get("PLEDGES_FUZZ_SEED", "8"))
 RUNS = {"sqlite": 40, "postgresql": 8}
 
@@ -136,15 +141,29 @@ def _value(rng: random.Random, kind: tuple, hostile: bool) -> str:
     return rng.choice((TEXT if rng.random() < 0.2 else bad) if hostile else valid)
 
 
+STATES_OF_IDS = ("draft", "submitted", "approved", "displayed", "in_progress", "fulfilled", "unfulfilled",
+                 "evaluated", "withdrawn")
+HOSTILE_DATA = ["[/]", "a[/x] [link=https://evil.example]点我", "\x1b]0;pwned\x07\x1b[2J", "\u202e反转",
+                "=HYPERLINK(\"http://e\")", "-2+3", "@SUM(A1)"]
+
+
 @pytest.fixture
 def fuzz_ledger(tree):
-    """The CLI tree of tests/cli/conftest.py with a pledge of DX-V1 in each state (ids 1–9)."""
-    for state in ("draft", "submitted", "approved", "displayed", "in_progress", "fulfilled", "unfulfilled",
-                  "evaluated", "withdrawn"):
+    """The CLI tree of tests/cli/conftest.py with a pledge of DX-V1 in each state (ids 1–9), and
+    organisations, members and overdue pledges whose names and titles are hostile (ids 10–), so
+    that reading commands have them to show."""
+    for state in STATES_OF_IDS:
         pledge = create_pledge(tree, org="DX-V1", title="走访困难群众", target=12, unit="户", due=date(2026, 9, 30),
                                actor=ACTOR)
         for trigger, args in PATHS[state]:
             run(tree, [pledge.id], trigger, ACTOR, **args)
+    for i, text in enumerate(HOSTILE_DATA):
+        add_org(tree, f"H{i}", text, parent="DX", kind="village", actor=ACTOR)
+        add_member(tree, f"H{i}", text, org=f"H{i}", actor=ACTOR)
+        pledge = create_pledge(tree, org=f"H{i}", member=f"H{i}", title=text, content=text, unit=text, category=text,
+                               target=12, due=date(2026, 6, 1), actor=ACTOR)
+        for trigger, args in PATHS["in_progress"]:
+            run(tree, [pledge.id], trigger, ACTOR, **{**args, **({"note": text} if "amount" in args else {})})
     return tree
 
 
@@ -159,8 +178,11 @@ def test_no_generated_command_line_breaks_the_ledger(pledges, fuzz_ledger, db_ur
         args = command_line(rng, command, COMMANDS[command])
         result = pledges(*args, env=env)
         crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+        shown = result.stderr if {"json", "csv"} & set(args) else result.stdout + result.stderr
         if crashed or result.exit_code not in (0, 1, 2) or "Traceback" in result.stdout + result.stderr:
             problems.append((args, result.exit_code, repr(result.exception), result.stderr[-300:]))
+        elif RAW.search(shown):
+            problems.append((args, result.exit_code, "sent a control character", RAW.search(shown).group()))
         elif result.exit_code == 0:
             before = digest(db_url)
         elif digest(db_url) != before:
