@@ -111,6 +111,7 @@ class Ledger:
         if path is not None and not path.is_file():
             raise NotInitialised(url=shown_url(self.url))
         self.clock = clock
+        self._reached = False
 
     def now(self) -> datetime:
         return self.clock()
@@ -125,11 +126,8 @@ class Ledger:
         This is where database errors become ledger errors, once for every caller: a database
         that cannot be opened is ``DatabaseUnavailable``, any other driver error
         ``DatabaseFailed`` (both one line; the driver's exception is their ``__cause__``)."""
+        self.reachable()
         with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                session.connection()
-            except DBAPIError as err:
-                raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
             with database_errors():
                 try:
                     yield session
@@ -137,6 +135,17 @@ class Ledger:
                 except BaseException:
                     session.rollback()
                     raise
+
+    def reachable(self) -> None:
+        """Connect once (the pool keeps the connection): a database that cannot be opened is
+        ``DatabaseUnavailable`` rather than an error of the first statement."""
+        if self._reached:
+            return
+        try:
+            with self.engine.connect():
+                self._reached = True
+        except DBAPIError as err:
+            raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
 
     def is_initialised(self) -> bool:
         try:
