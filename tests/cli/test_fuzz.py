@@ -64,17 +64,17 @@ def pool(valid: list[str], hostile: list[str]) -> tuple[list[str], list[str]]:
 
 
 T = pool(["走访困难群众", "开展志愿服务 24 小时"], TEXT)
-I = pool(["1", "3", "12"], INTS)
+N = pool(["1", "3", "12"], INTS)
 D = pool(["2026-06-15", "2026-06-10", "2026-09-30", "2026-12-31"], DATES)
 ID = pool(["1", "2", "3", "4", "5", "6", "7", "8", "9"], IDS)
 ORG = pool(["DX-V1", "DX", "WL", "SX-V1"], ORGS)
 FMT = pool(["table", "json", "csv"], ["xml", "", "TABLE"])
-CONTENT = {"--title": T, "--content": T, "--target": I, "--unit": pool(["户", "次"], TEXT), "--qualitative": FLAG,
+CONTENT = {"--title": T, "--content": T, "--target": N, "--unit": pool(["户", "次"], TEXT), "--qualitative": FLAG,
            "--criterion": T, "--category": pool(["为民服务"], TEXT)}
 
 # command → (positionals, options that make a working command line, further options); each a pool
 COMMANDS = {
-    ("add",): ([], {"--org": ORG, "--title": T, "--target": I, "--unit": pool(["户"], TEXT), "--due": D},
+    ("add",): ([], {"--org": ORG, "--title": T, "--target": N, "--unit": pool(["户"], TEXT), "--due": D},
                {"--member": pool(["M001"], MEMBERS), "--content": T, "--qualitative": FLAG, "--criterion": T,
                 "--category": T, "--campaign": pool(["2026"], INTS), "--format": pool(["text", "json"], FORMATS)}),
     ("list",): ([], {}, {"--org": ORG, "--state": pool(STATES[:9], STATES[9:]), "--overdue": FLAG, "--as-of": D,
@@ -86,7 +86,7 @@ COMMANDS = {
     ("return",): ([ID], {"--reason": T}, {}),
     ("display",): ([ID], {"--channel": pool(CHANNELS[:6], CHANNELS[6:])}, {"--place": T, "--date": D,
                                                                            "--org": ORG, "--all-approved": FLAG}),
-    ("progress",): ([ID], {"--amount": I}, {"--note": T, "--evidence": T, "--date": D}),
+    ("progress",): ([ID], {"--amount": N}, {"--note": T, "--evidence": T, "--date": D}),
     ("complete",): ([ID], {}, {"--note": T}),
     ("fail",): ([ID], {"--reason": T}, {}),
     ("extend",): ([ID], {"--due": pool(["2026-10-31", "2026-12-31"], DATES), "--reason": T}, {}),
