@@ -4,6 +4,7 @@ and an exit code (the words are in ``pledges.cli.failures``)."""
 import os
 
 import click
+from click.exceptions import NoArgsIsHelpError
 
 from pledges import __version__, i18n
 from pledges.cli.app import App
@@ -25,12 +26,16 @@ class PledgesGroup(click.Group):
         try:
             _refuse_undecodable(args)
             return super().make_context(info_name, args, parent=parent, **extra)
+        except NoArgsIsHelpError:
+            raise  # `pledges` alone prints its help
         except click.UsageError as err:
             raise UsageReport(err, lang) from err
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except NoArgsIsHelpError:
+            raise  # `pledges org` alone prints its help
         except click.UsageError as err:
             command = " ".join(filter(None, (ctx.command_path, ctx.invoked_subcommand)))
             raise UsageReport(err, _app(ctx).lang, command) from err

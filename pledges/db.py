@@ -86,6 +86,17 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Any error of the database driver as ``DatabaseFailed``: one line for people, the driver's
+    exception as its ``__cause__``.  ``Ledger.session`` runs every session in it; code that
+    uses the engine directly (a bulk load on a raw connection) can too."""
+    try:
+        yield
+    except DBAPIError as err:
+        raise DatabaseFailed(detail=_first_line(err)) from err
+
+
 class Ledger:
     """A pledge ledger in one database, with the clock its changes are stamped by.
 
@@ -100,6 +111,7 @@ class Ledger:
         if path is not None and not path.is_file():
             raise NotInitialised(url=shown_url(self.url))
         self.clock = clock
+        self._reached = False
 
     def now(self) -> datetime:
         return self.clock()
@@ -114,19 +126,26 @@ class Ledger:
         This is where database errors become ledger errors, once for every caller: a database
         that cannot be opened is ``DatabaseUnavailable``, any other driver error
         ``DatabaseFailed`` (both one line; the driver's exception is their ``__cause__``)."""
+        self.reachable()
         with Session(self.engine, expire_on_commit=False) as session:
-            try:
-                session.connection()
-            except DBAPIError as err:
-                raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
-            try:
-                yield session
-                session.commit()
-            except BaseException as err:
-                session.rollback()
-                if isinstance(err, DBAPIError):
-                    raise DatabaseFailed(detail=_first_line(err)) from err
-                raise
+            with database_errors():
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+
+    def reachable(self) -> None:
+        """Connect once (the pool keeps the connection): a database that cannot be opened is
+        ``DatabaseUnavailable`` rather than an error of the first statement."""
+        if self._reached:
+            return
+        try:
+            with self.engine.connect():
+                self._reached = True
+        except DBAPIError as err:
+            raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
 
     def is_initialised(self) -> bool:
         try:

@@ -321,3 +321,10 @@ def test_an_unsupported_language_is_said_once_and_chinese_is_used(pledges, tree,
     assert "fr" in result.stderr and "代码" in result.stdout
     for lang in ("zh", "en", "en_US.UTF-8", "zh_CN.UTF-8"):
         assert ok(pledges("--lang", lang, "org", "list")).stderr == ""
+
+
+@pytest.mark.parametrize("args", [(), ("org",), ("remind",)])
+def test_a_group_alone_still_prints_its_help(pledges, args):
+    result = pledges(*args)
+    assert result.exit_code == 2 and "Usage:" in result.stderr and "错误" not in result.stderr
+    assert "\\x0a" not in result.stderr and "Example:" in result.stderr
