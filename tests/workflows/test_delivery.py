@@ -218,3 +218,46 @@ def test_settings_come_from_the_environment():
         "mail.example.com", 587, "starttls", "u")
     assert (config.max_attempts, config.lang) == (7, "en")
     assert delivery.Settings.from_env({}).smtp_port == 25
+
+
+def claimed(ledger) -> list[str | None]:
+    with ledger.session() as session:
+        return list(session.scalars(select(Reminder.claim).order_by(Reminder.id)))
+
+
+def test_a_claim_takes_at_most_one_batch(ledger, clock, make_pledge):
+    """On PostgreSQL the LIMIT … SKIP LOCKED subquery once claimed every pending reminder."""
+    for days_late in range(1, 8):
+        make_pledge("displayed", due=TODAY - timedelta(days=days_late))
+    reminders.scan(ledger)  # 7 overdue reminders
+    first = delivery.claim(ledger, clock(), settings(batch=3), "first")
+    assert len(first) == 3 and claimed(ledger).count("first") == 3
+    second = delivery.claim(ledger, clock(), settings(batch=3), "second")
+    assert len(second) == 3 and not set(first) & set(second) and claimed(ledger).count("second") == 3
+    assert len(delivery.claim(ledger, clock(), settings(batch=3), "third")) == 1
+
+
+def test_a_pass_streams_batch_by_batch(ledger, clock, make_pledge, monkeypatch):
+    for days_late in range(1, 6):
+        make_pledge("displayed", due=TODAY - timedelta(days=days_late))
+    reminders.scan(ledger)
+    sizes, real_claim = [], delivery.claim
+    monkeypatch.setattr(delivery, "claim", lambda *args: sizes.append(len(ids := real_claim(*args))) or ids)
+    seen = []
+    report = delivery.deliver(ledger, settings(batch=2), each=seen.append)
+    assert sizes == [2, 2, 1, 0] and report.results == []  # handed on, not kept
+    assert len(seen) == 5 and report.counts == {"sent": 5}
+
+
+def test_a_title_with_a_newline_is_mailed_with_a_one_line_subject(ledger, clock, make_pledge, smtp_server):
+    port, box = smtp_server
+    set_org_contact(ledger, "DX-V1", actor=ACTOR, email="v1@example.com")
+    make_pledge("displayed", title="走访困难群众\n第二行\t\x1b[2J" + "长" * 300, due=TODAY - timedelta(days=1))
+    reminders.scan(ledger)
+    [result] = delivery.deliver(ledger, settings(smtp_host="127.0.0.1", smtp_port=port)).results
+    assert result.state == "sent", result.error
+    [(_, message)] = box.messages
+    subject = message["Subject"]
+    assert subject.startswith("[逾期] 走访困难群众 第二行 [2J长") and subject.endswith("… (#1)")
+    assert len(subject) <= delivery.SUBJECT_LIMIT and "\n" not in subject
+    assert "走访困难群众\n第二行" in message.get_content()  # the body keeps the text
