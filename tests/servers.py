@@ -46,6 +46,8 @@ class Robot(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.hold = threading.Event()
         self.hold.set()
+        self.arrived = threading.Event()  # set by the first request
+        self.requests = 0  # counted as they arrive, before ``hold``
         super().__init__(("127.0.0.1", 0), _RobotHandler)
 
     @property
@@ -79,6 +81,9 @@ class _RobotHandler(BaseHTTPRequestHandler):
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        with self.server.lock:
+            self.server.requests += 1
+        self.server.arrived.set()
         self.server.hold.wait()
         with self.server.lock:
             status = self.server.answers.pop(0) if self.server.answers else 200
