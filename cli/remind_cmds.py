@@ -37,13 +37,25 @@ LIST_COLUMNS = [
 ]
 
 
+class EachLine(logging.Formatter):
+    """A record of several lines (a batch of console reminders) as lines that each carry the time."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        if "\n" not in text:
+            return text
+        stamp = self.formatTime(record)
+        head, *rest = text.split("\n")
+        return "\n".join([head, *(f"{stamp} {line}" for line in rest)])
+
+
 @contextmanager
 def console_log():
     """The console channel: the ``pledges.remind`` log, one line per message on stderr, while
     the command runs."""
     logger = logging.getLogger("pledges.remind")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    handler.setFormatter(EachLine("%(asctime)s %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:

@@ -190,7 +190,7 @@ def test_a_slow_pass_gives_its_batch_back_before_the_claim_could_lapse(ledger, c
     ticks = iter(range(0, 10_000, 200))  # every look at the watch: 200 s later (the budget is 300 s)
     monkeypatch.setattr(delivery.time, "monotonic", lambda: next(ticks))
     sent, claims, real_claim = [], [], delivery.claim
-    monkeypatch.setitem(delivery.CHANNELS, "console", lambda notice, address, config: sent.append(notice.id))
+    monkeypatch.setattr(delivery, "console_line", lambda notice, config: sent.append(notice.id) or "")
     monkeypatch.setattr(delivery, "claim", lambda *args: claims.append(1) or real_claim(*args))
     results = delivery.deliver(ledger, settings(claim_minutes=10)).results
     assert sorted(r.id for r in results) == sorted(sent) and len(set(sent)) == len(sent) == 3
