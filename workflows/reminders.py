@@ -18,17 +18,18 @@ unique key ``(pledge_id, rule, period)``, so running it twice, or in two process
 nothing.  An extension moves the due date, so a pledge that becomes due soon or overdue again
 after one is reminded again."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Select, case, literal, select
+from sqlalchemy import Date, Select, case, delete, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pledges import rules
 from pledges.db import Ledger
-from pledges.models import Campaign, Organisation, Pledge, Reminder, UTCDateTime
+from pledges.models import Campaign, Meta, Organisation, Pledge, Reminder, UTCDateTime
 from pledges.vocab import ReminderState, Rule
 
 OWNER, PARENT = "owner", "parent"  # who is told: the pledge's owner, or the parent organisation
@@ -177,17 +178,64 @@ def outbox_insert(dialect: str, rule: Rule, query: Select, now: datetime):
             .returning(Reminder.id))
 
 
+LAST_SCAN = "remind_last_scan"  # the meta row of the last scan: its days, thresholds and wall time
+SETTLE = timedelta(minutes=5)  # a change stamped before a scan may commit after it: look back this far
+
+
 def scan(ledger: Ledger, now: datetime | None = None) -> dict[Rule, int]:
     """Put every due reminder into the outbox, one statement per rule, in one transaction.
     Returns how many each rule added (0 for what was already there).  (RETURNING counts them:
-    psycopg reports no rowcount for an INSERT … SELECT … ON CONFLICT.)"""
+    psycopg reports no rowcount for an INSERT … SELECT … ON CONFLICT.)
+
+    What a rule finds depends on the pledge and the campaign's day and thresholds only.  So a
+    repeat scan on the same days with the same thresholds looks only at the pledges changed
+    (``updated_at``, stamped by every change) since shortly before the last scan: the morning's
+    scan does the whole city, a rerun that day reads one column instead of 150,000 candidates."""
     now = now or ledger.now()
     calendar = Calendar.of(ledger, now)
     created = {code: 0 for code in RULES}
     if not calendar.campaigns:
         return created
+    days = _days_key(calendar)
     with ledger.session() as session:
-        for code, rule in RULES.items():
-            result = session.execute(outbox_insert(ledger.engine.dialect.name, code, query(rule, calendar), now))
-            created[code] = len(result.all())
+        changed = _changed_since_last_scan(session, days)
+        if changed is None or changed:
+            for code, rule in RULES.items():
+                found = query(rule, calendar)
+                if changed is not None:
+                    found = found.where(Pledge.id.in_(changed))
+                result = session.execute(outbox_insert(ledger.engine.dialect.name, code, found, now))
+                created[code] = len(result.all())
+        _remember(session, ledger.engine.dialect.name, days, ledger.now())
     return created
+
+
+def _days_key(calendar: Calendar) -> str:
+    return json.dumps({str(c.id): [calendar.today(c).isoformat(), c.due_soon_days, c.stalled_days,
+                                   c.display_wait_days, c.evaluation_wait_days, c.escalation_days]
+                       for c in sorted(calendar.campaigns, key=lambda c: c.id)})
+
+
+def _changed_since_last_scan(session, days: str) -> list[int] | None:
+    """The pledges changed since the last scan of the same days, or None for a whole scan."""
+    last = session.scalar(select(Meta.value).where(Meta.key == LAST_SCAN))
+    if not last:
+        return None
+    last = json.loads(last)
+    if last.get("days") != days:
+        return None
+    since = datetime.fromisoformat(last["at"]) - SETTLE
+    changed = list(session.scalars(select(Pledge.id).where(Pledge.updated_at >= since)))
+    return changed if len(changed) <= 5000 else None  # beyond that a whole scan is as quick
+
+
+def _remember(session, dialect: str, days: str, wall: datetime) -> None:
+    value = json.dumps({"days": days, "at": wall.isoformat()})
+    session.execute(_insert(dialect)(Meta).values(key=LAST_SCAN, value=value)
+                    .on_conflict_do_update(index_elements=["key"], set_={"value": value}))
+
+
+def forget_scans(ledger: Ledger) -> None:
+    """The next scan looks at every pledge (after reminders were deleted by hand, say)."""
+    with ledger.session() as session:
+        session.execute(delete(Meta).where(Meta.key == LAST_SCAN))
