@@ -24,15 +24,12 @@ always gets the message; e-mail and webhook where the recipient has them."""
 
 import logging
 import os
-import smtplib
-import ssl
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from email.message import EmailMessage
 from typing import NamedTuple
 
 from sqlalchemy import and_, func, insert, or_, select, update
@@ -198,6 +195,10 @@ def send_console(notice: Notice, address, settings: Settings) -> None:
 
 
 def send_email(notice: Notice, address: str, settings: Settings) -> None:
+    import smtplib  # here, not at the top: ``remind run`` with nothing to mail does not pay for it
+    import ssl
+    from email.message import EmailMessage
+
     if not settings.smtp_host:
         raise RuntimeError("PLEDGES_SMTP_HOST is not set")
     message = EmailMessage()

@@ -17,14 +17,10 @@ room for the envelope.  Both robots take about 20 messages a minute: ``Pacer`` k
 robot at ``per_minute`` posts in any 60 seconds, sleeping when it must.  A reply that is not
 2xx, or a JSON reply whose ``errcode`` is not 0, is a failure."""
 
-import base64
-import hashlib
-import hmac
 import json
 import time
 import unicodedata
 import urllib.parse
-import urllib.request
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +50,10 @@ def kind_of(url: str) -> str:
 def sign(url: str, secret: str, millis: int) -> str:
     """DingTalk's 加签: ``timestamp`` (ms) and ``sign`` = URL-encoded base64 of
     HMAC-SHA256(secret, "timestamp\\nsecret"), added to the query."""
+    import base64
+    import hashlib
+    import hmac
+
     digest = hmac.new(secret.encode(), f"{millis}\n{secret}".encode(), hashlib.sha256).digest()
     signature = urllib.parse.quote_plus(base64.b64encode(digest).decode())
     return f"{url}{'&' if '?' in url else '?'}timestamp={millis}&sign={signature}"
@@ -106,6 +106,8 @@ class Robot:
 
     def post(self, body: dict, timeout: float, millis: int | None = None) -> None:
         """POST one message; raise on a refusal (HTTP error, or a JSON ``errcode`` other than 0)."""
+        import urllib.request  # here: a run with no robot to post to does not import http and ssl
+
         url, secret = split_secret(self.address)
         if secret:
             url = sign(url, secret, millis if millis is not None else round(time.time() * 1000))
