@@ -89,7 +89,7 @@ def main() -> None:
     build_if_missing(args.db)
     now = datetime.fromisoformat(args.as_of)
     now = now if now.tzinfo else now.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
-    ledger = Ledger(args.db, clock=lambda: now).check()
+    ledger = Ledger(args.db).check()  # the real clock stamps claims and scans; ``now`` is the scan's instant
     with ledger.session() as session:
         pledges = session.scalar(select(func.count()).select_from(Pledge))
         before = session.scalar(select(func.max(Reminder.id))) or 0

@@ -223,7 +223,7 @@ def remind_list(app: App, state, rule, fmt):
     Example:
       pledges remind list --state failed --format json
     """
-    from pledges.workflows.delivery import listing
+    from pledges.workflows.outbox import listing
 
     rows = listing(app.ledger(), state, rule)
     if fmt == "table":

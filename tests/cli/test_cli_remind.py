@@ -234,3 +234,24 @@ def test_a_run_killed_mid_delivery_holds_its_claims_and_a_rerun_says_so(cli_env,
         states = Counter(session.execute(select(Reminder.rule, Reminder.state, Reminder.claim.is_not(None))).all())
     assert states == Counter({("overdue", "pending", True): 6, ("escalation", "sent", False): 6})
     assert robot.requests == 1  # the one post the dead run made
+
+
+def test_remind_run_tables_the_first_deliveries_and_counts_the_rest(pledges, ledger, make_pledge, monkeypatch):
+    from pledges.cli import remind_cmds
+
+    monkeypatch.setattr(remind_cmds.Deliveries, "SHOWN", 2)
+    for days_late in (1, 2, 3):
+        make_pledge("displayed", due=TODAY - timedelta(days=days_late))
+    out = ok(pledges("remind", "run")).stdout
+    assert "……另有 1 条未列出：pledges remind list 查看全部" in out
+    assert "发送：成功 3 条，待重试 0 条，失败 0 条，取消 0 条；群机器人消息 0 条" in out
+
+
+def test_remind_run_writes_csv_row_by_row(pledges, ledger, make_pledge):
+    import csv
+    import io
+
+    late = make_pledge("displayed", due=TODAY - timedelta(days=2))
+    rows = list(csv.DictReader(io.StringIO(ok(pledges("remind", "run", "--format", "csv")).stdout)))
+    assert [(int(r["pledge"]), r["rule"], r["state"], r["delivered"]) for r in rows] == [
+        (late, "overdue", "sent", "console")]

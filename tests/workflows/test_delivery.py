@@ -11,7 +11,7 @@ from pledges.contacts import set_member_contact, set_org_contact
 from pledges.members import add_member
 from pledges.models import Reminder, ReminderAttempt
 from pledges.vocab import Rule
-from pledges.workflows import delivery, reminders
+from pledges.workflows import delivery, outbox, reminders
 from support import ACTOR, TODAY
 
 
@@ -118,7 +118,7 @@ def test_a_robot_that_never_recovers_ends_in_failed_and_stays_listed(ledger, clo
     assert waits[:2] == [timedelta(minutes=5), timedelta(minutes=10)]
     clock.advance(days=1)
     assert delivery.deliver(ledger, settings()).results == []
-    [listed] = list(delivery.listing(ledger, state="failed"))
+    [listed] = list(outbox.listing(ledger, state="failed"))
     assert (listed["pledge"], listed["rule"], listed["attempts"]) == (overdue_org_pledge, "overdue", 3)
     assert "503" in listed["last_error"]
 
@@ -157,7 +157,7 @@ def test_a_retry_for_a_pledge_that_no_longer_qualifies_is_cancelled_not_sent(led
     [retry] = delivery.deliver(ledger, settings()).results
     assert (retry.state, retry.delivered) == ("cancelled", ["console"])  # the webhook is not tried again
     assert robot.accepted() == [] and len(robot.received) == 1
-    assert [row["state"] for row in delivery.listing(ledger)] == ["cancelled"]
+    assert [row["state"] for row in outbox.listing(ledger)] == ["cancelled"]
     assert delivery.deliver(ledger, settings()).results == []
 
 
@@ -195,7 +195,7 @@ def test_a_slow_pass_gives_its_batch_back_before_the_claim_could_lapse(ledger, c
     results = delivery.deliver(ledger, settings(claim_minutes=10)).results
     assert sorted(r.id for r in results) == sorted(sent) and len(set(sent)) == len(sent) == 3
     assert len(claims) == 4  # one reminder per claim, then the empty claim that ends the pass
-    assert {row["state"] for row in delivery.listing(ledger)} == {"sent"}
+    assert {row["state"] for row in outbox.listing(ledger)} == {"sent"}
 
 
 def test_a_pass_that_lost_its_claim_records_nothing(ledger, clock, overdue_org_pledge):
@@ -204,7 +204,7 @@ def test_a_pass_that_lost_its_claim_records_nothing(ledger, clock, overdue_org_p
     [reminder_id] = delivery.claim(ledger, clock(), settings(), "first")
     with ledger.session() as session:  # the claim lapsed and another pass took the reminder
         session.execute(update(Reminder).values(claim="second"))
-    [notice] = delivery.load(ledger, [reminder_id])
+    [notice] = outbox.load(ledger, [reminder_id])
     result = delivery.finish(delivery.attempt(notice, settings()), settings())
     assert delivery.record(ledger, [result], clock(), settings(), "first") == []
     assert (reminder(ledger, reminder_id).state, attempts_of(ledger, reminder_id)) == ("pending", [])
@@ -259,5 +259,5 @@ def test_a_title_with_a_newline_is_mailed_with_a_one_line_subject(ledger, clock,
     [(_, message)] = box.messages
     subject = message["Subject"]
     assert subject.startswith("[逾期] 走访困难群众 第二行 [2J长") and subject.endswith("… (#1)")
-    assert len(subject) <= delivery.SUBJECT_LIMIT and "\n" not in subject
+    assert len(subject) <= outbox.SUBJECT_LIMIT and "\n" not in subject
     assert "走访困难群众\n第二行" in message.get_content()  # the body keeps the text

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from pledges.contacts import set_org_contact
 from pledges.models import AuditEvent, ReminderAttempt
-from pledges.workflows import delivery, reminders, robots
+from pledges.workflows import delivery, outbox, reminders, robots
 from servers import start_robot
 from support import ACTOR, TODAY
 
@@ -120,7 +120,7 @@ def test_a_robot_with_a_secret_gets_signed_posts(ledger, clock, make_pledge, sig
         targets = set(session.scalars(select(ReminderAttempt.target).where(ReminderAttempt.channel == "webhook")))
         audited = session.scalar(select(AuditEvent.detail).where(AuditEvent.trigger == "set_contact"))
     assert targets == {signed_robot.url} and "SECtest" not in audited and "#secret=***" in audited
-    assert [row["webhook"] for row in delivery.listing(ledger)] == [signed_robot.url] * 2
+    assert [row["webhook"] for row in outbox.listing(ledger)] == [signed_robot.url] * 2
 
 
 def test_a_wrong_secret_is_refused_by_the_robot_and_retried(ledger, clock, make_pledge, signed_robot):
@@ -202,7 +202,7 @@ def test_a_digest_that_never_goes_through_ends_failed_for_each_reminder(ledger, 
         results = delivery.deliver(ledger, settings()).results
         clock.advance(hours=1)
     assert [(r.state, r.attempts) for r in results] == [("failed", 3)] * 2
-    assert len(list(delivery.listing(ledger, state="failed"))) == 2
+    assert len(list(outbox.listing(ledger, state="failed"))) == 2
 
 
 @pytest.mark.parametrize("address", ["https://oapi.dingtalk.com/robot/send?access_token=x#secret=",
