@@ -153,10 +153,11 @@ CHANNELS = {"console": send_console, "email": send_email}  # webhooks go by dige
 # --- claiming, loading, recording -----------------------------------------------------------
 
 
-def attempt(notice: Notice, settings: Settings, skip: tuple[str, ...] = (), console: list[str] | None = None
-            ) -> Delivery:
-    """Try every channel not yet done (but those in ``skip``); ``finish`` says what follows.
-    With ``console``, the console line is added to it rather than logged at once."""
+def attempt(notice: Notice, settings: Settings, skip: tuple[str, ...] = ("webhook",),
+            console: list[str] | None = None) -> Delivery:
+    """Try every channel not yet done (but those in ``skip``: a webhook goes by digest, see
+    ``Pass.hold``); ``finish`` says what follows.  With ``console``, the console line is added
+    to it rather than logged at once."""
     result = Delivery(notice.id, notice.pledge_id, notice.rule, notice.recipient.name, ReminderState.pending,
                       list(notice.delivered), notice.attempts)
     if not notice.applies:
@@ -251,6 +252,8 @@ def deliver(ledger: Ledger, settings: Settings | None = None, now: datetime | No
 
 
 class Pass:
+    """One delivery pass: one claim token, batches of reminders, one digest per robot."""
+
     def __init__(self, ledger: Ledger, settings: Settings, now: datetime | None, each, pacer: robots.Pacer):
         self.ledger, self.settings, self.fixed, self.each, self.pacer = ledger, settings, now, each, pacer
         self.token = uuid.uuid4().hex
@@ -291,7 +294,7 @@ class Pass:
             if time.monotonic() - started > self.budget:
                 release(self.ledger, self.token, [n.id for n in notices[index:]])
                 break
-            result = attempt(notice, self.settings, skip=("webhook",), console=lines)
+            result = attempt(notice, self.settings, console=lines)
             if result.state != ReminderState.cancelled and notice.recipient.webhook \
                     and "webhook" not in result.delivered:
                 self.held_since = self.held_since or started
