@@ -1,14 +1,17 @@
 """``pledges remind run | serve | list``: scheduled reminders and their outbox."""
 
+import csv
+import json
 import logging
 import sys
 from contextlib import contextmanager
+from zoneinfo import ZoneInfo
 
 import click
 
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import AS_OF, format_option
-from pledges.cli.render import Column, emit, labelled, say, to_json
+from pledges.cli.render import Column, csv_cell, emit, emit_stream, labelled, plain, say
 from pledges.textsafe import visible
 from pledges.vocab import ReminderState, Rule
 
@@ -34,11 +37,17 @@ LIST_COLUMNS = [
 ]
 
 
-class VisibleFormatter(logging.Formatter):
-    """A log line on the terminal shows the titles in it, control characters and all, as text."""
+class EachLine(logging.Formatter):
+    """A record of several lines (a batch of console reminders) as lines that each carry the time;
+    the titles in it, control characters and all, shown as text."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return visible(super().format(record))
+        text = visible(super().format(record))
+        if "\n" not in text:
+            return text
+        stamp = self.formatTime(record)
+        head, *rest = text.split("\n")
+        return "\n".join([head, *(f"{stamp} {line}" for line in rest)])
 
 
 @contextmanager
@@ -47,7 +56,7 @@ def console_log():
     the command runs."""
     logger = logging.getLogger("pledges.remind")
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(VisibleFormatter("%(asctime)s %(message)s"))
+    handler.setFormatter(EachLine("%(asctime)s %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:
@@ -69,7 +78,7 @@ def remind():
 
 @remind.command("run")
 @click.option("--as-of", "as_of", type=AS_OF, metavar="DATETIME",
-              help="Scan as of this time (2026-06-15 means 08:00 that day; campaign time zone) [default: now].")
+              help="Scan as of this past time (2026-06-15 means 08:00 that day; campaign time zone) [default: now].")
 @click.option("--deliver-only", is_flag=True, help="Only deliver what is pending (retries); no scan.")
 @format_option()
 @pass_app
@@ -77,34 +86,74 @@ def remind_run(app: App, as_of, deliver_only, fmt):
     """One scan and one delivery pass, for cron; prints what it sent.
 
     Each reminder is created once per pledge, rule and period: a second run the same day
-    creates none.  Delivery settings come from PLEDGES_SMTP_* and PLEDGES_REMIND_* (README).
+    creates none.  Group robots get one digest per robot.  Delivery settings come from
+    PLEDGES_SMTP_* and PLEDGES_REMIND_* (README).  --as-of may not be in the future.
 
     \b
     Example:
       pledges remind run --as-of 2026-06-15T08:00
     """
     from pledges.workflows.delivery import Settings
-    from pledges.workflows.scheduler import run_once
+    from pledges.workflows.scheduler import campaign_timezone, run_once
 
+    shown = Deliveries(fmt, app.lang)
     with console_log():
-        now, created, results = run_once(app.ledger(), Settings.from_env(lang=app.lang), as_of,
-                                          scan=not deliver_only)
-    rows = [r.as_dict() for r in results]
-    for row in rows:
-        row["delivered"] = ",".join(row["delivered"])
+        now, created, report = run_once(app.ledger(), Settings.from_env(lang=app.lang), as_of,
+                                        scan=not deliver_only, each=shown.add)
+    zone = ZoneInfo(campaign_timezone(app.ledger()))  # as the campaign reads its clock
+    local = now.astimezone(zone)
+    until = report.claimed_until.astimezone(zone) if report.claimed_until else None
     if fmt == "json":
-        return click.echo(to_json({"as_of": now, "created": {k.value: v for k, v in created.items()},
-                                   "deliveries": rows}))
-    emit(rows, RESULT_COLUMNS, fmt, app.lang)
-    if fmt == "table":
-        from zoneinfo import ZoneInfo
+        return shown.end_json({"as_of": now, "created": {k.value: v for k, v in created.items()},
+                               "delivered": {state.value: report.counts[state] for state in ReminderState},
+                               "robot_messages": report.posts, "claimed_elsewhere": report.claimed_elsewhere,
+                               "claimed_until": until})
+    if fmt == "csv":
+        return
+    shown.end_table()
+    say("remind_scanned", app.lang, day=local.isoformat(timespec="minutes"), created=sum(created.values()))
+    say("remind_delivered", app.lang, sent=report.counts["sent"], retry=report.counts["pending"],
+        failed=report.counts["failed"], cancelled=report.counts["cancelled"], posts=report.posts)
+    if report.claimed_elsewhere:
+        say("remind_claimed_elsewhere", app.lang, count=report.claimed_elsewhere,
+            until=until.strftime("%H:%M") if until.date() == local.date() else until.isoformat(timespec="minutes"))
 
-        from pledges.workflows.scheduler import campaign_timezone
 
-        local = now.astimezone(ZoneInfo(campaign_timezone(app.ledger())))  # as the campaign reads its clock
-        say("remind_scanned", app.lang, day=local.isoformat(timespec="minutes"), created=sum(created.values()))
-        say("remind_delivered", app.lang, **{key: sum(r["state"] == state for r in rows) for key, state in
-                                             (("sent", "sent"), ("retry", "pending"), ("failed", "failed"))})
+class Deliveries:
+    """The deliveries of ``remind run`` as they are recorded: JSON and CSV written one by one
+    (150,000 on a first run), the table shows the first ``SHOWN`` and counts the rest."""
+
+    SHOWN = 50
+
+    def __init__(self, fmt: str, lang: str):
+        self.fmt, self.lang, self.count, self.rows = fmt, lang, 0, []
+        self.csv = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
+
+    def add(self, result) -> None:
+        row = result.as_dict()
+        row["delivered"] = ",".join(row["delivered"])
+        self.count += 1
+        if self.fmt == "json":
+            click.echo(('{\n  "deliveries": [\n    ' if self.count == 1 else ",\n    ") + one_json(row), nl=False)
+        elif self.csv is not None:
+            if self.count == 1:
+                self.csv.writerow(list(row))
+            self.csv.writerow([csv_cell(value) for value in row.values()])
+        elif self.count <= self.SHOWN:
+            self.rows.append(row)
+
+    def end_json(self, summary: dict) -> None:
+        head = '{\n  "deliveries": []' if self.count == 0 else "\n  ]"
+        click.echo(head + "".join(f",\n  {one_json(key)}: {one_json(value)}" for key, value in summary.items()) + "\n}")
+
+    def end_table(self) -> None:
+        emit(self.rows, RESULT_COLUMNS, "table", self.lang)
+        if self.count > self.SHOWN:
+            say("remind_more", self.lang, count=self.count - self.SHOWN)
+
+
+def one_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=plain)
 
 
 @remind.command("serve")
@@ -175,9 +224,12 @@ def remind_list(app: App, state, rule, fmt):
     Example:
       pledges remind list --state failed --format json
     """
-    from pledges.workflows.delivery import listing
+    from pledges.workflows.outbox import listing
 
-    emit(listing(app.ledger(), state, rule), LIST_COLUMNS, fmt, app.lang)
+    rows = listing(app.ledger(), state, rule)
+    if fmt == "table":
+        return emit(list(rows), LIST_COLUMNS, fmt, app.lang)
+    emit_stream(rows, fmt)
 
 
 COMMANDS = [remind]

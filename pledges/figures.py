@@ -15,13 +15,14 @@ from typing import ClassVar
 from sqlalchemy import Float, and_, case, cast, func, literal, not_, select, text
 from sqlmodel import Session
 
+from pledges import rules
 from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.models import Campaign, Member, Organisation, OrgClosure, Pledge, ProgressRecord
 from pledges.orgs import org_by_code, org_row, subtree_ids, tree_order, tree_rows
 from pledges.queries import end_of_day_utc, standing
-from pledges.vocab import ACTIVE, APPROVED_OR_LATER, DISPLAYED_OR_LATER, FINISHED, NOT_DECLARED, WORKING, Outcome, State
+from pledges.vocab import APPROVED_OR_LATER, DISPLAYED_OR_LATER, FINISHED, NOT_DECLARED, WORKING, Outcome, State
 
 COUNTS = ("declared", "org_pledges", "member_pledges", "approved_or_later", "displayed_or_later", "due",
           "fulfilled", "fulfilled_due", "on_time", "overdue", "unfulfilled", "finished", "evaluated",
@@ -130,7 +131,7 @@ def _per_state(period: Campaign, columns, replay, day: date, key, scope):
         func.count().label("n"),
         _count(Pledge.member_id.is_(None)).label("org_n"),
         _count(due <= day).label("due_n"),
-        _count(due < day).label("late_n"),
+        _count(rules.overdue(state, due, day)).label("overdue_n"),
         _count(and_(due <= day, Pledge.finished_on <= Pledge.original_due)).label("on_time_n"),
         _count(measured).label("measured_n"),
         func.sum(case((measured, share), else_=0.0)).label("share_sum"),
@@ -160,7 +161,7 @@ def _per_org(period: Campaign, columns, replay, day: date, key=Pledge.org_id, sc
         total(fulfilled).label("fulfilled"),
         total(and_(fulfilled, declared), g.c.due_n).label("fulfilled_due"),
         total(and_(fulfilled, declared), g.c.on_time_n).label("on_time"),
-        total(g.c.state.in_(list(ACTIVE)), g.c.late_n).label("overdue"),
+        func.sum(g.c.overdue_n).label("overdue"),
         total(g.c.outcome == Outcome.unfulfilled).label("unfulfilled"),
         total(g.c.state.in_(list(FINISHED))).label("finished"),
         total(g.c.state == State.evaluated).label("evaluated"),
@@ -317,7 +318,7 @@ def _read_overdue(ledger: Ledger, query, day: date) -> Iterator[OverdueRow]:
         return
     with ledger.session() as session:
         for row in session.execute(query.execution_options(yield_per=2000)):
-            yield OverdueRow(**row._mapping, days_late=(day - row.due).days)
+            yield OverdueRow(**row._mapping, days_late=rules.days_late(row.due, day))
 
 
 def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign: int | None, escalated: bool):
@@ -344,9 +345,9 @@ def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign
                    Pledge.unit, Pledge.qualitative, last.label("last_progress"))
             .join(Organisation, Organisation.id == Pledge.org_id)
             .outerjoin(Member, Member.id == Pledge.member_id)
-        ).where(Pledge.campaign_id == period.id, state.in_(list(ACTIVE)), due < day).order_by(due, Pledge.id)
+        ).where(Pledge.campaign_id == period.id, rules.overdue(state, due, day)).order_by(due, Pledge.id)
         if escalated:
-            query = query.where(due < day - timedelta(days=period.escalation_days))
+            query = query.where(rules.escalated(state, due, day - timedelta(days=period.escalation_days)))
         if scope is not None:
             query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
     return query, day

@@ -335,6 +335,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "(too narrow for: {columns}; widen the terminal or use --format csv)",
     ),
     "overdue_title": ("{scope} 逾期承诺 {count} 项（截至 {day}）", "{scope}: {count} overdue pledges as of {day}"),
+    # --- reminders: future --as-of, claims, digests (issue 8) ---
+    "remind_future": (
+        "--as-of {at} 在未来（现在是 {now}）：提醒只能按现在或过去的时间扫描，否则今天就会发出尚未到期的提醒",
+        "--as-of {at} is in the future (it is {now} now): reminders are scanned as of now or earlier, "
+        "or reminders that are not due yet would go out today",
+    ),
+    "remind_claimed_elsewhere": (
+        "另有 {count} 条提醒已被另一次发送认领，{until} 前不会重发（那次发送若已中断，届时自动接手）",
+        "{count} reminders are claimed by another run until {until}: they are not sent again before then "
+        "(if that run died, they are taken over then)",
+    ),
+    "remind_more": ("……另有 {count} 条未列出：pledges remind list 查看全部", "… and {count} more: pledges remind list shows them all"),
+    "remind_digest": ("承诺提醒（{day}）：{count} 条", "Pledge reminders ({day}): {count}"),
+    "remind_digest_more": ("承诺提醒（{day}，续 {part}）：{count} 条", "Pledge reminders ({day}, part {part}): {count}"),
 }
 
 
@@ -370,7 +384,8 @@ WORDS.update({
 })
 MESSAGES.update({
     "bad_email": ("电子邮箱 {value} 无效：应形如 name@example.com", "e-mail {value} is not valid: give one like name@example.com"),
-    "bad_webhook": ("群机器人地址 {value} 无效：应以 http:// 或 https:// 开头", "webhook {value} is not valid: give an http:// or https:// URL"),
+    "bad_webhook": ("群机器人地址 {value} 无效：应以 http:// 或 https:// 开头，加签密钥写在末尾（#secret=SEC…）",
+                    "webhook {value} is not valid: give an http:// or https:// URL, with a signing secret at the end as #secret=SEC…"),
     "nothing_to_set": ("没有要修改的联系方式：请给出 --email 等选项", "nothing to change: give --email or another contact option"),
     "contact_set": ("已更新 {who} 的联系方式：{fields}", "updated the contact of {who}: {fields}"),
     "contact_unchanged": ("{who} 的联系方式没有变化", "the contact of {who} is unchanged"),
@@ -380,7 +395,8 @@ MESSAGES.update({
     ),
     "bad_as_of": ("--as-of {value} 无效：应形如 2026-06-15 或 2026-06-15T08:00", "--as-of {value} is not valid: give 2026-06-15 or 2026-06-15T08:00"),
     "remind_scanned": ("扫描 {day}：新增提醒 {created} 条", "scan of {day}: {created} new reminders"),
-    "remind_delivered": ("发送：成功 {sent} 条，待重试 {retry} 条，失败 {failed} 条", "delivery: {sent} sent, {retry} to retry, {failed} failed"),
+    "remind_delivered": ("发送：成功 {sent} 条，待重试 {retry} 条，失败 {failed} 条，取消 {cancelled} 条；群机器人消息 {posts} 条",
+                         "delivery: {sent} sent, {retry} to retry, {failed} failed, {cancelled} cancelled; {posts} robot messages"),
     "remind_serving": ("提醒服务已启动（{tz}）：每天 {at} 扫描，每 {every} 分钟重试发送；Ctrl-C 停止",
                        "reminder scheduler started ({tz}): scan daily at {at}, delivery retries every {every} minutes; Ctrl-C stops"),
     "remind_stopped": ("提醒服务已停止", "reminder scheduler stopped"),

@@ -61,7 +61,7 @@ def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | N
             kind: str | None = None, **contact: str | None) -> OrgRow:
     """Add an organisation under ``parent`` (or at the top).  The kind defaults to
     ``committee`` at the top and ``other`` below.  ``contact``: secretary, email, webhook."""
-    from pledges.contacts import check_contact
+    from pledges.contacts import check_contact, for_audit
 
     code, name = check_code(code), check_text("NAME", name)
     contact = check_contact(contact)
@@ -79,7 +79,7 @@ def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | N
         _link(session, org.id, parent_org and parent_org.id)
         audit.append(session, at=now, effective_on=ledger.today(), actor=actor, entity="organisation",
                      entity_id=org.id, trigger="create",
-                     detail={"code": code, "name": name, "kind": kind, "parent": parent, **contact})
+                     detail={"code": code, "name": name, "kind": kind, "parent": parent, **for_audit(contact)})
         depth = session.scalar(select(func.max(OrgClosure.depth)).where(OrgClosure.descendant_id == org.id))
     return OrgRow(code=code, name=name, kind=kind, parent=parent, depth=depth)
 

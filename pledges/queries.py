@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
+from pledges import rules
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
 from pledges.entries import pledge_by_id
 from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge,
                             PledgeVersion, ProgressRecord)
 from pledges.orgs import org_by_code, subtree_ids
-from pledges.vocab import ACTIVE, State
+from pledges.vocab import State
 
 
 @dataclass
@@ -72,8 +73,8 @@ def end_of_day_utc(day: date, tz: str) -> datetime:
 
 
 def _late(view: PledgeView, today: date) -> PledgeView:
-    view.overdue = view.state in ACTIVE and view.due < today
-    view.days_late = (today - view.due).days if view.overdue else None
+    view.overdue = rules.overdue(view.state, view.due, today)
+    view.days_late = rules.days_late(view.due, today) if view.overdue else None
     return view
 
 
@@ -131,7 +132,7 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
         if state:
             query = query.where(figures.state == State(state))
         if overdue:
-            query = query.where(figures[0].in_(list(ACTIVE)), figures[1] < day)
+            query = query.where(rules.overdue(figures.state, figures.due, day))
         return [_late(PledgeView(**row._mapping), day) for row in session.execute(query)]
 
 

@@ -1,39 +1,43 @@
-"""Delivering the outbox: claim pending reminders, try each channel, record every attempt.
+"""Delivering the outbox: claim pending reminders a batch at a time, try each channel, record
+every attempt.
 
-Delivery is separate from the scan.  A deliverer claims a batch of due rows atomically
-(``UPDATE … WHERE state='pending' AND not claimed … RETURNING``, with ``FOR UPDATE SKIP LOCKED``
-on PostgreSQL), so two deliverers never take the same reminder.  A claim lapses after
-``claim_minutes``: if the process dies between claim and record, the reminder is taken again
-later (at-least-once; nothing is lost).  Each channel's try is kept in ``reminder_attempt``;
-a reminder whose channels all worked is ``sent``; otherwise it is retried with exponential
-back-off, and after ``max_attempts`` tries it is ``failed`` and stays listed.  Channels that
-already worked are not tried again.
+Delivery is separate from the scan.  A pass (one ``deliver`` call) has a token and claims
+batches of at most ``settings.batch`` due rows (``workflows/outbox.py``: two passes never take
+the same reminder, one pass never takes more than a batch).  A claim lapses
+after ``claim_minutes``: if the process dies, what it held is taken again later (at least once;
+nothing is lost, and nothing goes out twice within the claim window).  A pass that finds
+nothing to do because another pass holds the reminders says so (``Report.claimed_elsewhere``).
+
+Each channel's try is kept in ``reminder_attempt``; a reminder whose channels all worked is
+``sent``; otherwise it is retried with exponential back-off, and after ``max_attempts`` tries
+it is ``failed`` and stays listed.  Channels that already worked are not tried again.  The
+console and e-mail are tried reminder by reminder; group robots get one digest per robot per
+pass (``workflows/robots.py``), and a refused digest counts as a failed try for every reminder
+in it.  Only one batch of reminders and one message per robot are held in memory: the
+deliveries are handed to ``each`` as they are recorded, whatever the backlog.
 
 Recipients: the member for a member pledge (their e-mail; without one, their branch), the
 organisation for an organisation pledge (its secretary's e-mail and the branch's group robot),
 the parent organisation for an escalation.  The console channel (the ``pledges.remind`` log)
 always gets the message; e-mail and webhook where the recipient has them."""
 
-import json
 import logging
 import os
-import smtplib
-import ssl
 import time
-import urllib.request
 import uuid
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from email.message import EmailMessage
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, insert, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy import insert, update
 
 from pledges import i18n
 from pledges.db import Ledger
-from pledges.models import Member, Organisation, Pledge, Reminder, ReminderAttempt
-from pledges.vocab import ACTIVE, Outcome, ReminderState, Rule, State
+from pledges.models import Reminder, ReminderAttempt
+from pledges.vocab import ReminderState
+from pledges.workflows import robots
+from pledges.workflows.outbox import Notice, campaigns_of, claim, claimed_elsewhere, load, release, renew
 
 log = logging.getLogger("pledges.remind")
 
@@ -53,6 +57,7 @@ class Settings:
     retry_minutes: int = 5
     claim_minutes: int = 10
     batch: int = 500
+    robot_per_minute: int = 20
     lang: str = "zh"
 
     @classmethod
@@ -68,63 +73,13 @@ class Settings:
             smtp_user=get("SMTP_USER", None), smtp_password=get("SMTP_PASSWORD", None),
             smtp_from=get("SMTP_FROM", cls.smtp_from), webhook_timeout=get("WEBHOOK_TIMEOUT", 10.0, float),
             max_attempts=get("REMIND_MAX_ATTEMPTS", 5, int), retry_minutes=get("REMIND_RETRY_MINUTES", 5, int),
+            batch=get("REMIND_BATCH", cls.batch, int), robot_per_minute=get("ROBOT_PER_MINUTE", 20, int),
             lang=i18n.norm_lang(env.get("PLEDGES_LANG")),
         )
         return cls(**{**values, **overrides})
 
     def backoff(self, attempts: int) -> timedelta:
         return timedelta(minutes=self.retry_minutes * 2 ** max(attempts - 1, 0))
-
-
-@dataclass(frozen=True)
-class Recipient:
-    name: str
-    email: str | None = None
-    webhook: str | None = None
-
-
-@dataclass
-class Notice:
-    """One claimed reminder with what its message and its recipient need."""
-
-    id: int
-    rule: str
-    period: object
-    day: object
-    pledge_id: int
-    title: str
-    due: object
-    outcome: str | None
-    owner: str
-    org: str
-    recipient: Recipient
-    delivered: list[str]
-    attempts: int
-    applies: bool = True  # False once the pledge no longer qualifies (completed, extended, …)
-
-    def days(self) -> int:
-        if self.rule == Rule.due_soon:
-            return (self.due - self.day).days
-        if self.rule in (Rule.overdue, Rule.escalation):
-            return (self.day - self.due).days
-        return (self.day - self.period).days
-
-    def text(self, lang: str = "zh") -> str:
-        return i18n.text(f"remind_{self.rule}", lang, owner=self.owner, title=self.title, id=self.pledge_id,
-                         due=self.due, days=self.days(), since=self.period, org=self.org,
-                         outcome=i18n.label_of(Outcome, self.outcome, lang))
-
-    def subject(self, lang: str = "zh") -> str:
-        return f"[{i18n.label_of(Rule, self.rule, lang)}] {self.title} (#{self.pledge_id})"
-
-    def channels(self) -> list[tuple[str, str | None]]:
-        """(channel, address) pairs this reminder goes to."""
-        found = [("console", None)]
-        if self.recipient.email:
-            found.append(("email", self.recipient.email))
-        if self.recipient.webhook:
-            found.append(("webhook", self.recipient.webhook))
-        return found
 
 
 @dataclass
@@ -140,25 +95,49 @@ class Delivery:
     attempts: int
     error: str | None = None
     tried: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # this pass's failed channels
 
     def as_dict(self) -> dict:
         return {"id": self.id, "pledge": self.pledge_id, "rule": self.rule, "recipient": self.recipient,
                 "state": self.state, "delivered": self.delivered, "attempts": self.attempts, "error": self.error}
 
 
+@dataclass
+class Report:
+    """What one pass did: how many reminders ended in each state, the deliveries (kept here only
+    when no ``each`` callback takes them), the messages posted to robots, and the reminders
+    another pass holds (how many, until when)."""
+
+    counts: Counter = field(default_factory=Counter)
+    results: list[Delivery] = field(default_factory=list)
+    posts: int = 0
+    claimed_elsewhere: int = 0
+    claimed_until: datetime | None = None
+
+
 # --- channels -------------------------------------------------------------------------------
 
 
+def console_line(notice: Notice, settings: Settings) -> str:
+    return f"{notice.rule} → {robots.one_line(notice.recipient.name)}: {notice.text(settings.lang)}"
+
+
 def send_console(notice: Notice, address, settings: Settings) -> None:
-    log.info("%s → %s: %s", notice.rule, notice.recipient.name, notice.text(settings.lang))
+    """The console channel for one reminder; a pass writes a batch's lines as one log record
+    (a record per reminder cost 16 s for the city's 150,000)."""
+    log.info("%s", console_line(notice, settings))
 
 
 def send_email(notice: Notice, address: str, settings: Settings) -> None:
+    import smtplib  # here, not at the top: ``remind run`` with nothing to mail does not pay for it
+    import ssl
+    from email.message import EmailMessage
+
     if not settings.smtp_host:
         raise RuntimeError("PLEDGES_SMTP_HOST is not set")
     message = EmailMessage()
     message["Subject"], message["From"], message["To"] = notice.subject(settings.lang), settings.smtp_from, address
-    message.set_content(notice.text(settings.lang))
+    message.set_content(notice.text(settings.lang, quote=str))  # the body keeps the text as typed
     connect = smtplib.SMTP_SSL if settings.smtp_tls == "ssl" else smtplib.SMTP
     with connect(settings.smtp_host, settings.smtp_port, timeout=settings.webhook_timeout) as smtp:
         if settings.smtp_tls == "starttls":
@@ -168,187 +147,201 @@ def send_email(notice: Notice, address: str, settings: Settings) -> None:
         smtp.send_message(message)
 
 
-def send_webhook(notice: Notice, address: str, settings: Settings) -> None:
-    """POST the text message that DingTalk and WeCom group robots both accept."""
-    body = json.dumps({"msgtype": "text", "text": {"content": notice.text(settings.lang)}}, ensure_ascii=False)
-    request = urllib.request.Request(address, data=body.encode("utf-8"), method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8"})
-    with urllib.request.urlopen(request, timeout=settings.webhook_timeout) as response:
-        answer = response.read()
-    try:
-        reply = json.loads(answer or b"{}")
-    except ValueError:
-        return
-    if isinstance(reply, dict) and reply.get("errcode") not in (None, 0):
-        raise RuntimeError(f"errcode {reply.get('errcode')}: {reply.get('errmsg')}")
-
-
-CHANNELS = {"console": send_console, "email": send_email, "webhook": send_webhook}
+CHANNELS = {"console": send_console, "email": send_email}  # webhooks go by digest (Pass.hold)
 
 
 # --- claiming, loading, recording -----------------------------------------------------------
 
 
-def claim(ledger: Ledger, now: datetime, settings: Settings, token: str) -> list[int]:
-    """Take up to ``settings.batch`` due pending reminders for this pass (``token``); returns
-    their ids."""
-    free = or_(Reminder.claimed_until.is_(None), Reminder.claimed_until < now)
-    ready = and_(Reminder.state == ReminderState.pending, Reminder.next_attempt_at <= now, free)
-    pick = select(Reminder.id).where(ready).order_by(Reminder.id).limit(settings.batch)
-    if ledger.engine.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
-    take = (update(Reminder).where(Reminder.id.in_(pick.scalar_subquery()), ready)
-            .values(claimed_until=now + timedelta(minutes=settings.claim_minutes), claim=token)
-            .returning(Reminder.id)
-            .execution_options(synchronize_session=False))
-    with ledger.session() as session:
-        return sorted(session.scalars(take))
-
-
-def _joined(ledger: Ledger, *where) -> list[tuple]:
-    """(reminder, pledge, organisation, member or None, parent organisation or None) rows."""
-    parent = aliased(Organisation)
-    query = (select(Reminder, Pledge, Organisation, Member, parent)
-             .join(Pledge, Pledge.id == Reminder.pledge_id)
-             .join(Organisation, Organisation.id == Pledge.org_id)
-             .outerjoin(Member, Member.id == Pledge.member_id)
-             .outerjoin(parent, parent.id == Organisation.parent_id)
-             .where(*where).order_by(Reminder.id))
-    with ledger.session() as session:
-        return [tuple(row) for row in session.execute(query)]
-
-
-def load(ledger: Ledger, ids: list[int], now: datetime | None = None) -> list[Notice]:
-    """The claimed reminders as notices; sent at ``now``, a retry counts its days to then."""
-    return [_notice(*row, now=now) for row in _joined(ledger, Reminder.id.in_(ids))]
-
-
-def listing(ledger: Ledger, state: str | None = None, rule: str | None = None) -> list[dict]:
-    """The outbox for ``pledges remind list``: every reminder, failed ones included."""
-    where = [column == value for column, value in ((Reminder.state, state), (Reminder.rule, rule)) if value]
-    rows = []
-    for reminder, pledge, org, member, parent in _joined(ledger, *where):
-        recipient = recipient_of(reminder.rule, org, member, parent)
-        rows.append({"id": reminder.id, "pledge": pledge.id, "title": pledge.title, "rule": reminder.rule,
-                     "period": reminder.period, "day": reminder.day, "state": reminder.state,
-                     "recipient": recipient.name, "email": recipient.email, "webhook": recipient.webhook,
-                     "attempts": reminder.attempts, "delivered": reminder.delivered or None,
-                     "last_error": reminder.last_error, "created_at": reminder.created_at,
-                     "sent_at": reminder.sent_at})
-    return rows
-
-
-def _org_recipient(org: Organisation) -> Recipient:
-    return Recipient(org.secretary or org.name, org.email, org.webhook)
-
-
-def recipient_of(rule: str, org: Organisation, member: Member | None, parent: Organisation | None) -> Recipient:
-    if rule == Rule.escalation and parent is not None:
-        return _org_recipient(parent)
-    if member is not None and member.email:
-        return Recipient(member.name, member.email)
-    return _org_recipient(org)
-
-
-def still_applies(rule: str, pledge: Pledge, period) -> bool:
-    """Whether the pledge still qualifies for a reminder found earlier: a retry must not tell
-    anyone to finish a pledge that was completed meanwhile, or quote a due date since moved."""
-    if rule in (Rule.due_soon, Rule.escalation):
-        return pledge.state in ACTIVE and pledge.due == period
-    if rule == Rule.overdue:
-        return pledge.state in ACTIVE
-    if rule == Rule.stalled:
-        return pledge.state == State.in_progress and pledge.last_progress_on == period
-    if rule == Rule.awaiting_display:
-        return pledge.state == State.approved and pledge.approved_on == period
-    return pledge.state in (State.fulfilled, State.unfulfilled)
-
-
-def _notice(reminder: Reminder, pledge: Pledge, org: Organisation, member, parent, now=None) -> Notice:
-    later = (now - reminder.created_at).days if now and now > reminder.created_at else 0  # whole days since the scan
-    return Notice(id=reminder.id, rule=reminder.rule, period=reminder.period, day=reminder.day + timedelta(days=later),
-                  pledge_id=pledge.id, title=pledge.title, due=pledge.due, outcome=pledge.outcome,
-                  owner=member.name if member else org.name, org=org.name,
-                  recipient=recipient_of(reminder.rule, org, member, parent),
-                  delivered=[c for c in reminder.delivered.split(",") if c], attempts=reminder.attempts,
-                  applies=still_applies(reminder.rule, pledge, reminder.period))
-
-
-def attempt(notice: Notice, now: datetime, settings: Settings) -> Delivery:
-    """Try every channel not yet done; the reminder is sent when none is left."""
+def attempt(notice: Notice, settings: Settings, skip: tuple[str, ...] = ("webhook",),
+            console: list[str] | None = None) -> Delivery:
+    """Try every channel not yet done (but those in ``skip``: a webhook goes by digest, see
+    ``Pass.hold``); ``finish`` says what follows.  With ``console``, the console line is added
+    to it rather than logged at once."""
     result = Delivery(notice.id, notice.pledge_id, notice.rule, notice.recipient.name, ReminderState.pending,
                       list(notice.delivered), notice.attempts)
     if not notice.applies:
         result.state = ReminderState.cancelled
         return result
-    errors = []
     for channel, address in notice.channels():
-        if channel in result.delivered:
+        if channel in result.delivered or channel in skip:
             continue
         try:
-            CHANNELS[channel](notice, address, settings)
+            if channel == "console" and console is not None:
+                console.append(console_line(notice, settings))
+            else:
+                CHANNELS[channel](notice, address, settings)
         except Exception as err:  # any failure of a channel is recorded and retried, never raised
-            errors.append(f"{channel}: {str(err) or err.__class__.__name__}")
-            result.tried.append({"channel": channel, "target": address, "ok": False, "error": errors[-1]})
-            continue
-        result.delivered.append(channel)
-        result.tried.append({"channel": channel, "target": address, "ok": True, "error": None})
-    if not errors:
-        result.state = ReminderState.sent
-        return result
-    result.attempts += 1
-    result.error = "; ".join(errors)
-    if result.attempts >= settings.max_attempts:
-        result.state = ReminderState.failed
+            tried(result, channel, address, f"{channel}: {str(err) or err.__class__.__name__}")
+        else:
+            tried(result, channel, address, None)
     return result
 
 
-def record(ledger: Ledger, result: Delivery, now: datetime, settings: Settings, token: str) -> bool:
-    """Store one reminder's attempts and new state, and release its claim, if this pass still
-    holds it (False when the claim lapsed and another pass took the reminder)."""
-    row = {"state": result.state.value, "delivered": ",".join(result.delivered), "attempts": result.attempts,
-           "claimed_until": None, "claim": None}
-    if result.state == ReminderState.sent:
-        row["sent_at"] = now
-    elif result.state == ReminderState.pending or result.state == ReminderState.failed:
-        row["last_error"] = result.error
-        row["next_attempt_at"] = now + settings.backoff(result.attempts)
+def tried(result: Delivery, channel: str, target: str | None, error: str | None) -> None:
+    result.tried.append({"channel": channel, "target": target, "ok": error is None, "error": error})
+    if error is None:
+        result.delivered.append(channel)
+    else:
+        result.errors.append(error)
+
+
+def finish(result: Delivery, settings: Settings) -> Delivery:
+    """Sent when no channel failed; else one more attempt, retried or, at the limit, failed."""
+    if result.state == ReminderState.cancelled:
+        return result
+    if not result.errors:
+        result.state = ReminderState.sent
+        return result
+    result.attempts += 1
+    result.error = "; ".join(result.errors)
+    result.state = ReminderState.failed if result.attempts >= settings.max_attempts else ReminderState.pending
+    return result
+
+
+def record(ledger: Ledger, results: list[Delivery], now: datetime, settings: Settings, token: str) -> list[Delivery]:
+    """Store finished ``results`` (their attempts and new states) and release their claims, in
+    one transaction, for those this pass still holds; returns those (a claim that lapsed was
+    taken by another pass, which records it)."""
+    if not results:
+        return []
     with ledger.session() as session:
-        held = session.execute(update(Reminder).where(Reminder.id == result.id, Reminder.claim == token)
-                               .values(**row).execution_options(synchronize_session=False)).rowcount
-        if held and result.tried:
-            session.execute(insert(ReminderAttempt), [{"reminder_id": result.id, "at": now, **tried}
-                                                      for tried in result.tried])
-    if not held:
-        log.warning("reminder %s: the claim lapsed during delivery; another pass has it", result.id)
-    return bool(held)
+        held = set(session.scalars(  # the write lock first: nobody takes them between check and write
+            update(Reminder).where(Reminder.id.in_([r.id for r in results]), Reminder.claim == token)
+            .values(claim=token).returning(Reminder.id).execution_options(synchronize_session=False)))
+        kept = [r for r in results if r.id in held]
+        alike: dict[tuple, list[int]] = {}  # one UPDATE per outcome: a console batch is one statement
+        for result in kept:
+            alike.setdefault((result.state, ",".join(result.delivered), result.attempts, result.error), []).append(
+                result.id)
+        for (state, delivered, attempts, error), ids in alike.items():
+            session.execute(update(Reminder).where(Reminder.id.in_(ids))
+                            .values(state=state, delivered=delivered, attempts=attempts, claimed_until=None,
+                                    claim=None, **_outcome(state, attempts, error, now, settings))
+                            .execution_options(synchronize_session=False))
+        tries = [{"reminder_id": r.id, "at": now, **t} for r in kept for t in r.tried]
+        if tries:
+            session.execute(insert(ReminderAttempt.__table__), tries)  # Core: no ORM bulk bookkeeping
+    for result in results:
+        if result.id not in held:
+            log.warning("reminder %s: the claim lapsed during delivery; another pass has it", result.id)
+    return kept
 
 
-def release(ledger: Ledger, token: str) -> None:
-    """Give back what this pass claimed and did not get to."""
-    with ledger.session() as session:
-        session.execute(update(Reminder).where(Reminder.claim == token)
-                        .values(claim=None, claimed_until=None).execution_options(synchronize_session=False))
+def _outcome(state: str, attempts: int, error: str | None, now: datetime, settings: Settings) -> dict:
+    if state == ReminderState.sent:
+        return {"sent_at": now}
+    if state in (ReminderState.pending, ReminderState.failed):
+        return {"last_error": error, "next_attempt_at": now + settings.backoff(attempts)}
+    return {}
 
 
-def deliver(ledger: Ledger, settings: Settings | None = None, now: datetime | None = None) -> list[Delivery]:
-    """Deliver every pending reminder that is due for a try; returns what happened to each.
+# --- one pass -------------------------------------------------------------------------------
 
-    Each reminder is recorded as soon as it is tried.  A pass stops working on its batch when
-    half the claim time is gone (slow servers), gives the rest back, and claims again, so a
-    claim never lapses while the reminder is being sent."""
+
+def deliver(ledger: Ledger, settings: Settings | None = None, now: datetime | None = None, *,
+            each: Callable[[Delivery], None] | None = None, pacer: robots.Pacer | None = None) -> Report:
+    """Deliver every pending reminder that is due for a try at ``now`` (default: the ledger's
+    clock); each recorded delivery goes to ``each`` (or into ``Report.results`` without one).
+
+    Each batch is recorded as soon as it is tried (a robot's reminders once its digest is
+    posted).  A pass stops working on a batch when half the claim time is gone (slow servers),
+    gives the rest back, and claims again, so a claim never lapses while it is being sent."""
     settings = settings or Settings.from_env()
-    budget = settings.claim_minutes * 60 / 2
-    done: list[Delivery] = []
-    while True:
-        token, started = uuid.uuid4().hex, time.monotonic()
-        ids = claim(ledger, now or ledger.now(), settings, token)
+    return Pass(ledger, settings, now, each, pacer or robots.Pacer(settings.robot_per_minute)).run()
+
+
+class Pass:
+    """One delivery pass: one claim token, batches of reminders, one digest per robot."""
+
+    def __init__(self, ledger: Ledger, settings: Settings, now: datetime | None, each, pacer: robots.Pacer):
+        self.ledger, self.settings, self.fixed, self.each, self.pacer = ledger, settings, now, each, pacer
+        self.token = uuid.uuid4().hex
+        self.report = Report()
+        self.digests: dict[str, robots.Digest] = {}
+        self.budget = settings.claim_minutes * 60 / 2
+        self.campaigns = campaigns_of(ledger)
+        self.held_since: float | None = None  # when the oldest claim held for a digest was made
+
+    def now(self) -> datetime:
+        return self.fixed or self.ledger.now()
+
+    def run(self) -> Report:
+        try:
+            while self.batch():
+                pass
+            for digest in self.digests.values():
+                if digest.items:
+                    self.post(digest, digest.take())
+        finally:
+            release(self.ledger, self.token)
+        self.report.claimed_elsewhere, self.report.claimed_until = claimed_elsewhere(
+            self.ledger, self.now(), self.ledger.now())
+        return self.report
+
+    def batch(self) -> bool:
+        """Claim one batch and try it; False when there was nothing left to claim."""
+        if self.held_since is not None and time.monotonic() - self.held_since > self.budget:
+            renew(self.ledger, self.token, self.settings)
+            self.held_since = time.monotonic()
+        started = time.monotonic()
+        ids = claim(self.ledger, self.now(), self.settings, self.token, self.ledger.now())
         if not ids:
-            return done
-        for notice in load(ledger, ids, now or ledger.now()):
-            if time.monotonic() - started > budget:
+            return False
+        notices = load(self.ledger, ids, self.now(), self.campaigns)
+        done, lines = [], []
+        for index, notice in enumerate(notices):
+            if time.monotonic() - started > self.budget:
+                release(self.ledger, self.token, [n.id for n in notices[index:]])
                 break
-            result = attempt(notice, now or ledger.now(), settings)
-            if record(ledger, result, now or ledger.now(), settings, token):
-                done.append(result)
-        release(ledger, token)
+            result = attempt(notice, self.settings, console=lines)
+            if result.state != ReminderState.cancelled and notice.recipient.webhook \
+                    and "webhook" not in result.delivered:
+                self.held_since = self.held_since or started
+                self.hold(notice, result)
+            else:
+                done.append(finish(result, self.settings))
+        if lines:
+            log.info("%s", "\n".join(lines))
+        self.keep(done)
+        return True
+
+    def hold(self, notice: Notice, result: Delivery) -> None:
+        """Keep the reminder for its robot's digest; post the digest's message when it is full."""
+        address = notice.recipient.webhook
+        digest = self.digests.get(address)
+        if digest is None:
+            digest = self.digests[address] = robots.Digest(robots.Robot(address), self.heading(notice.day))
+        item = {"id": notice.id, "pledge": notice.pledge_id, "rule": notice.rule, "text": notice.text(self.settings.lang)}
+        full = digest.add(result, notice.text(self.settings.lang, quote=robots.markdown_text), item)
+        if full:
+            self.post(digest, full)
+
+    def heading(self, day: date) -> Callable[[int, int], str]:
+        lang = self.settings.lang
+        return lambda part, count: i18n.text("remind_digest" if part == 1 else "remind_digest_more", lang,
+                                             day=day, count=count, part=part)
+
+    def post(self, digest: robots.Digest, taken: list) -> None:
+        """One message of a digest; every reminder in it records the outcome."""
+        title, text, items = digest.message(taken)
+        self.pacer.wait(digest.robot.url)
+        try:
+            digest.robot.post(digest.robot.body(title, text, items), self.settings.webhook_timeout)
+            error = None
+        except Exception as err:  # a refused digest is a failed try of each reminder in it
+            error = f"webhook: {str(err) or err.__class__.__name__}"
+        self.report.posts += 1
+        results = [kept for kept, _, _ in taken]
+        for result in results:
+            tried(result, "webhook", digest.robot.url, error)
+        self.keep([finish(result, self.settings) for result in results])
+
+    def keep(self, results: list[Delivery]) -> None:
+        """Record finished deliveries; hand each on (``each``) or keep it in the report."""
+        for result in record(self.ledger, results, self.now(), self.settings, self.token):
+            self.report.counts[result.state] += 1
+            if self.each is not None:
+                self.each(result)
+            else:
+                self.report.results.append(result)

@@ -18,16 +18,19 @@ import threading
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from typing import TYPE_CHECKING
+
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pledges.db import Ledger
-from pledges.errors import SchedulerRunning
-from pledges.models import DEFAULT_TIMEZONE, Campaign, SchedulerLease
+from pledges.errors import BadInput, SchedulerRunning
+from pledges.models import DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, Campaign, SchedulerLease
 from pledges.workflows import delivery, reminders
+from pledges.workflows.robots import Pacer
+
+if TYPE_CHECKING:  # APScheduler is imported by ``build`` only: ``remind run`` does not need it
+    from apscheduler.schedulers.blocking import BlockingScheduler
 
 log = logging.getLogger("pledges.remind")
 LEASE = "remind_serve"
@@ -100,51 +103,73 @@ def instant(as_of: date | datetime | None, tz: str) -> datetime | None:
 
 
 def run_once(ledger: Ledger, settings: delivery.Settings, as_of: date | datetime | None = None, *,
-             scan: bool = True):
+             scan: bool = True, each=None, pacer=None):
     """One scan and one delivery pass (``pledges remind run``, from cron), as of ``as_of``
     (default: now); without ``scan`` only the delivery.  Returns (the instant, new reminders
-    per rule, deliveries)."""
-    at = instant(as_of, campaign_timezone(ledger))
+    per rule, the delivery ``Report``); each delivery goes to ``each`` as it is recorded.
+
+    A future ``as_of`` is refused: its scan would send today reminders that are not due yet,
+    and use up the (pledge, rule, period) keys of the real ones.  Tests move the ledger's clock
+    instead."""
+    tz = campaign_timezone(ledger)
+    at = instant(as_of, tz)
     if at is not None:
-        ledger = Ledger(ledger.url, clock=lambda: at, engine=ledger.engine)
-    now = ledger.now()
+        _check_as_of(ledger, at, tz)
+    now = at or ledger.now()
     created = reminders.scan(ledger, now) if scan else {rule: 0 for rule in reminders.RULES}
-    return now, created, delivery.deliver(ledger, settings, now)
+    return now, created, delivery.deliver(ledger, settings, at, each=each, pacer=pacer)
 
 
-def sweep(ledger: Ledger, settings: delivery.Settings) -> None:
-    _, created, results = run_once(ledger, settings)
+def _check_as_of(ledger: Ledger, at: datetime, tz: str) -> None:
+    zone = ZoneInfo(tz)
+    if at.year < FIRST_YEAR:
+        raise BadInput("bad_year", year=at.year, first=FIRST_YEAR, last=LAST_YEAR)
+    if at > ledger.now():
+        raise BadInput("remind_future", at=at.astimezone(zone).isoformat(timespec="minutes"),
+                       now=ledger.now().astimezone(zone).isoformat(timespec="minutes"))
+
+
+def sweep(ledger: Ledger, settings: delivery.Settings, pacer=None) -> None:
+    _, created, report = run_once(ledger, settings, pacer=pacer, each=lambda result: None)
     log.info("scan: %s new reminders %s", sum(created.values()), {k.value: v for k, v in created.items() if v})
-    _log_deliveries(results)
+    _log_deliveries(report)
 
 
-def deliver(ledger: Ledger, settings: delivery.Settings) -> None:
-    _log_deliveries(delivery.deliver(ledger, settings))
+def deliver(ledger: Ledger, settings: delivery.Settings, pacer=None) -> None:
+    _log_deliveries(delivery.deliver(ledger, settings, pacer=pacer, each=lambda result: None))
 
 
-def _log_deliveries(results: list[delivery.Delivery]) -> None:
-    if results:
-        log.info("delivery: %s sent, %s failed, %s to retry", *(
-            sum(r.state == state for r in results) for state in ("sent", "failed", "pending")))
+def _log_deliveries(report: delivery.Report) -> None:
+    if report.counts:
+        log.info("delivery: %s sent, %s failed, %s to retry, %s cancelled; %s robot messages",
+                 *(report.counts[state] for state in ("sent", "failed", "pending", "cancelled")), report.posts)
+    if report.claimed_elsewhere:
+        log.info("%s reminders are claimed by another pass until %s", report.claimed_elsewhere,
+                 report.claimed_until.isoformat(timespec="minutes"))
 
 
 def build(ledger: Ledger, settings: delivery.Settings, holder: str, *, tz: str, at: str = "08:00",
-          every: int = 5) -> BlockingScheduler:
+          every: int = 5) -> "BlockingScheduler":
     """The scheduler with its three jobs (not started)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
     zone = ZoneInfo(tz)
     hour, minute = (int(part) for part in at.split(":"))
     scheduler = BlockingScheduler(timezone=zone, job_defaults={
         "misfire_grace_time": None, "coalesce": True, "max_instances": 1})
-    scheduler.add_job(sweep, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[ledger, settings],
+    pacer = Pacer(settings.robot_per_minute)  # one for the process: robots are paced across sweeps too
+    scheduler.add_job(sweep, CronTrigger(hour=hour, minute=minute, timezone=zone), args=[ledger, settings, pacer],
                       id="scan", replace_existing=True)
-    scheduler.add_job(deliver, CronTrigger(minute=f"*/{every}", timezone=zone), args=[ledger, settings],
+    scheduler.add_job(deliver, CronTrigger(minute=f"*/{every}", timezone=zone), args=[ledger, settings, pacer],
                       id="deliver", replace_existing=True)
     scheduler.add_job(_renew, IntervalTrigger(minutes=1, timezone=zone), args=[ledger, holder, scheduler],
                       id="lease", replace_existing=True)
     return scheduler
 
 
-def _renew(ledger: Ledger, holder: str, scheduler: BlockingScheduler) -> None:
+def _renew(ledger: Ledger, holder: str, scheduler: "BlockingScheduler") -> None:
     try:
         acquire(ledger, holder)
     except SchedulerRunning:
@@ -152,7 +177,7 @@ def _renew(ledger: Ledger, holder: str, scheduler: BlockingScheduler) -> None:
         scheduler.shutdown(wait=False)
 
 
-def serve(ledger: Ledger, scheduler: BlockingScheduler, holder: str, ready=None) -> None:
+def serve(ledger: Ledger, scheduler: "BlockingScheduler", holder: str, ready=None) -> None:
     """Run ``scheduler`` until Ctrl-C, SIGTERM or ``scheduler.shutdown()``; the lease must be
     held (``acquire``) and is given back on the way out.  ``ready()`` is called once the
     signal handler is in place (so a SIGTERM right after it stops cleanly)."""

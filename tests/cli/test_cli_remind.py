@@ -1,15 +1,20 @@
 """``pledges remind run | serve | list`` and the contact options, through the real command;
-two ``remind run`` processes at once, and ``remind serve`` stopped by SIGTERM."""
+two ``remind run`` processes at once, one killed with -9 mid-delivery, and ``remind serve``
+stopped by SIGTERM.  The command's clock is moved with time-machine (``at``): ``--as-of``
+may not be in the future."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from cli_support import as_json, ok, refused, usage_error
@@ -18,6 +23,29 @@ from pledges.workflows import scheduler
 from support import TODAY
 
 PLEDGES = str(Path(sys.executable).parent / "pledges")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TOMORROW_8 = datetime(2026, 6, 16, 8, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def at(cli_env):
+    """``at(when, ARGS…)``: run ``pledges ARGS…`` through CliRunner with the clock at ``when``."""
+    import time_machine
+    from click.testing import CliRunner
+
+    from pledges.cli.main import cli
+
+    runner = CliRunner()
+
+    def invoke(when: datetime, *args, env: dict | None = None):
+        with time_machine.travel(when, tick=False):
+            return runner.invoke(cli, [str(a) for a in args], env={**cli_env, **(env or {})})
+
+    return invoke
+
+
+def pledge_ids(text: str) -> list[int]:
+    return [int(found) for found in re.findall(r"编号 (\d+)）", text)]
 
 
 def count(ledger, table) -> int:
@@ -50,25 +78,43 @@ def test_bad_contacts_are_refused(pledges, ledger):
     assert "M9" in refused(pledges("member", "set", "M9", "--email", "a@b.cn"))
 
 
-def test_remind_run_sends_then_a_second_run_creates_none(pledges, ledger, make_pledge, robot):
+def test_remind_run_sends_then_a_second_run_creates_none(at, pledges, ledger, make_pledge, robot):
     ok(pledges("org", "set", "DX-V1", "--webhook", robot.url))
     late = make_pledge("displayed", due=TODAY - timedelta(days=2))
-    first = as_json(pledges("remind", "run", "--as-of", "2026-06-16T08:00", "--format", "json"))
+    first = as_json(at(TOMORROW_8, "remind", "run", "--format", "json"))
     assert first["created"] == {"due_soon": 0, "overdue": 1, "stalled": 0, "awaiting_display": 0,
                                 "awaiting_evaluation": 0, "escalation": 0}
     assert [(d["pledge"], d["rule"], d["state"], d["delivered"]) for d in first["deliveries"]] == [
         (late, "overdue", "sent", "console,webhook")]
-    assert "逾期 3 天" in robot.accepted()[0]["text"]["content"]
-    again = ok(pledges("remind", "run", "--as-of", "2026-06-16T09:00")).stdout
-    assert again.splitlines() == ["（无）", "扫描 2026-06-16T09:00+08:00：新增提醒 0 条", "发送：成功 0 条，待重试 0 条，失败 0 条"]
+    assert (first["delivered"]["sent"], first["robot_messages"], first["claimed_elsewhere"]) == (1, 1, 0)
+    assert "逾期 3 天" in robot.accepted()[0]["markdown"]["text"]
+    again = ok(at(TOMORROW_8 + timedelta(hours=1), "remind", "run")).stdout
+    assert again.splitlines() == ["（无）", "扫描 2026-06-16T09:00+08:00：新增提醒 0 条",
+                                  "发送：成功 0 条，待重试 0 条，失败 0 条，取消 0 条；群机器人消息 0 条"]
     assert count(ledger, Reminder) == 1 and len(robot.received) == 1
 
 
-def test_remind_run_as_of_a_day_scans_at_eight_that_day(pledges, ledger, make_pledge):
+def test_remind_run_as_of_a_day_scans_at_eight_that_day(at, ledger, make_pledge):
     make_pledge("approved", due=TODAY + timedelta(days=5))
-    result = ok(pledges("remind", "run", "--as-of", "2026-06-16"))
+    result = ok(at(TOMORROW_8 + timedelta(hours=2), "remind", "run", "--as-of", "2026-06-16"))
     assert "即将到期" in result.stdout and "扫描 2026-06-16T08:00+08:00：新增提醒 1 条" in result.stdout
     assert "【承诺提醒】大溪村党支部的承诺「走访困难群众」（编号 1）将于 2026-06-20 到期，还有 4 天" in result.stderr
+
+
+@pytest.mark.parametrize("as_of", ["2026-06-15T10:01", "2026-06-16", "9999-12-31"])
+def test_remind_run_refuses_a_future_as_of_and_writes_nothing(pledges, ledger, make_pledge, as_of):
+    make_pledge("displayed", due=TODAY - timedelta(days=2))  # NOW is 2026-06-15T10:00 in Shanghai
+    line = refused(pledges("remind", "run", "--as-of", as_of))
+    assert line.startswith(f"错误：--as-of {as_of[:10]}") and "在未来（现在是 2026-06-15T10:00+08:00）" in line
+    english = refused(pledges("--lang", "en", "remind", "run", "--deliver-only", "--as-of", as_of))
+    assert "is in the future (it is 2026-06-15T10:00+08:00 now)" in english
+    assert count(ledger, Reminder) == 0
+
+
+def test_remind_run_as_of_now_or_earlier_is_fine(pledges, ledger, make_pledge):
+    make_pledge("displayed", due=TODAY - timedelta(days=2))
+    assert "新增提醒 1 条" in ok(pledges("remind", "run", "--as-of", "2026-06-15T10:00")).stdout
+    assert "新增提醒 0 条" in ok(pledges("remind", "run", "--as-of", "2026-06-15")).stdout  # 08:00, same week
 
 
 def test_remind_list_by_state(pledges, ledger, make_pledge, robot):
@@ -129,8 +175,9 @@ def test_two_remind_runs_at_once_send_each_reminder_once(cli_env, ledger, make_p
     with ledger.session() as session:
         assert session.execute(select(Reminder.rule, func.count()).group_by(Reminder.rule)
                                .order_by(Reminder.rule)).all() == [("escalation", 12), ("overdue", 12)]
-    posted = Counter(body["text"]["content"].split("（编号 ")[1].split("）")[0] for body in robot.accepted())
-    assert posted == Counter({str(p): 1 for p in pledges_})  # the branch robot got each overdue once
+    posted = Counter(p for body in robot.accepted() for p in pledge_ids(body["markdown"]["text"]))
+    assert posted == Counter({p: 1 for p in pledges_})  # the branch robot got each overdue once
+    assert len(robot.received) <= 2  # one digest per pass
 
 
 def test_serve_starts_and_stops_cleanly_on_sigterm(cli_env, ledger):
@@ -150,13 +197,61 @@ def test_serve_starts_and_stops_cleanly_on_sigterm(cli_env, ledger):
     assert count(ledger, SchedulerLease) == 0
 
 
-def test_deliver_only_retries_without_scanning(pledges, ledger, make_pledge, robot):
+def test_deliver_only_retries_without_scanning(at, pledges, ledger, make_pledge, robot):
     ok(pledges("org", "set", "DX-V1", "--webhook", robot.url))
     robot.answers = [500]
     make_pledge("displayed", due=TODAY - timedelta(days=2))
-    ok(pledges("remind", "run", "--as-of", "2026-06-16T08:00"))
+    ok(at(TOMORROW_8, "remind", "run"))
     make_pledge("displayed", due=TODAY - timedelta(days=2))  # found only by a scan
-    report = as_json(pledges("remind", "run", "--deliver-only", "--as-of", "2026-06-16T08:06", "--format", "json"))
+    report = as_json(at(TOMORROW_8 + timedelta(minutes=6), "remind", "run", "--deliver-only", "--format", "json"))
     assert sum(report["created"].values()) == 0
     assert [(d["pledge"], d["state"]) for d in report["deliveries"]] == [(1, "sent")]
     assert count(ledger, Reminder) == 1
+
+
+def test_a_run_killed_mid_delivery_holds_its_claims_and_a_rerun_says_so(cli_env, ledger, make_pledge, robot):
+    """kill -9 while a digest is being posted: the rerun sends nothing twice and says why."""
+    from pledges.contacts import set_org_contact
+
+    set_org_contact(ledger, "DX-V1", actor="测试书记", webhook=robot.url)
+    for _ in range(6):
+        make_pledge("displayed", due=TODAY - timedelta(days=20))  # overdue (to the robot) and escalation
+    robot.hold.clear()  # the robot hangs
+    env = run_env(cli_env, PLEDGES_REMIND_BATCH="5")
+    command = [PLEDGES, "remind", "run", "--as-of", "2026-06-16T08:00"]
+    dying = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert robot.arrived.wait(timeout=60), dying.stderr.read1().decode()
+    finally:
+        dying.kill()  # SIGKILL, mid-post
+        dying.wait()
+    rerun = subprocess.run([*command, "--deliver-only"], env=env, capture_output=True, text=True, timeout=60)
+    robot.hold.set()
+    assert rerun.returncode == 0, rerun.stderr
+    assert "另有 6 条提醒已被另一次发送认领" in rerun.stdout and "前不会重发" in rerun.stdout
+    assert "逾期" not in rerun.stderr  # nothing went out again
+    with ledger.session() as session:
+        states = Counter(session.execute(select(Reminder.rule, Reminder.state, Reminder.claim.is_not(None))).all())
+    assert states == Counter({("overdue", "pending", True): 6, ("escalation", "sent", False): 6})
+    assert robot.requests == 1  # the one post the dead run made
+
+
+def test_remind_run_tables_the_first_deliveries_and_counts_the_rest(pledges, ledger, make_pledge, monkeypatch):
+    from pledges.cli import remind_cmds
+
+    monkeypatch.setattr(remind_cmds.Deliveries, "SHOWN", 2)
+    for days_late in (1, 2, 3):
+        make_pledge("displayed", due=TODAY - timedelta(days=days_late))
+    out = ok(pledges("remind", "run")).stdout
+    assert "……另有 1 条未列出：pledges remind list 查看全部" in out
+    assert "发送：成功 3 条，待重试 0 条，失败 0 条，取消 0 条；群机器人消息 0 条" in out
+
+
+def test_remind_run_writes_csv_row_by_row(pledges, ledger, make_pledge):
+    import csv
+    import io
+
+    late = make_pledge("displayed", due=TODAY - timedelta(days=2))
+    rows = list(csv.DictReader(io.StringIO(ok(pledges("remind", "run", "--format", "csv")).stdout)))
+    assert [(int(r["pledge"]), r["rule"], r["state"], r["delivered"]) for r in rows] == [
+        (late, "overdue", "sent", "console")]

@@ -162,3 +162,35 @@ def test_scanning_twice_creates_each_reminder_once(ledger, clock, make_pledge):
 
 def test_an_empty_ledger_has_nothing_due(ledger, clock):
     assert reminders.scan(ledger) == {rule: 0 for rule in Rule}
+
+
+def test_a_repeat_scan_the_same_day_reads_only_the_pledges_changed_since(ledger, clock, make_pledge):
+    from sqlalchemy import delete
+
+    from pledges.workflows.engine import run
+
+    late, soon = make_pledge("displayed", due=days(-2)), make_pledge("displayed", due=days(20))
+    clock.advance(minutes=10)  # more than reminders.SETTLE after the last change
+    assert reminders.scan(ledger)[Rule.overdue] == 1
+    with ledger.session() as session:  # the outbox loses its row behind the ledger's back
+        session.execute(delete(Reminder))
+    clock.advance(hours=2)
+    assert reminders.scan(ledger) == {rule: 0 for rule in Rule}  # nothing changed: nothing looked at
+    run(ledger, [soon], "extend", ACTOR, due=days(25), reason="天气")  # changed: looked at again
+    run(ledger, [late], "record_progress", ACTOR, amount=1)
+    assert reminders.scan(ledger)[Rule.overdue] == 1
+    reminders.forget_scans(ledger)
+    assert reminders.scan(ledger)[Rule.overdue] == 0  # the whole ledger: late's reminder is back already
+
+
+def test_a_new_day_or_new_thresholds_scan_every_pledge(ledger, clock, make_pledge):
+    pledge = make_pledge("displayed", due=days(9))
+    assert reminders.scan(ledger)[Rule.due_soon] == 0
+    with ledger.session() as session:
+        session.execute(update(Campaign).values(due_soon_days=10))
+    assert reminders.scan(ledger)[Rule.due_soon] == 1
+    clock.advance(days=3)
+    assert found(ledger, clock, Rule.due_soon) == [(pledge, days(9), days(3))]
+    assert reminders.scan(ledger)[Rule.due_soon] == 0  # the same period (the due date): once
+    clock.advance(days=7)
+    assert reminders.scan(ledger)[Rule.overdue] == 1
