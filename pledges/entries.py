@@ -71,8 +71,10 @@ def merged_content(pledge: Pledge, changes: dict[str, Any]) -> PledgeContent:
     return check_content(**merged)
 
 
-def pledge_by_id(session: Session, pledge_id: int) -> Pledge:
-    pledge = session.get(Pledge, pledge_id) if 0 < pledge_id <= MAX_INT else None
+def pledge_by_id(session: Session, pledge_id: int, lock: bool = False) -> Pledge:
+    """The pledge ``pledge_id``; with ``lock`` its row is locked until the transaction ends
+    (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite locks the whole database at the first write)."""
+    pledge = session.get(Pledge, pledge_id, with_for_update=lock or None) if 0 < pledge_id <= MAX_INT else None
     if pledge is None:
         raise UnknownPledge(id=pledge_id)
     return pledge
