@@ -18,10 +18,10 @@ from pledges.orgs import CODE_PATTERN
 from pledges.queries import end_of_day_utc
 from pledges.workflows import lifecycle
 
-from pledges.workflows.demo import build_demo, story_for
-from pledges.workflows.demo_life import Life, Rows
-from pledges.workflows.demo_plan import KINDS, plan_demo
-from pledges.workflows.demo_story import declared, walk
+from pledges.demo import build_demo, story_for
+from pledges.demo.life import Life, Rows
+from pledges.demo.plan import KINDS, plan_demo
+from pledges.demo.story import declared, walk
 from pledges.workflows.engine import run
 from support import ACTOR, NOW, TODAY, Clock
 

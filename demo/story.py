@@ -10,8 +10,8 @@ import random
 from datetime import date, timedelta
 from itertools import accumulate
 
-from pledges.workflows import demo_words as words
-from pledges.workflows.demo_life import Life
+from pledges.demo import words
+from pledges.demo.life import Life
 
 # What becomes of a displayed pledge, and how often (per cent).
 FATES = (("on_time", 56), ("late", 12), ("slow", 8), ("unfulfilled", 6), ("stalled", 12), ("silent", 6))
