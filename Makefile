@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2
 
-# A fresh SQLite ledger in demo/ loaded with the small demo (`pledges demo`), then the dashboard.
+# A fresh SQLite ledger in ledgers/ loaded with the small demo (`pledges demo`), then the dashboard.
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
@@ -31,4 +31,4 @@ walkthrough: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/walkthrough.sh
 
 clean:
-	rm -rf $(VENV) demo .bench *.egg-info
+	rm -rf $(VENV) ledgers .bench *.egg-info
