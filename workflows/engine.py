@@ -8,7 +8,7 @@ pledge was completed meanwhile) is refused.
 
 The audit events of a run are inserted last, once every pledge row has been updated: a refused
 or raced transaction never takes an audit id from PostgreSQL's sequence, so the ids have no
-gaps (docs/lifecycle.md)."""
+gaps (README, Architecture)."""
 
 import random
 import time
