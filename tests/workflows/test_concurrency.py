@@ -43,29 +43,36 @@ def test_a_single_trigger_racing_a_bulk_display_is_refused(ledger, make_pledge):
     assert pledge_row(ledger, pledge_id).state == "displayed"
 
 
-def test_threads_racing_through_run_move_the_pledge_once(db_url, make_pledge, clock):
-    """Eight threads, each with its own ledger (its own connections), approve the same pledge."""
-    pledge_id = make_pledge("submitted")
+def in_eight_threads(db_url, clock, fire) -> list[str]:
+    """Run ``fire(ledger, n)`` in eight threads at once, each with its own ledger (its own
+    connections); returns each one's outcome: "moved", or the refusal's class and message."""
     start, outcomes = threading.Barrier(8), []
 
-    def approve(n: int):
+    def one(n: int):
         ledger = Ledger(db_url, clock=clock)
         start.wait()
         try:
-            run(ledger, [pledge_id], "approve", f"书记{n}")
+            fire(ledger, n)
             outcomes.append("moved")
         except PledgeError as err:
-            outcomes.append(type(err).__name__)
+            outcomes.append(f"{type(err).__name__}: {err.message('en')}")
         finally:
             ledger.dispose()
 
-    threads = [threading.Thread(target=approve, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
+
+
+def test_threads_racing_through_run_move_the_pledge_once(db_url, make_pledge, clock):
+    """Eight threads approve the same pledge: one moves it, the others are refused."""
+    pledge_id = make_pledge("submitted")
+    outcomes = in_eight_threads(db_url, clock, lambda ledger, n: run(ledger, [pledge_id], "approve", f"书记{n}"))
     assert outcomes.count("moved") == 1
-    assert set(outcomes) <= {"moved", "ConcurrentChange", "TransitionRefused"}
+    assert {outcome.split(":")[0] for outcome in outcomes} <= {"moved", "ConcurrentChange", "TransitionRefused"}
     checker = Ledger(db_url, clock=clock)
     assert [e.trigger for e in events_of(checker, pledge_id)].count("approve") == 1
     with checker.session() as session:
@@ -83,24 +90,8 @@ def audit_ids(ledger) -> list[int]:
 
 def test_eight_writers_recording_progress_on_one_pledge_all_land(db_url, make_pledge, clock):
     pledge_id = make_pledge("in_progress", target=100)  # 1 done
-    start, outcomes = threading.Barrier(8), []
-
-    def record(n: int):
-        ledger = Ledger(db_url, clock=clock)
-        start.wait()
-        try:
-            run(ledger, [pledge_id], "record_progress", f"党员{n}", amount=n + 1, note=f"第{n}次")
-            outcomes.append("moved")
-        except PledgeError as err:
-            outcomes.append(err.message("en"))
-        finally:
-            ledger.dispose()
-
-    threads = [threading.Thread(target=record, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = in_eight_threads(db_url, clock, lambda ledger, n: run(
+        ledger, [pledge_id], "record_progress", f"党员{n}", amount=n + 1, note=f"第{n}次"))
     assert outcomes == ["moved"] * 8
     checker = Ledger(db_url, clock=clock)
     assert pledge_row(checker, pledge_id).done == 1 + sum(range(1, 9))
