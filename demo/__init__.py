@@ -7,8 +7,10 @@ owner makes; each pledge then lives its year (``story``) through the real lifecy
 the same ledger, row for row.  Rows go to the database in bulk (``pledges.loader``), in one
 transaction, a batch of pledges at a time, so memory stays flat at any scale."""
 
+import gc
 import random
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -72,7 +74,7 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
         raise BadInput("bad_year", year=as_of.year, first=FIRST_YEAR, last=LAST_YEAR)
     plan = plan_demo(scale, seed)
     report = progress or (lambda stage, done, total: None)
-    with ledger.engine.begin() as connection:
+    with ledger.engine.begin() as connection, _fewer_collections():
         held = connection.scalar(select(func.count()).select_from(Organisation))
         if held:
             raise DemoRefused(count=held)
@@ -93,6 +95,18 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
                        writer.written.get("display_record", 0), writer.written.get("progress_record", 0),
                        writer.written.get("evaluation", 0), writer.written.get("pledge_version", 0),
         dict(sorted(loader.states.items())))
+
+
+@contextmanager
+def _fewer_collections():
+    """The walks allocate millions of short-lived dicts (the effects' answers): collect the
+    youngest generation every 50,000 allocations instead of 700 while loading."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 class _Loader:

@@ -16,7 +16,7 @@ from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from pledges import audit
-from pledges.models import DEFAULT_TIMEZONE
+from pledges.models import DEFAULT_TIMEZONE, DisplayRecord, Evaluation, PledgeVersion, ProgressRecord
 from pledges.vocab import State
 from pledges.workflows import lifecycle
 from pledges.workflows.effects import reason_of
@@ -33,17 +33,17 @@ CONTENT_COLUMNS = ("title", "content", "category", "target", "unit", "qualitativ
 VERSION_COLUMNS = ("id", "pledge_id", "number", "replaced_at", "actor", "reason", *CONTENT_COLUMNS)
 
 audit_row = itemgetter(*AUDIT_COLUMNS[1:])  # an event_values dict → the row after its id
-# A record an effect adds (a dict) → its bulk row after the id, per table.
-RECORD_ROW = {table: itemgetter(*columns[1:]) for table, columns in (
-    ("display_record", DISPLAY_COLUMNS), ("progress_record", PROGRESS_COLUMNS), ("evaluation", EVALUATION_COLUMNS),
-    ("pledge_version", VERSION_COLUMNS))}
+# A record an effect adds (a dict) → its table and its bulk row after the id.
+RECORD_ROW = {model: (model.__tablename__, itemgetter(*columns[1:])) for model, columns in (
+    (DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS), (Evaluation, EVALUATION_COLUMNS),
+    (PledgeVersion, VERSION_COLUMNS))}
 
 # The lifecycle, read once from its one definition: what each trigger allows and leads to.
 SOURCES = {trigger: frozenset(lifecycle.sources(trigger)) for trigger in lifecycle.TRIGGERS}
 DESTINATION = {(trigger, source): lifecycle.destination(trigger, source).value
                for trigger in lifecycle.TRIGGERS for source in lifecycle.sources(trigger)}
-EFFECTS = {trigger: tuple(callback.what for callback in lifecycle.spec(trigger).get("after", []))
-           for trigger in lifecycle.TRIGGERS}
+EFFECTS = {"create": (), **{trigger: tuple(callback.what for callback in lifecycle.spec(trigger).get("after", []))
+                            for trigger in lifecycle.TRIGGERS}}
 
 
 @lru_cache(maxsize=None)
@@ -72,21 +72,17 @@ class Rows:
         return rows
 
 
-class Step:
-    """What an effect reads, as the engine's ``Move`` offers it: the pledge (here the ``Life``),
-    the trigger's arguments, the day and the actor.  The demo's today is the step's day."""
-
-    __slots__ = ("pledge", "args", "day", "today", "actor", "now")
-
-    def __init__(self, pledge, args: dict, day: date, actor: str, now: datetime):
-        self.pledge, self.args, self.day, self.today, self.actor, self.now = pledge, args, day, day, actor, now
-
-
 class Life:
-    """A pledge's state and figures as its steps are taken; ``step`` refuses past the as-of day."""
+    """A pledge's state and figures as its steps are taken; ``step`` refuses past the as-of day.
+
+    A life is also what the trigger effects read, as the engine's ``Move`` offers it: the pledge
+    (``pledge``, the life itself, or its content for an amendment), the step's arguments
+    (``args``), its day, the actor and the moment (``now``); the demo's today is the step's day.
+    One object, set for each step: the demo takes over a million steps."""
 
     def __init__(self, rows: Rows, pledge_id: int, due: date):
         self.rows, self.id, self.due = rows, pledge_id, due
+        self.pledge, self.actor, self.args, self.now = self, rows.actor, {}, None
         self.state: str | None = None
         self.done, self.outcome, self.finished_on, self.last_progress_on = 0, None, None, None
         self.approved_on = None
@@ -125,7 +121,8 @@ class Life:
         at = self.clock(max(day, self.day), rng)
         if at is None:
             return None
-        detail = self._effects(trigger, Step(pledge or self, args, self.day, self.rows.actor, at))
+        effects = EFFECTS[trigger]
+        detail = self._effects(effects, pledge, args, at) if effects else None
         self.state, self.version = target, self.version + 1
         event = audit.event_values(at=at, effective_on=self.day, actor=self.rows.actor, entity="pledge",
                                    entity_id=self.id, trigger=trigger, from_state=source, to_state=target,
@@ -134,16 +131,21 @@ class Life:
         self.rows.add("audit_event", *audit_row(event))
         return at
 
-    def _effects(self, trigger: str, step: Step) -> dict:
+    @property
+    def today(self) -> date:
+        return self.day
+
+    def _effects(self, effects: tuple, pledge, args: dict, at: datetime) -> dict:
         """Apply the trigger's effects: fields onto this life, records as rows; returns the detail."""
+        self.pledge, self.args, self.now = pledge or self, args, at
         detail = {}
-        for what in EFFECTS.get(trigger, ()):
-            change = what(step)
+        for what in effects:
+            change = what(self)
             for name, value in change.fields.items():
                 setattr(self, name, value)
             for model, values in change.records:
-                table = model.__tablename__
-                self.rows.add(table, *RECORD_ROW[table](values))
+                table, row = RECORD_ROW[model]
+                self.rows.add(table, *row(values))
             detail.update(change.detail)
         return detail
 
