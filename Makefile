@@ -21,7 +21,7 @@ test: lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# A fresh SQLite ledger in demo/ loaded with the small demo (`pledges demo`), then the dashboard.
+# A fresh SQLite ledger in ledgers/ loaded with the small demo (`pledges demo`), then the dashboard.
 demo: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
@@ -36,4 +36,4 @@ walkthrough: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/walkthrough.sh
 
 clean:
-	rm -rf $(VENV) demo .bench *.egg-info
+	rm -rf $(VENV) ledgers .bench *.egg-info

@@ -72,7 +72,7 @@ def generator_fingerprint() -> str:
     cached ledger built by other code is built again."""
     digest = hashlib.sha256()
     for path in sorted([ROOT / "pledges" / "models.py", ROOT / "pledges" / "loader.py",
-                        *(ROOT / "workflows").glob("demo*.py")]):
+                        *(ROOT / "demo").glob("*.py")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

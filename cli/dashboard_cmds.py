@@ -177,6 +177,7 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
         return figures(ledger, org=org, depth=depth, as_of=as_of, campaign=campaign)
 
     view = breakdown_view if by else dashboard_view
+    _warn_if_outside(app, ledger, campaign, as_of)
     if watch:
         _watch(lambda width: view(board(), app.lang, width), interval, frames)
     elif fmt == "json":
@@ -186,6 +187,15 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
     else:
         out = console()
         out.print(view(board(), app.lang, out.width))
+
+
+def _warn_if_outside(app: App, ledger, campaign: int | None, as_of) -> None:
+    """One line on stderr when --as-of lies outside the campaign, so empty figures say why."""
+    from pledges.campaigns import empty_as_of
+
+    note = empty_as_of(ledger, campaign, as_of) if as_of else None
+    if note:
+        click.echo(i18n.text(note.key, app.lang, **note.params), err=True)
 
 
 def _flat(row) -> dict:

@@ -34,7 +34,7 @@ def demo(app: App, scale, seed, as_of):
       pledges --db demo.db demo --scale city --seed 7 --as-of 2026-09-30
     """
     from pledges.db import Ledger
-    from pledges.workflows.demo import DEMO_ACTOR, build_demo
+    from pledges.demo import DEMO_ACTOR, build_demo
 
     ledger = Ledger(app.db)
     ledger.init()

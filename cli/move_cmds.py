@@ -16,8 +16,14 @@ def fire(app: App, pledge_ids, trigger: str, **args) -> None:
     """Fire ``trigger`` on the pledges (all or none) and say what moved."""
     from pledges.workflows.engine import run
 
-    for moved in run(app.ledger(), pledge_ids, trigger, app.actor, **args):
+    moves = run(app.ledger(), pledge_ids, trigger, app.actor, **args)
+    for moved in moves:
         say("moved", app.lang, id=moved.id, from_=State(moved.from_state), to=State(moved.to_state))
+    outside = [moved for moved in moves if moved.outside]
+    if outside:  # a late entry of an ended campaign, or an early one: done, but said
+        note = outside[0].outside
+        say("outside_campaign", app.lang, err=True, ids=",".join(str(m.id) for m in outside), year=note.year,
+            starts=note.starts, ends=note.ends, day=note.day)
 
 
 def _ids(command):
@@ -43,15 +49,17 @@ def submit(app: App, pledge_ids):
 
 @click.command("approve")
 @_ids
+@click.option("--date", "day", type=DATE, help="Day it was approved [default: today]; for records entered late.")
 @pass_app
-def approve(app: App, pledge_ids):
+def approve(app: App, pledge_ids, day):
     """Approve submitted pledges (审核).
 
     \b
     Example:
       pledges --as 王书记 approve 12 13
+      pledges approve 12 --date 2025-03-02
     """
-    fire(app, pledge_ids, "approve")
+    fire(app, pledge_ids, "approve", day=day)
 
 
 @click.command("return")
@@ -104,15 +112,22 @@ def display(app: App, pledge_ids, channel, place, day, org, all_approved):
 @click.option("--note", help="What was done; required for a qualitative pledge.")
 @click.option("--evidence", metavar="REF", help="Reference to evidence: photo, minutes, file number.")
 @click.option("--date", "day", type=DATE, help="Day it was done [default: today].")
+@click.option("--confirm-over", is_flag=True,
+              help="Accept an amount that brings done past twice the target (a real over-fulfilment).")
 @pass_app
-def progress(app: App, pledge_id, amount, note, evidence, day):
+def progress(app: App, pledge_id, amount, note, evidence, day, confirm_over):
     """Record progress on a displayed pledge (践诺记实).
+
+    Entries add up toward the target.  One that would bring what is done past twice the target
+    is refused as a likely typo unless --confirm-over is given.
 
     \b
     Example:
       pledges progress 12 --amount 3 --note 走访3户 --evidence IMG_0412
+      pledges progress 12 --amount 30 --note 全镇推广 --confirm-over
     """
-    fire(app, [pledge_id], "record_progress", amount=amount, note=note, evidence=evidence, day=day)
+    fire(app, [pledge_id], "record_progress", amount=amount, note=note, evidence=evidence, day=day,
+         confirm_over=confirm_over)
 
 
 @click.command("complete")
@@ -189,11 +204,14 @@ def withdraw(app: App, pledge_id, reason):
 
 @click.command("evaluate")
 @_id
-@click.option("--grade", required=True, type=GRADE, help="The organisation's grade.")
+@click.option("--grade", type=GRADE, help="The organisation's grade [needed unless the organisation has rated it].")
 @click.option("--comment", help="The organisation's comment.")
 @pass_app
 def evaluate(app: App, pledge_id, grade, comment):
     """Record the organisation's rating of a finished pledge (评诺).
+
+    Without --grade, the pledge is evaluated on the organisation rating recorded before; with
+    none, it is refused.
 
     \b
     Example:

@@ -1,6 +1,7 @@
 """Campaigns (活动年度): the period pledges belong to, with its time zone and dates."""
 
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -19,7 +20,7 @@ def current_year(ledger: Ledger) -> int:
 def campaign_for(session: Session, ledger: Ledger, year: int | None, actor: str | None = None) -> Campaign:
     """The campaign of ``year`` (default: the current year).  With an ``actor`` it is created
     with defaults on first use (the whole calendar year, Asia/Shanghai)."""
-    year = year or current_year(ledger)
+    year = current_year(ledger) if year is None else year  # 0 is a mistake, not "this year"
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise BadInput("bad_year", year=year, first=FIRST_YEAR, last=LAST_YEAR)
     campaign = session.scalar(select(Campaign).where(Campaign.year == year))
@@ -41,17 +42,41 @@ def campaign_if_any(session: Session, ledger: Ledger, year: int | None, as_of: d
     the ``as_of`` day's year or this year, if there is one: for reports, which never create a
     campaign."""
     try:
-        return campaign_for(session, ledger, year or (as_of.year if as_of else None))
+        return campaign_for(session, ledger, year if year is not None else (as_of.year if as_of else None))
     except BadInput:
-        if year:
+        if year is not None:
             raise
         return None
 
 
-def due_inside(campaign: Campaign, due: date) -> bool:
-    return campaign.starts <= due <= campaign.ends
+def inside(campaign: Campaign, day: date) -> bool:
+    """Is ``day`` (a due date, a day something happened) within the campaign's dates?"""
+    return campaign.starts <= day <= campaign.ends
 
 
 def check_due(campaign: Campaign, due: date) -> None:
-    if not due_inside(campaign, due):
+    if not inside(campaign, due):
         raise BadInput("due_outside", due=due, year=campaign.year, starts=campaign.starts, ends=campaign.ends)
+
+
+class Note(NamedTuple):
+    """A warning for people: the key of its message in ``pledges.i18n`` and its parameters."""
+
+    key: str
+    params: dict
+
+
+def empty_as_of(ledger: Ledger, year: int | None, day: date) -> Note | None:
+    """Why a report of campaign ``year`` (default: ``day``'s year) as of ``day`` is empty, when
+    it is because the day lies outside any campaign: there is no campaign of that year, or the
+    day is before it starts.  None otherwise (after its end, a campaign's figures stand as they
+    ended)."""
+    year = day.year if year is None else year
+    with ledger.session() as session:
+        campaign = session.scalar(select(Campaign).where(Campaign.year == year))
+        if campaign is None:
+            years = session.scalars(select(Campaign.year).order_by(Campaign.year)).all()
+            return Note("as_of_no_campaign", {"year": year, "day": day, "years": ", ".join(map(str, years)) or "-"})
+    if day < campaign.starts:
+        return Note("as_of_before_campaign", {"year": year, "day": day, "starts": campaign.starts})
+    return None

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError, model_validator
+from sqlalchemy import update
 from sqlmodel import Session
 
 from pledges import audit
@@ -71,8 +72,17 @@ def merged_content(pledge: Pledge, changes: dict[str, Any]) -> PledgeContent:
     return check_content(**merged)
 
 
-def pledge_by_id(session: Session, pledge_id: int) -> Pledge:
-    pledge = session.get(Pledge, pledge_id) if 0 < pledge_id <= MAX_INT else None
+def pledge_by_id(session: Session, pledge_id: int, lock: bool = False) -> Pledge:
+    """The pledge ``pledge_id``; with ``lock``, read after taking its row's lock, which is held
+    until the transaction ends: nobody else can change it meanwhile."""
+    if not 0 < pledge_id <= MAX_INT:
+        raise UnknownPledge(id=pledge_id)
+    if lock:
+        # A write that changes nothing: PostgreSQL locks the row, SQLite takes its write lock
+        # (waiting for it, where SELECT … FOR UPDATE does not exist).
+        table = Pledge.__table__
+        session.execute(update(table).where(table.c.id == pledge_id).values(version=table.c.version))
+    pledge = session.get(Pledge, pledge_id, populate_existing=lock)
     if pledge is None:
         raise UnknownPledge(id=pledge_id)
     return pledge

@@ -702,3 +702,38 @@ WORDS.update({
     "org_pledges": ("组织承诺", "Organisation pledges"),
     "member_pledges": ("党员承诺", "Member pledges"),
 })
+
+# --- lifecycle guards, the engine, the demo layer (issue 8) -----------------------------------
+MESSAGES.update({
+    "amount_overflow": (
+        "承诺 {id}：已完成 {done}，再记 {amount} 将超过台账能存的最大数 {limit}：本条最多还能记 {room}",
+        "pledge {id}: {done} done, and {amount} more would pass {limit}, the largest number the ledger "
+        "stores: at most {room} more can be recorded",
+    ),
+    "amount_over_target": (
+        "承诺 {id} 目标 {target} {unit}，已完成 {done}，尚差 {left}；本次 {amount} 将使完成数达到 {total}，"
+        "超过目标的两倍（{ceiling}）：本次最多可记 {largest}。请核对数量；确实超额完成请加 --confirm-over",
+        "pledge {id} has a target of {target} {unit}, {done} done, {left} left; {amount} more would make "
+        "{total}, over twice the target ({ceiling}), so the largest amount accepted is {largest}: check the "
+        "amount, or add --confirm-over if it really is so",
+    ),
+    "before_approval": (
+        "日期 {on} 早于审核通过日期 {approved}：亮诺不能早于审核",
+        "date {on} is before the pledge was approved ({approved}): it cannot be displayed before that",
+    ),
+    "outside_campaign": (
+        "注意：承诺 {ids} 属于 {year} 年度活动（{starts} 至 {ends}），本次操作日期 {day} 不在活动期内，"
+        "已照常记录；补录往年记录请用 --date 写明当时的日期",
+        "note: pledge {ids} belongs to the {year} campaign ({starts} to {ends}) and {day} is outside it; "
+        "recorded all the same (to enter a past record late, give its day with --date)",
+    ),
+    "as_of_no_campaign": (
+        "注意：{day} 所在的 {year} 年度没有活动，统计数字为空（台账中的年度：{years}）；可用 --campaign 年度",
+        "note: there is no {year} campaign for {day}, so the figures are empty (campaigns in the ledger: "
+        "{years}); pass --campaign YEAR",
+    ),
+    "as_of_before_campaign": (
+        "注意：{day} 早于 {year} 年度活动开始日期 {starts}，统计数字为空",
+        "note: {day} is before the {year} campaign starts ({starts}), so the figures are empty",
+    ),
+})

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make demo`: a fresh SQLite ledger in demo/demo.db loaded with the small demo (three towns of
+# `make demo`: a fresh SQLite ledger in ledgers/demo.db loaded with the small demo (three towns of
 # 温岭, their branches and members, ~1,500 pledges as they stand today), then the dashboard.
 set -euo pipefail
-mkdir -p demo
-rm -f demo/demo.db demo/demo.db-wal demo/demo.db-shm
-pledges --db demo/demo.db demo --scale small
-pledges --db demo/demo.db dashboard
+mkdir -p ledgers
+rm -f ledgers/demo.db ledgers/demo.db-wal ledgers/demo.db-shm
+pledges --db ledgers/demo.db demo --scale small
+pledges --db ledgers/demo.db dashboard

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# `make walkthrough`: a fresh SQLite ledger (demo/walkthrough.db) with a town's pledges taken
+# `make walkthrough`: a fresh SQLite ledger (ledgers/walkthrough.db) with a town's pledges taken
 # through every state by hand, then the listing and one pledge's whole history.  Every line
 # below is the real `pledges` command.
 set -euo pipefail
-mkdir -p demo
-rm -f demo/walkthrough.db demo/walkthrough.db-wal demo/walkthrough.db-shm
-export PLEDGES_DB=demo/walkthrough.db PLEDGES_USER=王书记
+mkdir -p ledgers
+rm -f ledgers/walkthrough.db ledgers/walkthrough.db-wal ledgers/walkthrough.db-shm
+export PLEDGES_DB=ledgers/walkthrough.db PLEDGES_USER=王书记
 year=$(TZ=Asia/Shanghai date +%Y)
 yesterday=$(TZ=Asia/Shanghai date -d yesterday +%F)
 [[ $yesterday == "$year"-* ]] || yesterday="$year-01-01"

@@ -13,10 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # folder → (its package, the imports it must not make)
 LAYERS = {
-    "pledges": ("pledges", ("pledges.workflows", "pledges.cli", "click", "rich")),
-    "workflows": ("pledges.workflows", ("pledges.cli", "click", "rich")),
+    "pledges": ("pledges", ("pledges.workflows", "pledges.demo", "pledges.cli", "click", "rich")),
+    "workflows": ("pledges.workflows", ("pledges.demo", "pledges.cli", "click", "rich")),
+    # the demo generator sits above workflows/ and drives its engine and effects; it is no command
+    "demo": ("pledges.demo", ("pledges.cli", "click", "rich")),
     "cli": ("pledges.cli", ("sqlalchemy", "sqlmodel", "transitions", "psycopg")),
 }
+# What cli/ may take from the demo layer: its public function, not its insides.
+DEMO_PUBLIC = {"pledges.demo", "pledges.demo.build_demo", "pledges.demo.DEMO_ACTOR"}
 
 
 def imports_of(path: Path, package: str) -> set[str]:
@@ -47,6 +51,12 @@ def crossings(folder: str, root: Path = ROOT) -> list[str]:
 @pytest.mark.parametrize("folder", LAYERS)
 def test_layers_import_downward_only(folder):
     assert crossings(folder) == []
+
+
+def test_cli_uses_only_the_demos_public_function():
+    taken = {name for path in (ROOT / "cli").rglob("*.py") for name in imports_of(path, "pledges.cli")
+             if name == "pledges.demo" or name.startswith("pledges.demo.")}
+    assert taken and taken <= DEMO_PUBLIC, taken - DEMO_PUBLIC
 
 
 def test_the_layer_check_catches_a_crossing(tmp_path):

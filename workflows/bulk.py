@@ -14,20 +14,31 @@ from pledges.workflows.effects import display_values
 from pledges.workflows.move import Move
 
 
-def _batch_guards(trigger: str) -> list:
-    """The trigger's guards; a bulk operation can only check those that look at arguments."""
+def _batch_guards(trigger: str) -> tuple[list, list]:
+    """The trigger's guards: those that look at arguments (checked once), and those that look
+    at named pledge columns (checked on each row changed).  Others cannot run set-based."""
     conditions = lifecycle.spec(trigger).get("conditions", [])
-    per_row = [c.__name__ for c in conditions if c.scope != "args"]
-    if per_row:
-        raise NotImplementedError(f"{trigger} has per-pledge guards {per_row}; it cannot run set-based")
-    return conditions
+    unsupported = [c.__name__ for c in conditions if c.scope != "args" and not c.columns]
+    if unsupported:
+        raise NotImplementedError(f"{trigger} has per-pledge guards {unsupported}; it cannot run set-based")
+    return [c for c in conditions if c.scope == "args"], [c for c in conditions if c.scope != "args"]
+
+
+def _check_rows(move: Move, conditions: list, rows) -> None:
+    """Each row guard on each changed row; a refusal rolls the whole operation back."""
+    for row in rows:
+        move.pledge = row
+        for condition in conditions:
+            condition.check(move)
+    move.pledge = None
 
 
 def display_all_approved(ledger: Ledger, org: str, *, channel: str, actor: str, place: str | None = None,
                          day=None, campaign: int | None = None) -> int:
     """Display every approved pledge of ``org``'s subtree in the campaign; returns how many."""
     trigger = "display"
-    conditions = _batch_guards(trigger)
+    once, per_row = _batch_guards(trigger)
+    columns = sorted({name for condition in per_row for name in condition.columns})
     with ledger.session() as session:
         scope = org_by_code(session, org)
         try:
@@ -36,7 +47,7 @@ def display_all_approved(ledger: Ledger, org: str, *, channel: str, actor: str, 
             return 0
         move = Move(ledger=ledger, session=session, actor=actor, campaign=period,
                     args={"trigger": trigger, "channel": channel, "place": place, "day": day})
-        for condition in conditions:
+        for condition in once:
             condition.check(move)
         table = Pledge.__table__
         count = 0
@@ -47,10 +58,11 @@ def display_all_approved(ledger: Ledger, org: str, *, channel: str, actor: str, 
                 .where(table.c.state == source, table.c.campaign_id == period.id,
                        table.c.org_id.in_(subtree_ids(scope.id)))
                 .values(state=dest, version=table.c.version + 1, updated_at=move.now)
-                .returning(table.c.id, table.c.due, table.c.done, table.c.outcome)
+                .returning(table.c.id, table.c.due, table.c.done, table.c.outcome, *(table.c[c] for c in columns))
             ).all()
             if not changed:
                 continue
+            _check_rows(move, per_row, changed)
             session.execute(insert(DisplayRecord), [display_values(move, row.id) for row in changed])
             session.execute(insert(AuditEvent), [
                 audit.event_values(at=move.now, effective_on=move.day, actor=actor, entity="pledge",

@@ -1,97 +1,142 @@
-"""What a transition does besides changing the state: the records it writes and the fields
-it changes.  Run by ``transitions`` as ``prepare`` or ``after`` callbacks, inside the same
-database transaction as the state change and the audit event."""
+"""What a transition does besides changing the state: the pledge fields it sets, the records it
+adds and what its audit event shows.  One definition, read by two writers:
+
+- the engine runs each effect as an ``after`` callback of ``transitions``, inside the database
+  transaction of the state change and the audit event (``apply``);
+- the demo generator (``pledges.demo``) asks the same effect what a step changes
+  (``callback.what(step)``) and writes the answer as bulk rows.
+
+An effect's ``what`` is pure: it reads a step (anything with ``pledge``, ``args``, ``day``,
+``today``, ``actor`` and ``now``, such as a ``Move``) and returns a ``Change``; it touches no
+database.  The lifecycle table (``lifecycle.py``) says which effects each trigger has."""
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import func, select
 
 from pledges.entries import content_of, merged_content
-from pledges.errors import BadInput
-from pledges.i18n import choices
 from pledges.models import DisplayRecord, Evaluation, PledgeVersion, ProgressRecord
-from pledges.vocab import Grade, Outcome, RaterGroup
+from pledges.vocab import Outcome, RaterGroup
 from pledges.workflows.move import Move
 
 
-def effect(apply: Callable[[Move], None]) -> Callable:
-    def callback(event_data) -> None:
-        apply(event_data.model)
+class Change:
+    """What one step changes.  A plain class: the demo makes millions (a NamedTuple costs 4×)."""
 
-    callback.__name__ = apply.__name__
-    callback.apply = apply
+    __slots__ = ("fields", "records", "detail")
+
+    def __init__(self, fields: dict[str, Any], records: tuple[tuple[type, dict[str, Any]], ...],
+                 detail: dict[str, Any]):
+        self.fields = fields  # pledge columns and their new values
+        self.records = records  # (table model, row) pairs to insert
+        self.detail = detail  # what the audit event's detail shows
+
+
+def effect(what: Callable[[Any], Change], resolve: Callable[[Move], None] | None = None) -> Callable:
+    """A ``transitions`` callback that applies ``what(move)`` to the pledge and the session.
+    ``resolve`` first fills in the arguments that only the database knows (a version number)."""
+
+    def callback(event_data) -> None:
+        move = event_data.model
+        if resolve is not None:
+            resolve(move)
+        apply(move, what(move))
+
+    callback.__name__ = what.__name__  # for transitions' diagrams and errors
+    callback.what = what
     return callback
 
 
-def display_values(move: Move, pledge_id: int) -> dict:
+def apply(move: Move, change: Change) -> None:
+    for name, value in change.fields.items():
+        setattr(move.pledge, name, value)
+    for model, values in change.records:
+        move.session.add(model(**values))
+    move.detail.update(change.detail)
+
+
+def reason_of(args: dict) -> str | None:
+    """What the history shows as the why: the reason, else the note or the rating's comment."""
+    return args.get("reason") or args.get("note") or args.get("comment")
+
+
+def display_values(step, pledge_id: int) -> dict:
     """One display record; shared by the single and the bulk display."""
-    return {"pledge_id": pledge_id, "channel": move.args["channel"], "place": move.args.get("place"),
-            "day": move.day, "actor": move.actor, "recorded_at": move.now}
+    return {"pledge_id": pledge_id, "channel": step.args["channel"], "place": step.args.get("place"),
+            "day": step.day, "actor": step.actor, "recorded_at": step.now}
 
 
-@effect
-def mark_approved(move: Move) -> None:
-    move.pledge.approved_on = move.day  # the awaiting-display reminder counts from it
+def approval(step) -> Change:
+    return Change({"approved_on": step.day}, (), {})  # the awaiting-display reminder counts from it
 
 
-@effect
-def record_display(move: Move) -> None:
-    move.session.add(DisplayRecord(**display_values(move, move.pledge.id)))
-    move.detail.update(channel=move.args["channel"], place=move.args.get("place"))
+def display(step) -> Change:
+    return Change({}, ((DisplayRecord, display_values(step, step.pledge.id)),),
+                  {"channel": step.args["channel"], "place": step.args.get("place")})
 
 
-@effect
-def record_progress(move: Move) -> None:
-    amount = move.args.get("amount") or 0
-    move.session.add(ProgressRecord(pledge_id=move.pledge.id, day=move.day, amount=amount,
-                                    note=move.args.get("note"), evidence=move.args.get("evidence"),
-                                    actor=move.actor, recorded_at=move.now))
-    move.pledge.done += amount
-    last = move.pledge.last_progress_on
-    move.pledge.last_progress_on = move.day if last is None or move.day > last else last  # --date may go back
-    move.detail.update(amount=amount, evidence=move.args.get("evidence"))
+def progress(step) -> Change:
+    args, pledge, day = step.args, step.pledge, step.day
+    amount = args.get("amount") or 0
+    last = pledge.last_progress_on
+    record = {"pledge_id": pledge.id, "day": day, "amount": amount, "note": args.get("note"),
+              "evidence": args.get("evidence"), "actor": step.actor, "recorded_at": step.now}
+    return Change({"done": pledge.done + amount,
+                   "last_progress_on": day if last is None or day > last else last},  # --date may go back
+                  ((ProgressRecord, record),), {"amount": amount, "evidence": args.get("evidence")})
 
 
 def _finish(outcome: Outcome) -> Callable:
-    def finish(move: Move) -> None:
-        move.pledge.outcome = outcome
-        move.pledge.finished_on = move.today
+    def finish(step) -> Change:
+        return Change({"outcome": outcome.value, "finished_on": step.today}, (), {})
 
-    finish.__name__ = f"mark_{outcome}"
-    return effect(finish)
-
-
-mark_fulfilled = _finish(Outcome.fulfilled)
-mark_unfulfilled = _finish(Outcome.unfulfilled)
+    finish.__name__ = str(outcome)
+    return finish
 
 
-@effect
-def record_rating(move: Move) -> None:
-    """The organisation's grade, recorded before the guard that asks for one."""
-    grade = move.args.get("grade")
-    if grade not in Grade.__members__.values():
-        raise BadInput("bad_choice", what="--grade", value=grade, choices=choices(Grade))
-    move.session.add(Evaluation(pledge_id=move.pledge.id, rater_group=RaterGroup.organisation, grade=grade,
-                                comment=move.args.get("comment"), actor=move.actor, recorded_at=move.now))
-    move.session.flush()
-    move.detail.update(grade=grade)
+fulfilment = _finish(Outcome.fulfilled)
+failure = _finish(Outcome.unfulfilled)
 
 
-@effect
-def apply_amendment(move: Move) -> None:
-    """Keep the old content as a version, then apply the new."""
+def rating(step) -> Change:
+    """The organisation's grade, when one is given (the ``has_org_rating`` guard has checked it,
+    or found an earlier organisation rating)."""
+    grade = step.args.get("grade")
+    if grade is None:
+        return Change({}, (), {})
+    record = {"pledge_id": step.pledge.id, "rater_group": RaterGroup.organisation.value, "grade": grade,
+              "comment": step.args.get("comment"), "actor": step.actor, "recorded_at": step.now}
+    return Change({}, ((Evaluation, record),), {"grade": grade})
+
+
+def amendment(step) -> Change:
+    """Keep the old content as version ``args["version"]``, then apply ``args["content"]``."""
+    before, after, number = content_of(step.pledge), step.args["content"], step.args["version"]
+    version = {"pledge_id": step.pledge.id, "number": number, "replaced_at": step.now, "actor": step.actor,
+               "reason": step.args["reason"], **before}
+    return Change(dict(after), ((PledgeVersion, version),),
+                  {"version": number, "changes": {k: [before[k], v] for k, v in after.items() if before[k] != v}})
+
+
+def _amendment_inputs(move: Move) -> None:
+    """The next version number and the merged, validated new content."""
     pledge, session = move.pledge, move.session
-    number = 1 + (session.scalar(select(func.max(PledgeVersion.number)).where(PledgeVersion.pledge_id == pledge.id)) or 0)
-    before = content_of(pledge)
-    session.add(PledgeVersion(pledge_id=pledge.id, number=number, replaced_at=move.now, actor=move.actor,
-                              reason=move.args["reason"], **before))
-    for name, value in merged_content(pledge, move.args["changes"]).model_dump().items():
-        setattr(pledge, name, value)
-    move.detail.update(version=number, changes={k: [before[k], v] for k, v in content_of(pledge).items()
-                                                 if before[k] != v})
+    last = session.scalar(select(func.max(PledgeVersion.number)).where(PledgeVersion.pledge_id == pledge.id))
+    move.args["version"] = 1 + (last or 0)
+    move.args["content"] = merged_content(pledge, move.args["changes"]).model_dump()
 
 
-@effect
-def apply_extension(move: Move) -> None:
-    move.detail.update(due=[move.pledge.due, move.args["due"]])
-    move.pledge.due = move.args["due"]
+def extension(step) -> Change:
+    return Change({"due": step.args["due"]}, (), {"due": [step.pledge.due, step.args["due"]]})
+
+
+# The callbacks the lifecycle table names: what each one does is the pure function it wraps.
+mark_approved = effect(approval)
+record_display = effect(display)
+record_progress = effect(progress)
+mark_fulfilled = effect(fulfilment)
+mark_unfulfilled = effect(failure)
+record_rating = effect(rating)
+apply_amendment = effect(amendment, resolve=_amendment_inputs)
+apply_extension = effect(extension)

@@ -9,26 +9,29 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from pledges.campaigns import due_inside
+from pledges.campaigns import inside
 from pledges.entries import merged_content
 from pledges.errors import BadInput, TransitionRefused
 from pledges.i18n import Trigger, choices
 from pledges.models import MAX_INT, DisplayRecord, Evaluation, Organisation
-from pledges.vocab import Channel, RaterGroup
+from pledges.vocab import Channel, Grade, RaterGroup
 from pledges.workflows import authority
 from pledges.workflows.move import Move
 
 Check = Callable[[Move], None]
 
 
-def guard(scope: str) -> Callable[[Check], Callable]:
+def guard(scope: str, columns: tuple[str, ...] = ()) -> Callable[[Check], Callable]:
+    """``columns``: for a ``row`` guard that reads only these pledge columns, so a bulk
+    operation can check it on each row it changes."""
+
     def wrap(check: Check) -> Callable:
         def condition(event_data) -> bool:
             check(event_data.model)
             return True
 
         condition.__name__ = check.__name__
-        condition.check, condition.scope = check, scope
+        condition.check, condition.scope, condition.columns = check, scope, columns
         return condition
 
     return wrap
@@ -70,7 +73,7 @@ def new_due_in_campaign(move: Move) -> None:
 
 def _inside(move: Move, due) -> None:
     period = move.campaign
-    if not due_inside(period, due):
+    if not inside(period, due):
         raise _refuse("due_outside", move, due=due, year=period.year, starts=period.starts, ends=period.ends)
 
 
@@ -112,6 +115,13 @@ def day_not_future(move: Move) -> None:
         raise _refuse("future_date", move, on=move.day, today=move.today)
 
 
+@guard("row", columns=("approved_on",))
+def day_not_before_approval(move: Move) -> None:
+    approved = move.pledge.approved_on
+    if approved is not None and move.day < approved:
+        raise _refuse("before_approval", move, on=move.day, approved=approved)
+
+
 @guard("row")
 def day_not_before_display(move: Move) -> None:
     displayed = move.session.scalar(select(func.min(DisplayRecord.day)).where(DisplayRecord.pledge_id == move.pledge.id))
@@ -130,8 +140,25 @@ def progress_amount(move: Move) -> None:
             raise _refuse("qualitative_note", move)
     elif amount is None or amount <= 0:
         raise _refuse("amount_positive", move, amount=amount)
-    elif move.pledge.done + amount > MAX_INT:
-        raise BadInput("too_large", field="--amount", value=amount, max=MAX_INT - move.pledge.done)
+    else:
+        _amount_within_limits(move, amount)
+
+
+OVER_TARGET = 2  # without --confirm-over, progress may bring done to at most this many times the target
+
+
+def _amount_within_limits(move: Move, amount: int) -> None:
+    """Past ``OVER_TARGET`` × target, progress needs ``confirm_over`` (a mistyped 2147483647 on
+    a target of 12 is refused, a real over-fulfilment confirmed); done must fit the stored integer."""
+    pledge = move.pledge
+    ceiling = min(OVER_TARGET * (pledge.target or 0), MAX_INT)
+    if pledge.target and pledge.done + amount > ceiling and not move.args.get("confirm_over"):
+        raise _refuse("amount_over_target", move, amount=amount, total=pledge.done + amount, done=pledge.done,
+                      target=pledge.target, unit=pledge.unit, left=max(pledge.target - pledge.done, 0),
+                      ceiling=ceiling, largest=max(ceiling - pledge.done, 0))
+    room = MAX_INT - pledge.done
+    if amount > room:
+        raise BadInput("amount_overflow", id=pledge.id, amount=amount, done=pledge.done, limit=MAX_INT, room=room)
 
 
 @guard("row")
@@ -156,8 +183,20 @@ def due_passed_or_organiser(move: Move) -> None:
     raise _refuse("not_yet_due", move, due=pledge.due)
 
 
+@guard("args")
+def grade_valid(move: Move) -> None:
+    """A grade, when one is given, is one of the grades."""
+    grade = move.args.get("grade")
+    if grade is not None and grade not in Grade.__members__.values():
+        raise BadInput("bad_choice", what="--grade", value=grade, choices=choices(Grade))
+
+
 @guard("row")
 def has_org_rating(move: Move) -> None:
+    """The grade given now, or an organisation rating recorded before (``effects.record_rating``
+    writes the given one only once this holds)."""
+    if move.args.get("grade") is not None:
+        return
     rated = move.session.scalar(
         select(func.count()).select_from(Evaluation).where(
             Evaluation.pledge_id == move.pledge.id, Evaluation.rater_group == RaterGroup.organisation)

@@ -284,3 +284,105 @@ def test_lifecycle_table_has_chinese_labels(pledges, tree):
     for text in ("承诺生命周期", "提交", "审核通过", "延期", "草拟", "已评诺", "reason_given"):
         assert text in out
     assert "Pledge lifecycle" in ok(pledges("--lang", "en", "lifecycle", env=WIDE)).stdout
+
+
+# --- issue 8: lifecycle guards through the real command ----------------------------------------
+
+EN = {"PLEDGES_LANG": "en"}
+
+
+def test_progress_far_past_the_target_needs_confirm_over(pledges, tree):
+    """Defect 8: 2147483647 on a target of 12 was accepted, and the next entry said "maximum is 0"."""
+    pledge_id = pledge_in(pledges, "in_progress")  # 3 of 12 户 done
+    before = counts(tree)
+    line = refused(pledges("progress", pledge_id, "--amount", "2147483647", env=EN))
+    assert line.endswith(f"pledge {pledge_id} has a target of 12 户, 3 done, 9 left; 2147483647 more would make "
+                    f"2147483650, over twice the target (24), so the largest amount accepted is 21: check the "
+                    f"amount, or add --confirm-over if it really is so")
+    assert "--confirm-over" in refused(pledges("progress", pledge_id, "--amount", "22"))  # Chinese too
+    assert counts(tree) == before and pledge_row(tree, pledge_id).done == 3
+    ok(pledges("progress", pledge_id, "--amount", "21"))
+    ok(pledges("progress", pledge_id, "--amount", "100", "--note", "全镇推广", "--confirm-over"))
+    line = refused(pledges("progress", pledge_id, "--amount", "2147483647", "--confirm-over", env=EN))
+    assert line.endswith(f"pledge {pledge_id}: 124 done, and 2147483647 more would pass 2147483647, the largest "
+                    f"number the ledger stores: at most 2147483523 more can be recorded")
+    assert pledge_row(tree, pledge_id).done == 124
+    assert [p["amount"] for p in show(pledges, pledge_id)["progress"]] == [3, 21, 100]
+    assert "--confirm-over" in ok(pledges("progress", "--help")).stdout
+
+
+def test_display_before_the_approval_day_is_refused(pledges, tree):
+    """Defect 9: `display --date` earlier than the approval was accepted."""
+    pledge_id = pledge_in(pledges, "approved")  # approved today, 2026-06-15
+    before = counts(tree)
+    line = refused(pledges("display", pledge_id, "--channel", "board", "--date", "2026-06-14", env=EN))
+    assert line.endswith("date 2026-06-14 is before the pledge was approved (2026-06-15): it cannot be displayed before that")
+    assert counts(tree) == before
+    other = pledge_in(pledges, "approved")
+    line = refused(pledges("display", "--org", "DX", "--all-approved", "--channel", "board", "--date", "2026-06-01"))
+    assert "2026-06-15" in line and counts(tree)["DisplayRecord"] == 0  # the bulk display checks it too
+    assert {pledge_row(tree, i).state for i in (pledge_id, other)} == {"approved"}
+    ok(pledges("display", pledge_id, "--channel", "board", "--date", "2026-06-15"))
+    assert show(pledges, pledge_id)["displays"][0]["day"] == "2026-06-15"
+
+
+def test_a_pledge_of_an_ended_campaign_moves_with_a_warning(pledges, tree):
+    """Defect 9: a pledge of last year's campaign moved through its life without a word.  Each step
+    taken today warns on stderr (one line); steps dated inside the campaign (--date) do not."""
+    pledge_id = add(pledges, due="2025-09-30", campaign="2025")
+    result = ok(pledges("submit", pledge_id, env=EN))
+    assert result.stderr.strip().splitlines() == [
+        f"note: pledge {pledge_id} belongs to the 2025 campaign (2025-01-01 to 2025-12-31) and 2026-06-15 is "
+        f"outside it; recorded all the same (to enter a past record late, give its day with --date)"]
+    for args in (("approve", "--date", "2025-03-02"), ("display", "--channel", "board", "--date", "2025-03-05"),
+                 ("progress", "--amount", "12", "--date", "2025-09-01")):
+        result = ok(pledges(args[0], pledge_id, *args[1:]))
+        assert result.stderr == "", args  # a late entry, dated inside its campaign
+    result = ok(pledges("complete", pledge_id))
+    assert len(result.stderr.strip().splitlines()) == 1 and "2025" in result.stderr
+    row = pledge_row(tree, pledge_id)
+    assert (row.state, row.approved_on, row.last_progress_on) == ("fulfilled", date(2025, 3, 2), date(2025, 9, 1))
+
+
+def test_a_future_campaign_warns_too(pledges, tree):
+    pledge_id = add(pledges, due="2027-03-31", campaign="2027")
+    assert "2027" in ok(pledges("submit", pledge_id)).stderr
+    assert pledge_row(tree, pledge_id).state == "submitted"
+
+
+def test_campaign_zero_and_years_out_of_range_are_refused(pledges, tree):
+    """Defect 9: `--campaign 0` meant this year."""
+    before = counts(tree)
+    for year in ("0", "-1", "1999", "2101"):
+        line = refused(pledges("add", "--org", "DX-V1", "--title", "t", "--target", "1", "--unit", "户",
+                               "--due", "2026-09-30", "--campaign", year, env=EN))
+        assert line.endswith(f"campaign year {year} is not valid: give a year from 2000 to 2100"), year
+        assert refused(pledges("list", "--campaign", year, env=EN)) == line
+        assert refused(pledges("dashboard", "--campaign", year, env=EN)) == line
+    assert counts(tree) == before
+
+
+def test_dashboard_as_of_outside_the_campaign_warns(pledges, tree):
+    """Defect 9: `dashboard --as-of` outside the campaign answered empty figures without a word."""
+    add(pledges)
+    result = ok(pledges("dashboard", "--as-of", "2025-06-01", "--format", "json", env=EN))
+    assert result.stderr.strip() == ("note: there is no 2025 campaign for 2025-06-01, so the figures are empty "
+                                     "(campaigns in the ledger: 2026); pass --campaign YEAR")
+    assert as_json(result)["totals"]["declared"] == 0
+    result = ok(pledges("dashboard", "--as-of", "2025-12-31", "--campaign", "2026", "--format", "json", env=EN))
+    assert result.stderr.strip() == ("note: 2025-12-31 is before the 2026 campaign starts (2026-01-01), so the "
+                                     "figures are empty")
+    assert ok(pledges("dashboard", "--as-of", "2026-06-15", "--format", "json")).stderr == ""
+
+
+def test_evaluate_without_grade_or_organisation_rating_is_refused_and_writes_nothing(pledges, tree):
+    """Defect 10: the has_org_rating guard ran after the rating it asks for had been written."""
+    pledge_id = pledge_in(pledges, "in_progress")
+    ok(pledges("complete", pledge_id, "--note", "已确认"))
+    before = counts(tree)
+    line = refused(pledges("evaluate", pledge_id, "--comment", "好", env=EN))
+    assert line.endswith(f"pledge {pledge_id} has no organisation rating yet: use `pledges evaluate {pledge_id} --grade GRADE`")
+    assert counts(tree) == before and pledge_row(tree, pledge_id).state == "fulfilled"
+    ok(pledges("evaluate", pledge_id, "--grade", "pass"))
+    assert [(e["rater_group"], e["grade"]) for e in show(pledges, pledge_id)["evaluations"]] == [
+        ("organisation", "pass")]

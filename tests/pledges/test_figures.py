@@ -230,7 +230,7 @@ def test_every_figure_equals_a_plain_sql_recount(ledger, clock, town, seed):
 @pytest.mark.parametrize("seed", [1, 5])
 def test_figures_of_the_generated_demo_equal_the_recount(ledger, seed):
     """The demo town as of 2026-11-25, and replayed at four earlier days of its year."""
-    from pledges.workflows.demo import build_demo
+    from pledges.demo import build_demo
 
     ledger.clock.now = at(date(2026, 11, 25), 20)
     build_demo(ledger, "small", seed=seed, as_of=date(2026, 11, 25))
@@ -260,7 +260,7 @@ def assert_breakdown_matches_recount(ledger, by: str, scope: str, day: date):
 
 @pytest.mark.parametrize("by", ["kind", "category"])
 def test_breakdown_by_kind_and_category_equals_the_recount(ledger, by):
-    from pledges.workflows.demo import build_demo
+    from pledges.demo import build_demo
 
     ledger.clock.now = at(date(2026, 11, 25), 20)
     build_demo(ledger, "small", seed=2, as_of=date(2026, 11, 25))

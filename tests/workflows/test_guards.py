@@ -175,6 +175,36 @@ def test_evaluate_records_the_organisation_rating(ledger, make_pledge):
     assert (row.state, row.outcome) == ("evaluated", "unfulfilled")  # the outcome stays
 
 
+# Defect 10 of issue 8: the guard used to run after the rating it asks for had been written.
+
+def test_evaluate_without_a_grade_or_an_organisation_rating_is_refused(ledger, make_pledge):
+    pledge_id = make_pledge("fulfilled")
+    message = refused(ledger, pledge_id, "evaluate", comment="好")
+    assert message == (f"pledge {pledge_id} has no organisation rating yet: "
+                       f"use `pledges evaluate {pledge_id} --grade GRADE`")
+    with ledger.session() as session:
+        assert session.scalars(select(Evaluation).where(Evaluation.pledge_id == pledge_id)).all() == []
+
+
+def test_evaluate_without_a_grade_uses_an_organisation_rating_recorded_before(ledger, make_pledge):
+    pledge_id = make_pledge("fulfilled")
+    with ledger.session() as session:  # as `pledges rate --group organisation` will record it
+        session.add(Evaluation(pledge_id=pledge_id, rater_group="organisation", grade="good", actor="点评组",
+                               recorded_at=ledger.now()))
+    run(ledger, [pledge_id], "evaluate", ACTOR)
+    with ledger.session() as session:
+        grades = session.scalars(select(Evaluation.grade).where(Evaluation.pledge_id == pledge_id)).all()
+    assert (pledge_row(ledger, pledge_id).state, grades) == ("evaluated", ["good"])
+
+
+def test_a_rating_of_another_group_does_not_count(ledger, make_pledge):
+    pledge_id = make_pledge("unfulfilled")
+    with ledger.session() as session:
+        session.add(Evaluation(pledge_id=pledge_id, rater_group="public", grade="satisfied", actor="群众",
+                               recorded_at=ledger.now()))
+    assert "no organisation rating yet" in refused(ledger, pledge_id, "evaluate")
+
+
 # amend --------------------------------------------------------------------------------------
 
 def test_amend_needs_a_coherent_change(ledger, make_pledge):
@@ -228,5 +258,31 @@ def test_one_refusal_among_many_changes_none(ledger, make_pledge):
 
 def test_amounts_that_no_integer_column_holds_are_refused_alike_on_both_databases(ledger, make_pledge):
     pledge_id = make_pledge("displayed")
-    message = refused(ledger, pledge_id, "record_progress", BadInput, amount=2**31)
-    assert message == f"--amount is too large ({2**31}): at most {2**31 - 1}"
+    message = refused(ledger, pledge_id, "record_progress", BadInput, amount=2**31, confirm_over=True)
+    assert message == (f"pledge {pledge_id}: 0 done, and {2**31} more would pass {2**31 - 1}, the largest number "
+                       f"the ledger stores: at most {2**31 - 1} more can be recorded")
+
+
+def test_progress_up_to_the_stored_integer_with_confirmation_and_no_further(ledger, make_pledge):
+    pledge_id = make_pledge("displayed")
+    run(ledger, [pledge_id], "record_progress", ACTOR, amount=2**31 - 11, confirm_over=True)
+    message = refused(ledger, pledge_id, "record_progress", BadInput, amount=11, confirm_over=True)
+    assert message.endswith("at most 10 more can be recorded")
+    run(ledger, [pledge_id], "record_progress", ACTOR, amount=10, confirm_over=True)
+    assert pledge_row(ledger, pledge_id).done == 2**31 - 1
+
+
+# Defect 8 of issue 8: progress far past the target needs --confirm-over; the message names the
+# target, what is done, what is left and the largest amount accepted.
+
+def test_progress_past_twice_the_target_needs_confirmation(ledger, make_pledge):
+    pledge_id = make_pledge("displayed")  # target 12 户
+    run(ledger, [pledge_id], "record_progress", ACTOR, amount=7)
+    message = refused(ledger, pledge_id, "record_progress", amount=2**31 - 1)
+    assert message == (f"pledge {pledge_id} has a target of 12 户, 7 done, 5 left; {2**31 - 1} more would make "
+                       f"{2**31 + 6}, over twice the target (24), so the largest amount accepted is 17: check the "
+                       f"amount, or add --confirm-over if it really is so")
+    run(ledger, [pledge_id], "record_progress", ACTOR, amount=17)  # exactly twice the target
+    assert "the largest amount accepted is 0" in refused(ledger, pledge_id, "record_progress", amount=1)
+    run(ledger, [pledge_id], "record_progress", ACTOR, amount=6, confirm_over=True)
+    assert pledge_row(ledger, pledge_id).done == 30

@@ -7,7 +7,7 @@ loading it.  The same seed always gives the same plan."""
 import random
 from dataclasses import dataclass, field
 
-from pledges.workflows import demo_words as words
+from pledges.demo import words
 
 KINDS = ("village", "community", "enterprise", "social", "institution", "organ", "soe", "school")
 

@@ -1,5 +1,5 @@
 """The words a demo ledger is made of: 温岭's towns, unit names, Chinese personal names and
-pledge templates with measurable targets.  Plain data, read by ``pledges.workflows.demo``."""
+pledge templates with measurable targets.  Plain data, read by ``pledges.demo``."""
 
 # The 16 towns and streets of 温岭 (code, name); streets are urban, with more communities.
 TOWNS = [

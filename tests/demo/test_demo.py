@@ -2,6 +2,7 @@
 consistent with its pledge, and the states a campaign has on its as-of day."""
 
 import hashlib
+import json
 import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
@@ -14,14 +15,14 @@ from pledges.entries import create_pledge
 from pledges.errors import DemoRefused
 from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, OrgClosure,
                             Pledge, PledgeVersion, ProgressRecord)
-from pledges.orgs import CODE_PATTERN
+from pledges.orgs import CODE_PATTERN, add_org
 from pledges.queries import end_of_day_utc
 from pledges.workflows import lifecycle
 
-from pledges.workflows.demo import build_demo, story_for
-from pledges.workflows.demo_life import Life, Rows
-from pledges.workflows.demo_plan import KINDS, plan_demo
-from pledges.workflows.demo_story import declared, walk
+from pledges.demo import build_demo, story_for
+from pledges.demo.life import Life, Rows
+from pledges.demo.plan import KINDS, plan_demo
+from pledges.demo.story import declared, walk
 from pledges.workflows.engine import run
 from support import ACTOR, TODAY, Clock
 
@@ -304,3 +305,81 @@ def test_thousands_of_walks_take_only_steps_the_lifecycle_allows(as_of):
         ends[life.state] += 1
         rows.tables.clear()
     assert set(ends) >= {"draft", "submitted", "approved", "withdrawn"}
+
+
+# --- one definition of the trigger effects (issue 8) --------------------------------------------
+
+PLEDGE_FIELDS = ("title", "content", "category", "target", "unit", "qualitative", "criterion", "due",
+                 "original_due", "state", "outcome", "finished_on", "done", "last_progress_on", "approved_on")
+
+
+def _records(ledger: Ledger, pledge_id: int) -> dict:
+    """A pledge's row, its records and its history, without the ids that differ between ledgers."""
+    with ledger.session() as session:
+        pledge = session.get(Pledge, pledge_id)
+        found = {"pledge": {name: getattr(pledge, name) for name in PLEDGE_FIELDS}}
+        for model in (DisplayRecord, ProgressRecord, Evaluation, PledgeVersion):
+            rows = session.scalars(select(model).where(model.pledge_id == pledge_id).order_by(model.id))
+            found[model.__tablename__] = [{k: v for k, v in row.model_dump().items() if k not in ("id", "pledge_id")}
+                                          for row in rows]
+        events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "pledge",
+                                                          AuditEvent.entity_id == pledge_id).order_by(AuditEvent.id))
+        found["history"] = [{k: v for k, v in event.model_dump().items() if k not in ("id", "entity_id")}
+                            for event in events]
+    return found
+
+
+def _replay_args(event: AuditEvent) -> dict:
+    """What a person would have typed for this step, read back from its audit event."""
+    detail = json.loads(event.detail) if event.detail else {}
+    day, reason = event.effective_on, event.reason
+    return {
+        "approve": {"day": day},
+        "display": {"channel": detail.get("channel"), "place": detail.get("place"), "day": day},
+        "record_progress": {"amount": detail.get("amount"), "evidence": detail.get("evidence"), "note": reason,
+                            "day": day},
+        "complete": {"note": reason},
+        "evaluate": {"grade": detail.get("grade"), "comment": reason},
+        "extend": {"due": date.fromisoformat(detail["due"][1]) if detail.get("due") else None, "reason": reason},
+        "amend": {"reason": reason, "changes": {k: v[1] for k, v in detail.get("changes", {}).items()}},
+    }.get(event.trigger, {"reason": reason} if reason else {})
+
+
+def test_the_demo_writes_what_the_engine_writes_for_the_same_steps(tmp_path):
+    """Every kind of demo history, replayed through the real engine step by step on a fresh
+    ledger, gives the same pledge row, the same records and the same audit events: the demo
+    takes what a step changes from the trigger effects themselves, so the two cannot drift."""
+    as_of = date(2026, 12, 31)
+    built = Ledger(f"sqlite:///{tmp_path / 'demo.db'}", clock=Clock(datetime(2027, 1, 1, 4, tzinfo=timezone.utc)))
+    built.init()
+    build_demo(built, "small", seed=5, as_of=as_of)
+    with built.session() as session:
+        histories = defaultdict(list)
+        for pledge_id, trigger in session.execute(select(AuditEvent.entity_id, AuditEvent.trigger).where(
+                AuditEvent.entity == "pledge").order_by(AuditEvent.id)):
+            histories[pledge_id].append(trigger)
+    chosen = {}
+    for pledge_id, triggers in histories.items():
+        chosen.setdefault(tuple(triggers), pledge_id)  # one pledge per distinct history
+    assert {"amend", "extend", "evaluate", "fail", "complete", "return", "withdraw"} <= {
+        t for triggers in chosen for t in triggers}
+    clock = Clock()
+    replayed = Ledger(f"sqlite:///{tmp_path / 'replay.db'}", clock=clock)
+    replayed.init()
+    add_org(replayed, "X", "某村党支部", kind="village", actor=ACTOR)
+    for pledge_id in sorted(chosen.values()):
+        original = _records(built, pledge_id)
+        first = (original["pledge_version"] or [original["pledge"]])[0]
+        events = original["history"]
+        clock.now = events[0]["at"]
+        content = {k: first[k] for k in ("content", "category", "target", "unit", "qualitative", "criterion")}
+        copy = create_pledge(replayed, org="X", title=first["title"], due=original["pledge"]["original_due"],
+                             actor=events[0]["actor"], **content).id
+        with built.session() as session:
+            steps = session.scalars(select(AuditEvent).where(AuditEvent.entity == "pledge",
+                                                             AuditEvent.entity_id == pledge_id)
+                                    .order_by(AuditEvent.id)).all()[1:]
+        for event in steps:
+            clock.now = event.at
+            run(replayed, [copy], event.trigger, event.actor, **_replay_args(event))
+        assert _records(replayed, copy) == original, histories[pledge_id]

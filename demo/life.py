@@ -4,8 +4,10 @@ Each step is a trigger of the real lifecycle: its state comes from
 ``lifecycle.destination(trigger, source)`` and a trigger the current state does not allow is a
 bug, so no generated history is impossible.  A step planned after the as-of day does not
 happen, nor does anything after it: the pledge stands as it would on that day (overdue, stalled,
-still a draft…).  Every step writes what the engine would: the audit event with the pledge's
-due, done and outcome after it, and the display, progress and evaluation records."""
+still a draft…).  What a step changes is asked of the trigger's own effects
+(``workflows/effects.py``, the ``after`` callbacks of the lifecycle table): the pledge's fields,
+the display, progress, evaluation and version records, and the audit event's detail, exactly as
+the engine writes them; here they become bulk rows instead of ORM objects."""
 
 import random
 from datetime import date, datetime, time, timedelta, timezone
@@ -14,9 +16,10 @@ from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from pledges import audit
-from pledges.models import DEFAULT_TIMEZONE
-from pledges.vocab import Outcome, RaterGroup, State
+from pledges.models import DEFAULT_TIMEZONE, DisplayRecord, Evaluation, PledgeVersion, ProgressRecord
+from pledges.vocab import State
 from pledges.workflows import lifecycle
+from pledges.workflows.effects import reason_of
 
 AUDIT_COLUMNS = ("id", "at", "effective_on", "actor", "entity", "entity_id", "trigger", "from_state", "to_state",
                  "reason", "due_after", "done_after", "outcome_after", "detail")
@@ -30,11 +33,17 @@ CONTENT_COLUMNS = ("title", "content", "category", "target", "unit", "qualitativ
 VERSION_COLUMNS = ("id", "pledge_id", "number", "replaced_at", "actor", "reason", *CONTENT_COLUMNS)
 
 audit_row = itemgetter(*AUDIT_COLUMNS[1:])  # an event_values dict → the row after its id
+# A record an effect adds (a dict) → its table and its bulk row after the id.
+RECORD_ROW = {model: (model.__tablename__, itemgetter(*columns[1:])) for model, columns in (
+    (DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS), (Evaluation, EVALUATION_COLUMNS),
+    (PledgeVersion, VERSION_COLUMNS))}
 
 # The lifecycle, read once from its one definition: what each trigger allows and leads to.
 SOURCES = {trigger: frozenset(lifecycle.sources(trigger)) for trigger in lifecycle.TRIGGERS}
 DESTINATION = {(trigger, source): lifecycle.destination(trigger, source).value
                for trigger in lifecycle.TRIGGERS for source in lifecycle.sources(trigger)}
+EFFECTS = {"create": (), **{trigger: tuple(callback.what for callback in lifecycle.spec(trigger).get("after", []))
+                            for trigger in lifecycle.TRIGGERS}}
 
 
 @cache
@@ -64,10 +73,16 @@ class Rows:
 
 
 class Life:
-    """A pledge's state and figures as its steps are taken; ``step`` refuses past the as-of day."""
+    """A pledge's state and figures as its steps are taken; ``step`` refuses past the as-of day.
+
+    A life is also what the trigger effects read, as the engine's ``Move`` offers it: the pledge
+    (``pledge``, the life itself, or its content for an amendment), the step's arguments
+    (``args``), its day, the actor and the moment (``now``); the demo's today is the step's day.
+    One object, set for each step: the demo takes over a million steps."""
 
     def __init__(self, rows: Rows, pledge_id: int, due: date):
         self.rows, self.id, self.due = rows, pledge_id, due
+        self.pledge, self.actor, self.args, self.now = self, rows.actor, {}, None
         self.state: str | None = None
         self.done, self.outcome, self.finished_on, self.last_progress_on = 0, None, None, None
         self.approved_on = None
@@ -92,9 +107,10 @@ class Life:
         self.first = self.first or self.last
         return self.last
 
-    def step(self, trigger: str, day: date, rng: random.Random, reason: str | None = None,
-             detail: dict | None = None) -> datetime | None:
-        """Fire ``trigger`` on ``day``; returns its moment, or None if the day is after as-of."""
+    def step(self, trigger: str, day: date, rng: random.Random, pledge=None, **args) -> datetime | None:
+        """Fire ``trigger`` with ``args`` (as the engine takes them) on ``day``; returns its moment,
+        or None if the day is after as-of.  ``pledge``: what the effects read as the pledge, when
+        more than this ``Life`` (an amendment reads the content)."""
         source = self.state
         if trigger == "create":
             target = State.draft.value
@@ -105,48 +121,56 @@ class Life:
         at = self.clock(max(day, self.day), rng)
         if at is None:
             return None
-        if trigger == "record_progress":
-            self.done += detail["amount"]
-            self.last_progress_on = self.day
-        elif trigger == "approve":
-            self.approved_on = self.day
-        elif trigger in ("complete", "fail"):
-            self.outcome = Outcome.fulfilled.value if trigger == "complete" else Outcome.unfulfilled.value
-            self.finished_on = self.day
-        elif trigger == "extend":
-            self.due = detail["due"][1]
+        effects = EFFECTS[trigger]
+        detail = self._effects(effects, pledge, args, at) if effects else None
         self.state, self.version = target, self.version + 1
         event = audit.event_values(at=at, effective_on=self.day, actor=self.rows.actor, entity="pledge",
                                    entity_id=self.id, trigger=trigger, from_state=source, to_state=target,
-                                   reason=reason, detail=detail, due_after=self.due, done_after=self.done,
-                                   outcome_after=self.outcome)
+                                   reason=reason_of(args), detail=detail or None, due_after=self.due,
+                                   done_after=self.done, outcome_after=self.outcome)
         self.rows.add("audit_event", *audit_row(event))
         return at
 
+    @property
+    def today(self) -> date:
+        return self.day
+
+    def _effects(self, effects: tuple, pledge, args: dict, at: datetime) -> dict:
+        """Apply the trigger's effects: fields onto this life, records as rows; returns the detail."""
+        self.pledge, self.args, self.now = pledge or self, args, at
+        detail = {}
+        for what in effects:
+            change = what(self)
+            for name, value in change.fields.items():
+                setattr(self, name, value)
+            for model, values in change.records:
+                table, row = RECORD_ROW[model]
+                self.rows.add(table, *row(values))
+            detail.update(change.detail)
+        return detail
+
     def display(self, day: date, rng: random.Random, channel: str, place: str) -> None:
-        at = self.step("display", day, rng, detail={"channel": channel, "place": place})
-        if at is not None:
-            self.rows.add("display_record", self.id, channel, place, self.day, self.rows.actor, at)
+        self.step("display", day, rng, channel=channel, place=place)
 
     def progress(self, day: date, rng: random.Random, amount: int, note: str, evidence: str | None) -> None:
-        at = self.step("record_progress", day, rng, reason=note, detail={"amount": amount, "evidence": evidence})
-        if at is not None:
-            self.rows.add("progress_record", self.id, self.day, amount, note, evidence, self.rows.actor, at)
+        self.step("record_progress", day, rng, amount=amount, note=note, evidence=evidence)
 
     def amend(self, day: date, rng: random.Random, reason: str, before: dict, after: dict) -> dict:
-        """Replace the content, keeping the old as version 1 (effects.apply_amendment); returns
-        the content the pledge has afterwards."""
-        changes = {name: [before[name], after[name]] for name in CONTENT_COLUMNS if before[name] != after[name]}
-        at = self.step("amend", day, rng, reason=reason, detail={"version": 1, "changes": changes})
-        if at is None:
-            return before
-        self.rows.add("pledge_version", self.id, 1, at, self.rows.actor, reason, *(before[c] for c in CONTENT_COLUMNS))
-        return after
+        """Replace the content, keeping the old as version 1; returns the content the pledge has
+        afterwards."""
+        content = {name: after[name] for name in CONTENT_COLUMNS}
+        pledge = _Content(self.id, before)
+        at = self.step("amend", day, rng, pledge=pledge, reason=reason, version=1, content=content)
+        return before if at is None else after
 
     def evaluate(self, day: date, rng: random.Random, grade: str, comment: str) -> None:
-        # The rating is recorded first, then the guard that asks for it passes (effects.record_rating).
-        if self.ended or max(day, self.day) > self.rows.as_of:
-            self.ended = True
-            return
-        at = self.step("evaluate", day, rng, reason=comment, detail={"grade": grade})
-        self.rows.add("evaluation", self.id, RaterGroup.organisation.value, grade, comment, self.rows.actor, at)
+        self.step("evaluate", day, rng, grade=grade, comment=comment)
+
+
+class _Content:
+    """A pledge as an amendment reads it: its id and its content fields."""
+
+    def __init__(self, pledge_id: int, content: dict):
+        self.id = pledge_id
+        for name in CONTENT_COLUMNS:
+            setattr(self, name, content[name])

@@ -10,8 +10,8 @@ import random
 from datetime import date, timedelta
 from itertools import accumulate
 
-from pledges.workflows import demo_words as words
-from pledges.workflows.demo_life import Life
+from pledges.demo import words
+from pledges.demo.life import Life
 
 # What becomes of a displayed pledge, and how often (per cent).
 FATES = (("on_time", 56), ("late", 12), ("slow", 8), ("unfulfilled", 6), ("stalled", 12), ("silent", 6))
@@ -127,7 +127,7 @@ def _after_approval(life: Life, story: Story, rng: random.Random, stuck: bool) -
     shown = life.day + days(pick(rng, 1, 14))
     plan: list[tuple] = []
     if extension:
-        plan.append((extension[0], 1, "extend", {"due": [life.due, extension[1]]}))
+        plan.append((extension[0], 1, "extend", extension[1]))
     if not stuck:
         plan.append((shown, 0, "display", None))
         plan.extend([] if extension else _amendment(story, rng, shown))
@@ -141,7 +141,7 @@ def _after_approval(life: Life, story: Story, rng: random.Random, stuck: bool) -
         elif trigger == "record_progress":
             life.progress(day, rng, payload, story.note(rng, payload), _evidence(rng))
         elif trigger == "extend":
-            life.step("extend", day, rng, reason=rng.choice(words.EXTEND_REASONS), detail=payload)
+            life.step("extend", day, rng, reason=rng.choice(words.EXTEND_REASONS), due=payload)
         elif trigger == "evaluate":
             life.evaluate(day, rng, payload, rng.choice(words.COMMENTS[payload]))
         elif trigger == "amend":
