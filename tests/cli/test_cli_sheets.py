@@ -181,10 +181,10 @@ def test_approve_walks_each_pledge_through_the_engine_or_refuses_all(pledges, le
 def test_progress_rows_are_recorded_once(pledges, ledger, tmp_path):
     ok(pledges("import", city(tmp_path), "--approve"))
     first = listing(pledges)[0]["id"]
-    ok(pledges("display", first, "--channel", "board", "--date", "2026-03-01"))
+    ok(pledges("display", first, "--channel", "board"))  # on the approval day, NOW
     path = workbook(tmp_path / "progress.xlsx", {"践诺记实": [["承诺编号", "记实日期", "本次完成数量", "情况说明"],
-                                                             [first, "2026-04-01", 3, "走访 3 户"],
-                                                             [first, "2026-05-01", 4, None]]})
+                                                             [first, "2026-06-15", 3, "走访 3 户"],
+                                                             [first, "2026-06-15", 4, None]]})
     ok(pledges("import", path))
     ok(pledges("import", path))
     shown = json.loads(ok(pledges("show", first, "--format", "json")).stdout)

@@ -106,11 +106,11 @@ def test_progress_needs_a_positive_amount(ledger, make_pledge, amount):
 
 def test_progress_cannot_be_in_the_future_or_before_display(ledger, make_pledge, clock):
     pledge_id = make_pledge("approved")
-    run(ledger, [pledge_id], "display", ACTOR, channel="board", day=date(2026, 6, 10))
+    run(ledger, [pledge_id], "display", ACTOR, channel="board", day=date(2026, 6, 15))  # the approval day
     assert "after today" in refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 20))
-    message = refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 9))
-    assert "before the pledge was displayed (2026-06-10)" in message
-    run(ledger, [pledge_id], "record_progress", ACTOR, amount=1, day=date(2026, 6, 10))
+    message = refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 14))
+    assert "before the pledge was displayed (2026-06-15)" in message
+    run(ledger, [pledge_id], "record_progress", ACTOR, amount=1, day=date(2026, 6, 15))
     assert pledge_row(ledger, pledge_id).done == 1
 
 
