@@ -105,7 +105,10 @@ def test_progress_needs_a_positive_amount(ledger, make_pledge, amount):
 
 
 def test_progress_cannot_be_in_the_future_or_before_display(ledger, make_pledge, clock):
-    pledge_id = make_pledge("approved")
+    pledge_id = make_pledge("submitted")
+    run(ledger, [pledge_id], "approve", ACTOR, day=date(2026, 6, 8))
+    assert "before the pledge was approved (2026-06-08)" in refused(
+        ledger, pledge_id, "display", channel="board", day=date(2026, 6, 7))
     run(ledger, [pledge_id], "display", ACTOR, channel="board", day=date(2026, 6, 10))
     assert "after today" in refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 20))
     message = refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 9))
