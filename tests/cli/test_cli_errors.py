@@ -135,7 +135,8 @@ def test_a_date_in_the_future_is_refused(pledges, tree, state, args):
 
 
 def test_progress_before_the_display_day_is_refused(pledges, tree):
-    pledge_id = pledge_in(pledges, "approved")
+    pledge_id = pledge_in(pledges, "submitted")
+    ok(pledges("approve", pledge_id, "--date", "2026-06-08"))  # a display is not dated before its approval
     ok(pledges("display", pledge_id, "--channel", "meeting", "--date", "2026-06-10"))
     line = refused_unchanged(pledges, tree, pledge_id, "progress", pledge_id, "--amount", "1", "--date", "2026-06-09")
     assert "2026-06-09" in line and "2026-06-10" in line

@@ -1,4 +1,4 @@
-"""Each guard of the lifecycle (docs/lifecycle.md) with its message; a refused trigger leaves everything as it was."""
+"""Each guard of SPEC §3 with its message; a refused trigger leaves everything as it was."""
 
 from datetime import date
 
@@ -29,7 +29,7 @@ def set_fields(ledger, pledge_id, **values):
 
 @pytest.fixture
 def no_authority(monkeypatch):
-    """Call it to make the actor no organiser, who may not approve (what roles will say, docs/roles.md)."""
+    """Call it to make the actor no organiser, who may not approve (what roles will say, SPEC §8)."""
 
     def deny():
         monkeypatch.setattr(authority, "may_approve", lambda session, actor, org_id: False)
@@ -105,12 +105,15 @@ def test_progress_needs_a_positive_amount(ledger, make_pledge, amount):
 
 
 def test_progress_cannot_be_in_the_future_or_before_display(ledger, make_pledge, clock):
-    pledge_id = make_pledge("approved")
-    run(ledger, [pledge_id], "display", ACTOR, channel="board", day=date(2026, 6, 15))  # the approval day
+    pledge_id = make_pledge("submitted")
+    run(ledger, [pledge_id], "approve", ACTOR, day=date(2026, 6, 8))
+    assert "before the pledge was approved (2026-06-08)" in refused(
+        ledger, pledge_id, "display", channel="board", day=date(2026, 6, 7))
+    run(ledger, [pledge_id], "display", ACTOR, channel="board", day=date(2026, 6, 10))
     assert "after today" in refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 20))
-    message = refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 14))
-    assert "before the pledge was displayed (2026-06-15)" in message
-    run(ledger, [pledge_id], "record_progress", ACTOR, amount=1, day=date(2026, 6, 15))
+    message = refused(ledger, pledge_id, "record_progress", amount=1, day=date(2026, 6, 9))
+    assert "before the pledge was displayed (2026-06-10)" in message
+    run(ledger, [pledge_id], "record_progress", ACTOR, amount=1, day=date(2026, 6, 10))
     assert pledge_row(ledger, pledge_id).done == 1
 
 
