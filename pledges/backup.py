@@ -25,7 +25,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from pledges.db import Ledger, normalise_url, shown_url
-from pledges.errors import BackupNeeded, BackupRefused, LedgerTooNew, NotInitialised
+from pledges.errors import BackupNeeded, BackupRefused, LedgerTooNew, NotInitialised, SchemaMismatch
+from pledges.models import SCHEMA_VERSION
 from pledges.schema import HEAD, Progress, migrate, stored_revision, transactional_engine
 
 FORMAT = "pledges-backup"
@@ -51,6 +52,7 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def backup(ledger: Ledger, file: str | Path, progress: Progress | None = None) -> BackedUp:
+    _require_known(ledger)
     file = Path(file)
     partial = file.with_name(file.name + ".partial")
     with tempfile.TemporaryDirectory(dir=file.parent, prefix=".pledges-backup-") as work:
@@ -67,9 +69,16 @@ def backup(ledger: Ledger, file: str | Path, progress: Progress | None = None) -
     return BackedUp(file, manifest["revision"], sum(manifest["rows"].values()), file.stat().st_size)
 
 
-def _sqlite_online_backup(ledger: Ledger, source: Path, payload: Path) -> None:
-    if ledger.schema_version() is None:
+def _require_known(ledger: Ledger) -> None:
+    """A ledger of this program's schema or an older one (backed up before its upgrade)."""
+    found = ledger.schema_version()
+    if found is None:
         raise NotInitialised(url=shown_url(ledger.url))
+    if found > SCHEMA_VERSION:
+        raise SchemaMismatch(url=shown_url(ledger.url), found=found, needed=SCHEMA_VERSION)
+
+
+def _sqlite_online_backup(ledger: Ledger, source: Path, payload: Path) -> None:
     with sqlite3.connect(source, timeout=30) as src, sqlite3.connect(payload) as dst:
         src.backup(dst)  # one step: one read transaction, so one consistent instant
     src.close()

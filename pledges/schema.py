@@ -63,7 +63,7 @@ def check_foreign_keys(connection: Connection) -> None:
 def create_schema(connection: Connection) -> None:
     """Every table, index and trigger of the newest schema, stamped at ``HEAD``; no rows."""
     SQLModel.metadata.create_all(connection)
-    VERSION_TABLE.create(connection)
+    VERSION_TABLE.create(connection, checkfirst=True)
     connection.execute(VERSION_TABLE.insert().values(version_num=HEAD))
 
 
@@ -72,7 +72,8 @@ def stored_revision(connection: Connection) -> str | None:
     the revisions (``meta.schema_version`` 3); ``None`` when the database holds no ledger."""
     dialect = connection.dialect
     if dialect.has_table(connection, "alembic_version"):
-        return connection.scalar(select(VERSION_TABLE.c.version_num))
+        if (revision := connection.scalar(select(VERSION_TABLE.c.version_num))) is not None:
+            return revision
     if not dialect.has_table(connection, "meta"):
         return None
     version = connection.scalar(text("SELECT value FROM meta WHERE key = 'schema_version'"))
