@@ -306,7 +306,8 @@ def test_copy_to_the_other_database_and_back_gives_equal_rows_and_equal_figures(
     assert outputs(other_url) == outputs(start) == outputs(back)
     assert "not an empty ledger" in one_line(pledges("--lang", "en", "--db", start, "copy", "--to", other_url))
     # new rows on the copy take the next ids (PostgreSQL's sequences were moved past the copied ones)
-    top = max(row[0] for row in rows(other_url)["pledge"])
+    with Ledger(other_url).engine.connect() as connection:
+        top = connection.scalar(text("SELECT MAX(id) FROM pledge"))
     added = ok(pledges("--db", other_url, "add", "--org", "WL", "--title", "新承诺", "--target", "3", "--unit", "次",
                        "--due", "2026-12-31"))
     assert added.stdout.strip() == str(top + 1)
@@ -321,5 +322,19 @@ def test_kill_9_during_a_copy_leaves_the_target_empty_and_the_next_run_succeeds(
     assert rows(other_url) == rows(start)
 
 
-def test_copy_refuses_the_ledger_itself_and_an_old_ledger(pledges, legacy, db_url):
+def test_copy_refuses_the_ledger_itself(pledges, legacy, db_url):
     assert "--to is the ledger itself" in one_line(pledges("--lang", "en", "copy", "--to", db_url))
+
+
+def test_the_progress_bar_appears_on_a_terminal_once_the_work_took_a_second(monkeypatch):
+    from pledges.cli.admin_cmds import _progress
+
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich treats stderr as a terminal
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")
+    bar = _progress("en")
+    with bar as update:
+        update("copy", 10, 100)
+        assert bar.bar is None  # quick work shows nothing
+        bar.started -= 1.5
+        update("copy", 50, 100)
+        assert bar.bar is not None and bar.bar.tasks[0].completed == 50 and bar.bar.tasks[0].description == "copying rows"
