@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event, insert, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from pledges import models
 from pledges.errors import DatabaseUnavailable, NeedsUpgrade, NotInitialised, SchemaMismatch

@@ -73,3 +73,15 @@ def rows(url: str) -> dict[str, list]:
             return dump
     finally:
         ledger.dispose()
+
+
+def revision_of(url: str) -> str | None:
+    """The schema revision the database at ``url`` holds (``None``: no ledger)."""
+    from pledges.schema import stored_revision, transactional_engine
+
+    engine = transactional_engine(url, immediate=False)
+    try:
+        with engine.connect() as connection:
+            return stored_revision(connection)
+    finally:
+        engine.dispose()

@@ -18,14 +18,13 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from ledger_dump import outputs, rows, unpack_fixture
+from ledger_dump import outputs, revision_of, rows, unpack_fixture
 from pledges.backup import backup
 from pledges.db import Ledger
 from pledges.errors import BackupNeeded
-from pledges.schema import HEAD, stored_revision, transactional_engine
+from pledges.schema import HEAD, transactional_engine
 from pledges.transfer import copy_rows, snapshot, writing
 from pledges.upgrade import upgrade_ledger
-from support import ACTOR
 
 TESTS = Path(__file__).resolve().parent.parent
 EXTRA = str(TESTS / "fixtures" / "extra_versions")  # a test-only revision 0004 that rebuilds `pledge`
@@ -80,15 +79,6 @@ def other_url(db_url, tmp_path, request):
     yield make_url(db_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
     with admin.connect() as conn:
         conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-
-
-def revision_of(url: str) -> str | None:
-    engine = transactional_engine(url, immediate=False)
-    try:
-        with engine.connect() as connection:
-            return stored_revision(connection)
-    finally:
-        engine.dispose()
 
 
 def stamped(url: str) -> bool:

@@ -13,10 +13,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
-from ledger_dump import unpack_fixture
+from ledger_dump import revision_of, unpack_fixture
 from pledges.db import Ledger
 from pledges.models import SCHEMA_VERSION
-from pledges.schema import FIRST, HEAD, MIGRATIONS, alembic_config, migrate, stored_revision, transactional_engine
+from pledges.schema import FIRST, HEAD, MIGRATIONS, alembic_config, migrate, transactional_engine
 
 
 def script() -> ScriptDirectory:
@@ -80,7 +80,7 @@ def test_one_head_numbered_like_the_schema_version():
 def test_upgrade_from_empty_is_what_init_creates_and_every_downgrade_round_trips(db_url):
     run(db_url)
     migrated = describe(db_url)
-    assert stored_revision_of(db_url) == HEAD and Ledger(db_url).schema_version() == SCHEMA_VERSION
+    assert revision_of(db_url) == HEAD and Ledger(db_url).schema_version() == SCHEMA_VERSION
     for rev in script().walk_revisions():  # down to before each revision and up to the head again
         run(db_url, rev.down_revision or "base", downgrade=True)
         if rev.down_revision is None:
@@ -92,16 +92,7 @@ def test_upgrade_from_empty_is_what_init_creates_and_every_downgrade_round_trips
         connection.exec_driver_sql("DROP TABLE alembic_version")
     assert Ledger(db_url).init() is True
     assert describe(db_url) == migrated
-    assert stored_revision_of(db_url) == HEAD
-
-
-def stored_revision_of(url: str) -> str | None:
-    engine = transactional_engine(url, immediate=False)
-    try:
-        with engine.connect() as connection:
-            return stored_revision(connection)
-    finally:
-        engine.dispose()
+    assert revision_of(db_url) == HEAD
 
 
 def test_the_models_match_the_migrated_schema(db_url):
@@ -124,7 +115,7 @@ def test_a_ledger_made_before_the_migrations_is_revision_0003(tmp_path):
     expected = describe(fresh, names=False)
     del expected["alembic_version"]
     assert describe(legacy, names=False) == expected
-    assert stored_revision_of(legacy) == FIRST
+    assert revision_of(legacy) == FIRST
 
 
 def test_every_revision_sets_meta_schema_version(db_url):
