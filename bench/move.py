@@ -28,17 +28,18 @@ PLEDGES = shutil.which("pledges") or str(Path(sys.executable).parent / "pledges"
 SCHEMA = "pledges_bench"
 
 
-def step(name: str, *args: str) -> tuple[str, float, float]:
-    """Run `pledges ARGS`; its wall time (s) and peak resident memory (MB)."""
+def step(name: str, *args: str) -> tuple[str, float, float, float]:
+    """Run `pledges ARGS`; its wall time (s), CPU time (s) and peak resident memory (MB)."""
     started = time.perf_counter()
     process = subprocess.Popen([PLEDGES, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
         raise SystemExit(f"{name} failed: {process.stderr.read().decode()}")
-    print(f"{name}: {seconds:.1f} s, {usage.ru_maxrss / 1024:.0f} MB — {process.stdout.read().decode().strip()}",
-          file=sys.stderr, flush=True)
-    return name, seconds, usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
+    print(f"{name}: {seconds:.1f} s, {cpu:.1f} s CPU, {usage.ru_maxrss / 1024:.0f} MB — "
+          f"{process.stdout.read().decode().strip()}", file=sys.stderr, flush=True)
+    return name, seconds, cpu, usage.ru_maxrss / 1024
 
 
 def fresh_pg_schema(url: str) -> str:
@@ -88,9 +89,10 @@ def main() -> None:
     same = dashboard(args.city) == dashboard(pg) == dashboard(str(work / "back.db")) == dashboard(str(work / "restored.db"))
     print(f"\nCity ledger: {size:.0f} MB SQLite file; backup file {(work / 'city.zip').stat().st_size / 1e6:.0f} MB; "
           f"dashboard identical on the source, the restore and both copies: {'yes' if same else 'NO'}\n")
-    print("| step | time | peak memory |\n|---|---:|---:|")
-    for name, seconds, peak in results:
-        print(f"| {name} | {seconds:.1f} s | {peak:.0f} MB |")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (2 cores)\n")
+    print("| step | time | CPU time | peak memory |\n|---|---:|---:|---:|")
+    for name, seconds, cpu, peak in results:
+        print(f"| {name} | {seconds:.1f} s | {cpu:.1f} s | {peak:.0f} MB |")
 
 
 if __name__ == "__main__":

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from datetime import timezone
 
-from sqlalchemy import Date, DateTime, Table, delete, func, inspect, select, text
+from sqlalchemy import Date, DateTime, Table, delete, func, inspect, select
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from pledges.db import normalise_url, shown_url
 from pledges.errors import BadInput, NeedsUpgrade, NotEmpty
+from pledges.loader import BulkWriter
 from pledges.schema import HEAD, VERSION_TABLE, Progress, check_foreign_keys, create_schema, stored_revision, \
     transactional_engine
 
@@ -119,16 +120,18 @@ def copy_rows(source: Connection, target: Connection, progress: Progress | None 
     counts = {table.name: source.scalar(select(func.count()).select_from(table)) for table in tables()}
     total, done = sum(counts.values()), 0
     write = _copy_into if target.dialect.name == "postgresql" else _insert_into
-    for table in tables():
-        spell = _sqlite_spelling(table) if (source.dialect.name, target.dialect.name) == ("postgresql", "sqlite") else None
-        result = source.execution_options(stream_results=True).exec_driver_sql(_select_all(source, table))
-        for batch in result.partitions(BATCH):
-            write(target, table, [spell(row) for row in batch] if spell else batch)
-            done += len(batch)
-            if progress:
-                progress("copy", done, total)
-    if target.dialect.name == "postgresql":
-        _reset_sequences(target)
+    bulk = BulkWriter(target)
+    with bulk.indexes_deferred(tables()):
+        for table in tables():
+            spell = _sqlite_spelling(table) if (source.dialect.name, target.dialect.name) == ("postgresql", "sqlite") \
+                else None
+            result = source.execution_options(stream_results=True).exec_driver_sql(_select_all(source, table))
+            for batch in result.partitions(BATCH):
+                write(target, table, [spell(row) for row in batch] if spell else batch)
+                done += len(batch)
+                if progress:
+                    progress("copy", done, total)
+    bulk.reset_sequences([table for table in tables() if "id" in table.c])
     check_foreign_keys(target)
     return Copied(counts)
 
@@ -171,15 +174,3 @@ def _copy_into(connection: Connection, table: Table, rows) -> None:
     with cursor.copy(f"COPY {quote(table.name)} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-
-
-def _reset_sequences(connection: Connection) -> None:
-    """Each serial id's sequence moves past the largest id copied, so the next insert fits."""
-    for table in tables():
-        for column in table.primary_key.columns:
-            sequence = connection.scalar(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                                         {"t": table.name, "c": column.name})
-            if sequence:
-                top = connection.scalar(select(func.max(column)))
-                connection.execute(text("SELECT setval(:s, :v, :called)"),
-                                   {"s": sequence, "v": top or 1, "called": top is not None})
