@@ -117,7 +117,8 @@ def copy_rows(source: Connection, target: Connection, progress: Progress | None 
     for connection in (source, target):
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")
-    counts = {table.name: source.scalar(select(func.count()).select_from(table)) for table in tables()}
+    counts = {table.name: source.exec_driver_sql(f"SELECT COUNT(*) FROM ({_select_all(source, table)}) AS t").scalar()
+              for table in tables()}
     total, done = sum(counts.values()), 0
     write = _copy_into if target.dialect.name == "postgresql" else _insert_into
     bulk = BulkWriter(target)
