@@ -139,10 +139,11 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_every_row_and_backs_up_a_sqlite_
         assert rows(restored) == held
 
 
-def test_a_ledger_newer_than_the_program_is_refused_in_one_line(pledges, legacy):
+def test_a_ledger_newer_than_the_program_is_refused_in_one_line(pledges, legacy, tmp_path):
     upgrade_ledger(Ledger(legacy), no_backup=True, version_locations=(EXTRA,))
-    for args in (("list",), ("upgrade",), ("backup", "x.zip")):
+    for args in (("list",), ("upgrade",), ("backup", tmp_path / "newer.zip")):
         assert "newer" in one_line(pledges("--lang", "en", *args))
+    assert not (tmp_path / "newer.zip").exists()
 
 
 def test_kill_9_during_an_upgrade_leaves_the_ledger_as_it_was_and_the_next_run_succeeds(legacy):
