@@ -10,14 +10,14 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
-from sqlmodel import Session, SQLModel, create_engine
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError, ProgrammingError
+from sqlmodel import Session, create_engine
 
 from pledges import models
-from pledges.errors import (DatabaseFailed, DatabaseUnavailable, EmptyDatabaseUrl, NotInitialised, SchemaMismatch,
-                            UnsupportedDatabase)
+from pledges.errors import (DatabaseFailed, DatabaseUnavailable, EmptyDatabaseUrl, NeedsUpgrade, NotInitialised,
+                            SchemaMismatch, UnsupportedDatabase)
 
 DEFAULT_URL = "sqlite:///pledges.db"
 SUPPORTED = ("sqlite", "postgresql")  # the databases the ledger runs on, and is tested on
@@ -148,35 +148,57 @@ class Ledger:
             raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
 
     def is_initialised(self) -> bool:
-        try:
-            return inspect(self.engine).has_table("meta")
-        except OperationalError as err:
-            raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
+        return self.schema_version() is not None
 
     def check(self) -> "Ledger":
-        """Refuse to work on a database that has no ledger in it."""
-        if not self.is_initialised():
-            raise NotInitialised(url=shown_url(self.url))
+        """Refuse to work on a database that holds no ledger, an older one (``pledges upgrade``)
+        or a newer one than this program knows.  One query, on every command's path."""
         found = self.schema_version()
-        if found != models.SCHEMA_VERSION:
+        if found is None:
+            raise NotInitialised(url=shown_url(self.url))
+        if found < models.SCHEMA_VERSION:
+            raise NeedsUpgrade(url=shown_url(self.url), found=found, needed=models.SCHEMA_VERSION)
+        if found > models.SCHEMA_VERSION:
             raise SchemaMismatch(url=shown_url(self.url), found=found, needed=models.SCHEMA_VERSION)
         return self
 
     def init(self) -> bool:
-        """Create the schema.  Returns False (and changes nothing) if it is already there."""
-        if self.is_initialised():
-            return False
-        SQLModel.metadata.create_all(self.engine)
-        with self.session() as session:
-            session.add(models.Meta(key="schema_version", value=str(models.SCHEMA_VERSION)))
+        """Create the newest schema, stamped at the newest revision, in one transaction.
+        Returns False (and changes nothing) if a ledger is already there."""
+        from pledges.schema import create_schema, stored_revision, transactional_engine
+
+        engine = transactional_engine(self.url)
+        try:
+            with engine.begin() as connection:
+                if stored_revision(connection) is not None:
+                    return False
+                create_schema(connection)
+                connection.execute(insert(models.Meta).values(key="schema_version", value=str(models.SCHEMA_VERSION)))
+        except OperationalError as err:
+            raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
+        finally:
+            engine.dispose()
         return True
 
-    def schema_version(self) -> int:
-        with self.session() as session:
-            return int(session.scalar(select(models.Meta.value).where(models.Meta.key == "schema_version")))
+    def schema_version(self) -> int | None:
+        """``meta.schema_version`` (the newest revision applied), or None when there is no ledger."""
+        try:
+            with self.engine.connect() as connection:
+                value = connection.scalar(select(models.Meta.value).where(models.Meta.key == "schema_version"))
+        except (OperationalError, ProgrammingError) as err:
+            if _no_such_table(err):
+                return None
+            raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
+        return None if value is None else int(value)
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _no_such_table(err: Exception) -> bool:
+    """SQLite's "no such table" or PostgreSQL's undefined_table (42P01)."""
+    orig = getattr(err, "orig", err)
+    return getattr(orig, "sqlstate", None) == "42P01" or "no such table" in str(orig)
 
 
 def _first_line(err: Exception) -> str:

@@ -134,3 +134,34 @@ class DemoRefused(PledgeError):
     """Demo data would mix into a ledger that already holds organisations."""
 
     key = "demo_not_empty"
+
+
+# --- upgrades and backups (issue 9) ---
+
+
+class NeedsUpgrade(PledgeError):
+    """A ledger of an older schema: ``pledges upgrade`` brings it up to date."""
+
+    key = "needs_upgrade"
+
+
+class LedgerTooNew(PledgeError):
+    """A revision this program does not know (made by a newer ``pledges``)."""
+
+    key = "ledger_too_new"
+
+
+class BackupRefused(PledgeError):
+    """A file that is not a whole, unedited backup, or a backup this program cannot restore."""
+
+
+class NotEmpty(PledgeError):
+    """``restore`` or ``copy`` into a ledger that already holds rows."""
+
+    key = "target_not_empty"
+
+
+class BackupNeeded(PledgeError):
+    """``upgrade`` on PostgreSQL with no recent ``pledges backup`` and no ``--no-backup``."""
+
+    key = "backup_needed"

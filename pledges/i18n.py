@@ -157,9 +157,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no acting person: pass --as NAME or set PLEDGES_USER",
     ),
     "schema_mismatch": (
-        "{url} 的台账结构是第 {found} 版，本程序需要第 {needed} 版：尚无迁移工具，请在新数据库中重建台账",
-        "{url} holds a ledger of schema version {found}; this program needs version {needed}: there are no "
-        "migrations yet, so rebuild the ledger in a new database",
+        "{url} 的台账结构是第 {found} 版，比本程序所知的第 {needed} 版新：请改用新版 pledges",
+        "{url} holds a ledger of schema version {found}, newer than this program's {needed}: use a newer pledges",
     ),
     "not_initialised": (
         "{url} 还不是承诺台账：请先运行 pledges init",
@@ -736,4 +735,55 @@ MESSAGES.update({
         "注意：{day} 早于 {year} 年度活动开始日期 {starts}，统计数字为空",
         "note: {day} is before the {year} campaign starts ({starts}), so the figures are empty",
     ),
+})
+
+# --- upgrades and backups (issue 9) ----------------------------------------------------------
+
+WORDS.update({
+    "upgrade_stage": ("升级结构", "upgrading"),
+    "backup_stage": ("备份", "backing up"),
+    "checksum_stage": ("校验备份", "checking the backup"),
+    "copy_stage": ("复制数据", "copying rows"),
+})
+MESSAGES.update({
+    "needs_upgrade": (
+        "{url} 的台账结构是第 {found} 版，本程序需要第 {needed} 版：请先运行 pledges upgrade",
+        "{url} holds a ledger of schema version {found}; this program needs version {needed}: run `pledges upgrade`",
+    ),
+    "ledger_too_new": (
+        "结构版本 {found} 是新版 pledges 所建（本程序最新为 {known}）：请改用新版 pledges",
+        "schema revision {found} was made by a newer pledges (this one knows up to {known}): use a newer pledges",
+    ),
+    "target_not_empty": (
+        "{url} 不是空台账（{table} 表已有 {rows} 行）：请恢复或复制到新的数据库",
+        "{url} is not an empty ledger ({table} holds {rows} rows): restore or copy into a new database",
+    ),
+    "backup_needed": (
+        "PostgreSQL 上升级前需要一小时内的备份（{url} 上次备份：{last}）：先运行 pledges backup FILE，或另行备份后加 --no-backup",
+        "upgrading on PostgreSQL needs a backup from the last hour ({url} was last backed up: {last}): "
+        "run `pledges backup FILE` first, or pass --no-backup if you made your own",
+    ),
+    "backup_missing": ("找不到备份文件 {file}", "no backup file {file}"),
+    "backup_damaged": (
+        "{file} 不是完整的台账备份（文件被截断、损坏或不是备份）：请换用完整的备份文件",
+        "{file} is not a whole ledger backup (truncated, damaged or not a backup): use a complete backup file",
+    ),
+    "backup_edited": (
+        "{file} 的校验和不符（SHA-256）：备份被修改或损坏，请换用完整的备份文件",
+        "{file} fails its checksum (SHA-256): the backup was edited or damaged; use a complete backup file",
+    ),
+    "copy_same": ("--to 与 --db 是同一个数据库：请给出另一个空数据库", "--to is the ledger itself: give another, empty database"),
+    "upgraded": ("已升级 {url}：结构第 {found} 版 → 第 {reached} 版", "upgraded {url}: schema version {found} → {reached}"),
+    "upgrade_stamped": (
+        "已登记 {url} 的结构版本为第 {found} 版（迁移工具之前建立的台账）",
+        "recorded {url} as schema version {found} (a ledger made before migrations)",
+    ),
+    "up_to_date": ("{url} 已是最新结构（第 {found} 版），无需升级", "{url} is at the newest schema (version {found}): nothing to do"),
+    "upgrade_backup": ("升级前的备份：{file}", "backup taken before the upgrade: {file}"),
+    "backed_up": (
+        "已备份 {url} 到 {file}（结构第 {version} 版，{rows} 行，{size}，{seconds} 秒）",
+        "backed up {url} to {file} (schema version {version}, {rows} rows, {size}, {seconds} s)",
+    ),
+    "restored": ("已从 {file} 恢复到 {url}（{rows} 行，{seconds} 秒）", "restored {file} into {url} ({rows} rows, {seconds} s)"),
+    "copied": ("已把 {url} 复制到 {target}（{rows} 行，{seconds} 秒）", "copied {url} to {target} ({rows} rows, {seconds} s)"),
 })

@@ -14,8 +14,10 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
-SCHEMA_VERSION = 3  # 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on, approved_on.
-# No migrations yet.
+# The schema's version: the number of the newest Alembic revision (pledges/migrations/versions/
+# NNNN_*.py); every change to these tables is a new revision with a test (docs/upgrading.md).
+# 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on, approved_on.
+SCHEMA_VERSION = 3
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 
@@ -38,6 +40,16 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+# Constraint names as PostgreSQL gives unnamed ones (so the DDL of schema 3 is unchanged there),
+# and written into SQLite's DDL too, so a migration in batch mode can name what it drops.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    "fk": "%(table_name)s_%(column_0_N_name)s_fkey",
+    "pk": "%(table_name)s_pkey",
+}
 
 
 def _fk(target: str, **kw):

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from pledges.db import Ledger
-from pledges.errors import DatabaseFailed, NotInitialised, SchemaMismatch
+from pledges.errors import DatabaseFailed, NeedsUpgrade, NotInitialised, SchemaMismatch
 from pledges.models import SCHEMA_VERSION
 from support import events_of, pledge_row
 
@@ -40,13 +40,19 @@ def test_init_creates_once_and_a_bare_database_is_refused(db_url, clock):
     bare.dispose()
 
 
-def test_a_ledger_of_another_schema_version_is_refused_with_what_to_do(ledger):
+def test_an_older_ledger_asks_for_pledges_upgrade_and_a_newer_one_is_refused(ledger):
     with ledger.session() as session:
         session.execute(text("UPDATE meta SET value = '1' WHERE key = 'schema_version'"))
+    with pytest.raises(NeedsUpgrade) as refused:
+        Ledger(ledger.url, clock=ledger.clock).check()
+    assert f"schema version 1; this program needs version {SCHEMA_VERSION}: run `pledges upgrade`" in \
+        refused.value.message("en")
+    assert "请先运行 pledges upgrade" in refused.value.message("zh")
+    with ledger.session() as session:
+        session.execute(text(f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}' WHERE key = 'schema_version'"))
     with pytest.raises(SchemaMismatch) as refused:
         Ledger(ledger.url, clock=ledger.clock).check()
-    assert f"schema version 1; this program needs version {SCHEMA_VERSION}" in refused.value.message("en")
-    assert "尚无迁移工具" in refused.value.message("zh")
+    assert "newer than this program's" in refused.value.message("en")
 
 
 def test_today_is_the_campaign_day_not_the_utc_day(ledger, clock):

@@ -1,0 +1,87 @@
+"""What a ledger shows and holds, as plain data, to compare two ledgers (before and after an
+upgrade, a backup and its restore, a copy on the other database)."""
+
+import gzip
+import shutil
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select, text
+from sqlmodel import SQLModel
+
+from pledges.db import Ledger
+from pledges.figures import dashboard, overdue
+from pledges.queries import list_pledges, show_pledge
+
+FIXTURE = Path(__file__).parent / "fixtures" / "schema3.db.gz"
+FIXTURE_DAYS = (date(2026, 6, 30), date(2026, 11, 20))  # the demo stands at 2026-11-20
+FIXTURE_NOW = datetime(2026, 11, 21, 2, 0, tzinfo=timezone.utc)
+
+
+def unpack_fixture(path: Path) -> Path:
+    """The schema-3 ledger made by the code before migrations (`pledges demo --seed 3 --as-of
+    2026-11-20`, a contact, one reminder run), as a fresh SQLite file."""
+    with gzip.open(FIXTURE) as packed, open(path, "wb") as out:
+        shutil.copyfileobj(packed, out)
+    return path
+
+
+def _plain(value):
+    if isinstance(value, float):
+        return round(value, 9)  # SQLite and PostgreSQL sum floats in their own order
+    if isinstance(value, dict):
+        return {key: _plain(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat()
+    return value
+
+
+def outputs(url: str, shows: bool = True) -> dict:
+    """The dashboard (today and --as-of days), the list, the overdue list and pledges' show
+    with their history, as the JSON of the commands has them.  (Every history row is compared
+    by ``rows``.)"""
+    ledger = Ledger(url, clock=lambda: FIXTURE_NOW)
+    try:
+        seen = {"dashboard": dashboard(ledger, depth=3).as_dict(), "list": [v.as_dict() for v in list_pledges(ledger)]}
+        for day in FIXTURE_DAYS:
+            seen[f"dashboard {day}"] = dashboard(ledger, depth=3, as_of=day).as_dict()
+            seen[f"list {day}"] = [v.as_dict() for v in list_pledges(ledger, as_of=day)]
+            seen[f"overdue {day}"] = [row.as_dict() for row in overdue(ledger, as_of=day)[1]]
+        if shows:  # every 25th pledge, ~60 of every state, amended ones too (a show is ~40 ms)
+            chosen = [v["id"] for v in seen["list"] if v["id"] % 25 == 0]
+            seen["show"] = [show_pledge(ledger, pledge_id).as_dict(details=True) for pledge_id in chosen]
+        return _plain(seen)
+    finally:
+        ledger.dispose()
+
+
+def rows(url: str) -> dict[str, list]:
+    """Every row of every table, in primary-key order, values as the models read them."""
+    ledger = Ledger(url)
+    try:
+        with ledger.engine.connect() as connection:
+            dump = {}
+            for table in SQLModel.metadata.sorted_tables:
+                query = select(table).order_by(*table.primary_key.columns)
+                if table.name == "meta":
+                    query = query.where(table.c.key != "last_backup_at")
+                dump[table.name] = [_plain(list(row)) for row in connection.execute(query)]
+            if connection.dialect.has_table(connection, "alembic_version"):
+                dump["alembic_version"] = connection.scalars(text("SELECT version_num FROM alembic_version")).all()
+            return dump
+    finally:
+        ledger.dispose()
+
+
+def revision_of(url: str) -> str | None:
+    """The schema revision the database at ``url`` holds (``None``: no ledger)."""
+    from pledges.schema import stored_revision, transactional_engine
+
+    engine = transactional_engine(url, immediate=False)
+    try:
+        with engine.connect() as connection:
+            return stored_revision(connection)
+    finally:
+        engine.dispose()
