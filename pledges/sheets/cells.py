@@ -174,11 +174,3 @@ def choice(value, labels: dict[str, str]) -> str | None:
     if picked is None:
         raise CellProblem("cell_bad_choice", value=found, choices="、".join(sorted(set(labels.values()))))
     return picked
-
-
-def neutralise_cell(value):
-    """A CSV cell that a spreadsheet would run as a formula (= + - @ tab CR first) gets a quote
-    in front; anything else is returned as it is."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

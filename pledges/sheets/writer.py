@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pledges import i18n
 from pledges.sheets import headers as H
-from pledges.sheets.cells import neutralise_cell
+from pledges.textsafe import neutralise_cell
 from pledges.vocab import Grade, Kind, Outcome, State
 
 PERCENT = "0.0%"
