@@ -1,4 +1,4 @@
-"""Each guard of SPEC §3 with its message; a refused trigger leaves everything as it was."""
+"""Each guard of docs/lifecycle.md with its message; a refused trigger leaves everything as it was."""
 
 from datetime import date
 
@@ -29,7 +29,7 @@ def set_fields(ledger, pledge_id, **values):
 
 @pytest.fixture
 def no_authority(monkeypatch):
-    """Call it to make the actor no organiser, who may not approve (what roles will say, SPEC §8)."""
+    """Call it to make the actor no organiser, who may not approve (what roles will say, docs/roles.md)."""
 
     def deny():
         monkeypatch.setattr(authority, "may_approve", lambda session, actor, org_id: False)
