@@ -8,11 +8,12 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from pledges import rules
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
 from pledges.models import Campaign, Evaluation, Member, Organisation, Pledge
 from pledges.orgs import org_by_code, subtree_ids
-from pledges.vocab import ACTIVE, RaterGroup
+from pledges.vocab import RaterGroup
 
 STREAM = 2_000  # rows fetched at a time
 
@@ -74,8 +75,8 @@ def pledge_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
     )
     for row in _stream(ledger, _within(query, Pledge.org_id, scope)):
         row["progress"] = min(row["done"] / row["target"], 1.0) if row["target"] else None
-        late = row["state"] in ACTIVE and row["due"] < scope.day
-        row["days_late"] = (scope.day - row["due"]).days if late else None
+        late = rules.overdue(row["state"], row["due"], scope.day)
+        row["days_late"] = rules.days_late(row["due"], scope.day) if late else None
         yield row
 
 
