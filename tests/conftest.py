@@ -5,18 +5,16 @@ The PostgreSQL half needs ``PLEDGES_TEST_PG_URL``; without it it skips with a re
 ``PLEDGES_REQUIRE_PG=1`` (set by ``.ci/run``), where a missing server fails the run."""
 
 import os
-import uuid
 from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from pledges.db import Ledger, normalise_url
 from pledges.entries import create_pledge
 from pledges.orgs import add_org
 from pledges.workflows.engine import run
-from support import ACTOR, NOW, PATHS, Clock
+from support import ACTOR, NOW, PATHS, Clock, pg_schema
 
 PG_URL = os.environ.get("PLEDGES_TEST_PG_URL")
 REQUIRE_PG = os.environ.get("PLEDGES_REQUIRE_PG") == "1"
@@ -42,14 +40,8 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'ledger.db'}"
         return
-    admin = request.getfixturevalue("pg_admin")
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(normalise_url(PG_URL)).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    with pg_schema(request.getfixturevalue("pg_admin"), normalise_url(PG_URL)) as url:
+        yield url
 
 
 @pytest.fixture

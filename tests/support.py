@@ -1,5 +1,7 @@
 """Constants and helpers the tests share (the fixtures are in conftest.py)."""
 
+import uuid
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -68,3 +70,19 @@ def events_of(ledger: Ledger, pledge_id: int) -> list[AuditEvent]:
         return list(session.scalars(select(AuditEvent).where(AuditEvent.entity == "pledge",
                                                              AuditEvent.entity_id == pledge_id)
                                     .order_by(AuditEvent.id)))
+
+
+@contextmanager
+def pg_schema(admin, url: str):
+    """``url`` pointed at a new, empty PostgreSQL schema of its own, dropped afterwards."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield make_url(url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from pledges.errors import BackupNeeded
 from pledges.schema import HEAD, transactional_engine
 from pledges.transfer import copy_rows, snapshot, writing
 from pledges.upgrade import upgrade_ledger
+from support import pg_schema
 
 TESTS = Path(__file__).resolve().parent.parent
 EXTRA = str(TESTS / "fixtures" / "extra_versions")  # a test-only revision 0004 that rebuilds `pledge`
@@ -72,13 +72,8 @@ def other_url(db_url, tmp_path, request):
     if not is_pg(db_url):
         yield f"sqlite:///{tmp_path / 'other.db'}"
         return
-    admin = request.getfixturevalue("pg_admin")
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield make_url(db_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
-    with admin.connect() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    with pg_schema(request.getfixturevalue("pg_admin"), db_url) as url:
+        yield url
 
 
 def stamped(url: str) -> bool:
