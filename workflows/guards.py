@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from pledges.campaigns import inside
 from pledges.entries import merged_content
+from pledges import rules
 from pledges.errors import BadInput, TransitionRefused
 from pledges.i18n import Trigger, choices
 from pledges.models import MAX_INT, DisplayRecord, Evaluation, Organisation
@@ -178,7 +179,8 @@ def target_reached_or_confirmed(move: Move) -> None:
 @guard("row")
 def due_passed_or_organiser(move: Move) -> None:
     pledge = move.pledge
-    if pledge.due < move.today or authority.is_organiser(move.session, move.actor, pledge.org_id):
+    if rules.overdue(pledge.state, pledge.due, move.today) or authority.is_organiser(move.session, move.actor,
+                                                                                     pledge.org_id):
         return
     raise _refuse("not_yet_due", move, due=pledge.due)
 
