@@ -103,7 +103,15 @@ def _run(ingest: Ingest, tables: list[Table], submit: bool, approve: bool) -> Im
     ignored_columns = sorted({f"{t.name}：{c}" for t in tables for c in t.ignored})
     sheets = [{"file": t.raw.source, "sheet": t.name, "kind": t.kind, "header_row": t.header_row} for t in tables]
     return ImportResult([], False, False, ingest.tally.as_dict(), sheets, [], ignored_columns, moved,
-                        ingest.problems)
+                        _in_reading_order(ingest.problems, tables))
+
+
+def _in_reading_order(problems: list[Problem], tables: list[Table]) -> list[Problem]:
+    """Sheet by sheet as the files list them, row by row, column by column (the checks find
+    them in another order: a row's cells first, its references later)."""
+    order = {(t.raw.source, t.name): n for n, t in enumerate(tables)}
+    return sorted(problems, key=lambda p: (order.get((p.source, p.sheet), len(order)), p.row or 0,
+                                           len(p.column or ""), p.column or ""))
 
 
 def _apply(ledger: Ledger, session: Session, change: PledgeChange, actor: str, reason: str) -> None:

@@ -70,7 +70,7 @@ class ProgressEntry:
     evidence: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Parsed:
     table: Table
     row: int
@@ -105,6 +105,7 @@ class Ingest:
         self._campaigns: dict[int, object] = {}
         self._load_orgs()
         self._members: dict[str, int] | None = None
+        self._unnamed_reported: dict[int, set[int]] = {}
 
     # --- problems and cells -----------------------------------------------------------------
 
@@ -143,29 +144,45 @@ class Ingest:
         return ok
 
     def parse(self, table: Table) -> Iterator[Parsed]:
-        """Each data row's cells read by their column's reader; problems recorded, row marked bad."""
-        unnamed_reported: set[int] = set()
+        """Each data row's cells read by their column's reader; problems recorded, row marked bad.
+        The rows are read a batch at a time, a column at a time (``cells.read_column``)."""
+        batch: list = []
+        for record in table.records():
+            batch.append(record)
+            if len(batch) >= BATCH:
+                yield from self._parse_batch(table, batch)
+                batch = []
+        if batch:
+            yield from self._parse_batch(table, batch)
+
+    def _parse_batch(self, table: Table, batch: list) -> Iterator[Parsed]:
         width = len(table.headers)
         unnamed = [i for i, header in enumerate(table.headers) if cells.blank(header)]
-        readers = [(index, col.field, READERS.get(col.field, cells.text), col) for index, col in table.columns.items()]
-        for number, row in table.records():
-            values, bad, size = {}, False, len(row)
-            for index, name, read, col in readers:
-                try:
-                    value = values[name] = read(row[index] if index < size else None)
-                except cells.CellProblem as problem:
-                    self.problem(table, number, index, problem.key, **problem.params)
-                    bad = True
-                    continue
-                if value is None and col.required:
-                    self.problem(table, number, index, "cell_required", header=col.zh)
-                    bad = True
-            for index in (*unnamed, *range(width, size)) if size > width or unnamed else ():
-                if index < size and not cells.blank(row[index]) and index not in unnamed_reported:
-                    unnamed_reported.add(index)
-                    self.problem(table, number, index, "cell_no_header")
-                    bad = True
-            yield Parsed(table, number, values, bad)
+        reported = self._unnamed_reported.setdefault(id(table), set())
+        names, columns, found_problems = [], [], []  # (position, column, key, params)
+        for index, col in table.columns.items():
+            read = READERS.get(col.field, cells.text)
+            found, problems = cells.read_column(read, [row[index] if index < len(row) else None
+                                                       for _, row in batch])
+            found_problems += [(position, index, problem.key, problem.params) for position, problem in problems]
+            if col.required:
+                failed = {position for position, _ in problems}
+                found_problems += [(position, index, "cell_required", {"header": col.zh})
+                                   for position, value in enumerate(found) if value is None and position not in failed]
+            names.append(col.field)
+            columns.append(found)
+        for position, (_, row) in enumerate(batch):
+            if len(row) > width or unnamed:
+                for index in (*unnamed, *range(width, len(row))):
+                    if index < len(row) and not cells.blank(row[index]) and index not in reported:
+                        reported.add(index)
+                        found_problems.append((position, index, "cell_no_header", {}))
+        found_problems.sort(key=lambda p: (p[0], p[1]))  # as a person reads the sheet: row by row
+        for position, index, key, params in found_problems:
+            self.problem(table, batch[position][0], index, key, **params)
+        bad = {p[0] for p in found_problems}
+        for position, values in enumerate(zip(*columns)):
+            yield Parsed(table, batch[position][0], dict(zip(names, values)), position in bad)
 
     # --- organisations ---------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pledges.errors import BadInput
 from pledges.sheets import headers as H
-from pledges.sheets.cells import Formula, blank
+from pledges.sheets.cells import BLANKS, Formula, blank
 
 IGNORED_SHEETS = ("说明", "选项", "统计", "readme", "help", "figures")  # guide, choices, the export's figures
 HEADER_SCAN = 10  # the header is among the first rows (title rows may come before it)
@@ -69,8 +69,12 @@ class Table:
 
     def records(self) -> Iterator[Row]:
         """The data rows below the header, blank rows left out."""
+        header_row = self.header_row
         for number, cells in self.raw.rows():
-            if number > self.header_row and not all(blank(v) for v in cells):
+            if number <= header_row or not cells:
+                continue
+            first = cells[0]  # most rows start with a filled cell: no need to look at the others
+            if (first is not None and (type(first) is not str or first.strip(BLANKS))) or not all(map(blank, cells)):
                 yield number, cells
 
 
@@ -112,7 +116,8 @@ def _csv_sheet(path: Path) -> RawSheet:
     def rows() -> Iterator[Row]:
         with open(path, encoding=encoding, newline="") as file:
             for number, cells in enumerate(csv.reader(file), start=1):
-                yield number, [cell[1:] if _QUOTED.match(cell) else (cell or None) for cell in cells]
+                yield number, [(cell[1:] if cell[0] == "'" and _QUOTED.match(cell) else cell) if cell else None
+                               for cell in cells]
 
     return RawSheet(str(path.name), path.stem, rows, encoding)
 
