@@ -146,19 +146,34 @@ def _workbook_sheets(path: Path, suffix: str) -> list[RawSheet]:
 
 
 def _calamine_reader(path: Path, name: str):
+    """calamine reads a whole sheet into memory before the first row (it cannot stream: its
+    upstream issue 27); the sheet read to find the header is kept for the pass over the rows
+    that follows, instead of being read twice."""
+    kept: list = []
+
     def rows() -> Iterator[Row]:
         from python_calamine import CalamineWorkbook
 
-        book = CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_name(name)
+        if kept:
+            sheet = kept.pop()
+        else:
+            book = CalamineWorkbook.from_path(str(path))
+            sheet = book.get_sheet_by_name(name)
+            book.close()
         start_row, start_col = sheet.start or (0, 0)
         merged = _Merged(sheet.merged_cell_ranges or [])
         pad = [None] * start_col
-        for offset, cells in enumerate(sheet.iter_rows()):
-            number = start_row + offset + 1
-            values = pad + [None if v == "" else v for v in cells]
-            yield number, merged.fill(number, values)
-        book.close()
+        finished = False
+        try:
+            for offset, cells in enumerate(sheet.iter_rows()):
+                number = start_row + offset + 1
+                values = pad + [None if v == "" else v for v in cells] if start_col else \
+                    [None if v == "" else v for v in cells]
+                yield number, merged.fill(number, values)
+            finished = True
+        finally:
+            if not finished:  # stopped early (the header scan): the next pass starts from it
+                kept.append(sheet)
 
     return rows
 
