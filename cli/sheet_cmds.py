@@ -73,10 +73,12 @@ def template(app: App, out):
               help="On problems, write the rows with a reason column here, to fix and import again.")
 @click.option("--submit", is_flag=True, help="Submit the sheets' draft pledges (through the submit guard).")
 @click.option("--approve", is_flag=True, help="Submit and approve them (the actor must be allowed to approve).")
+@click.option("--states", is_flag=True,
+              help="Move each pledge to the 状态 its row gives (an export's), through the lifecycle and its guards.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Summary for people, or JSON for scripts.")
 @pass_app
-def import_(app: App, files, dry_run, errors_out, submit, approve, fmt):
+def import_(app: App, files, dry_run, errors_out, submit, approve, states, fmt):
     """Import organisations, members, pledges and progress from .xlsx, .xls or .csv files.
 
     All or nothing: every problem is listed (file, sheet, row, column, reason) and then nothing
@@ -87,13 +89,14 @@ def import_(app: App, files, dry_run, errors_out, submit, approve, fmt):
       pledges import 大溪村承诺.xlsx --dry-run
       pledges import 大溪村承诺.xlsx --errors 错误.xlsx
       pledges import orgs.csv members.csv pledges.csv --approve
+      pledges import 导出.xlsx --states
     """
     from pledges.cli.render import to_json
     from pledges.workflows.importer import import_sheets
 
     with progress_bar(app.lang) as report:
         result = import_sheets(app.ledger(), list(files), actor=app.actor, dry_run=dry_run, submit=submit,
-                               approve=approve, report=report)
+                               approve=approve, states=states, report=report)
     if fmt == "json":
         click.echo(to_json(result.as_dict(app.lang)))
     else:

@@ -42,7 +42,8 @@ KIND_WORDS = {word.lower(): code for code, pair in LABELS[Kind].items() for word
 READERS = {"code": cells.code, "number": cells.code, "org": cells.code, "parent": cells.code,
            "member": cells.code, "id": cells.integer, "pledge": cells.integer, "target": cells.integer,
            "amount": cells.integer, "campaign": cells.integer, "due": cells.day, "day": cells.day,
-           "qualitative": cells.flag, "kind": lambda v: cells.choice(v, KIND_WORDS)}
+           "approved_on": cells.day, "displayed_on": cells.day, "qualitative": cells.flag,
+           "kind": lambda v: cells.choice(v, KIND_WORDS)}
 # Content messages name the CLI's options; in a sheet, the column says it better.
 CONTENT_KEYS = {"target_and_unit": ("target", "sheet_target_and_unit"),
                 "criterion_needed": ("criterion", "sheet_criterion_needed"),
@@ -50,6 +51,7 @@ CONTENT_KEYS = {"target_and_unit": ("target", "sheet_target_and_unit"),
                 "target_positive": ("target", "sheet_target_positive"),
                 "too_large": ("target", "sheet_too_large"), "empty_field": ("title", "cell_required")}
 Progress = Callable[[str, int], None]
+STATE_FIELDS = ("state", "outcome", "approved_on", "display_channel", "displayed_on", "grade")
 
 
 @dataclass
@@ -106,6 +108,9 @@ class Ingest:
         self._load_orgs()
         self._members: dict[str, int] | None = None
         self._unnamed_reported: dict[int, set[int]] = {}
+        # ``import --states``: where each pledge named with a 状态 should end up (position in touched → cells).
+        self.with_states = False
+        self.targets: dict[int, dict] = {}
 
     # --- problems and cells -----------------------------------------------------------------
 
@@ -121,6 +126,8 @@ class Ingest:
             self.tables.append(parsed.table)
         self.touched.append(pledge_id)
         self.touched_at.append(((len(self.tables) - 1) << 32) | parsed.row)
+        if self.with_states and parsed.values.get("state") is not None:
+            self.targets[len(self.touched) - 1] = {k: parsed.values.get(k) for k in STATE_FIELDS}
 
     def touched_where(self, position: int) -> tuple[Table, int]:
         packed = self.touched_at[position]

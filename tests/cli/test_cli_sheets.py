@@ -207,6 +207,109 @@ def test_round_trip_export_import_into_an_empty_ledger(pledges, ledger, tmp_path
     assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "out.csv").read_bytes()
 
 
+# Every state, reached through the real commands, with days, channels, progress and grades that
+# differ from pledge to pledge (a qualitative one too): the export must carry all of it back.
+WALKS = {
+    "draft": [],
+    "submitted": [("submit",)],
+    "approved": [("submit",), ("approve", "--date", "2026-05-04")],
+    "displayed": [("submit",), ("approve", "--date", "2026-05-04"), ("display", "--channel", "website",
+                                                                      "--date", "2026-05-06")],
+    "in_progress": [("submit",), ("approve", "--date", "2026-05-04"), ("display", "--channel", "board"),
+                    ("progress", "--amount", "3", "--note", "走访 3 户"), ("progress", "--amount", "2",
+                                                                          "--evidence", "照片.jpg")],
+    "fulfilled": [("submit",), ("approve",), ("display", "--channel", "meeting"), ("progress", "--amount", "12"),
+                  ("complete",)],
+    "unfulfilled": [("submit",), ("approve",), ("display", "--channel", "board"), ("progress", "--amount", "1"),
+                    ("fail", "--reason", "资金未到位")],
+    "evaluated": [("submit",), ("approve",), ("display", "--channel", "board"), ("progress", "--amount", "12"),
+                  ("complete",), ("evaluate", "--grade", "excellent")],
+    "withdrawn": [("withdraw", "--reason", "重复")],
+}
+PLEDGE_FIELDS = ("id", "campaign_id", "org_id", "member_id", "title", "content", "category", "target", "unit",
+                 "qualitative", "criterion", "due", "original_due", "state", "outcome", "finished_on", "done",
+                 "last_progress_on", "approved_on")
+
+
+def ledger_facts(url: str) -> dict:
+    """Each pledge field by field, with its display, progress and evaluation records."""
+    from pledges.db import Ledger
+    from pledges.models import DisplayRecord, Evaluation, Pledge, ProgressRecord
+
+    other = Ledger(url)
+    try:
+        with other.engine.connect() as conn:
+            facts = {"pledges": [tuple(r) for r in conn.execute(
+                select(*(getattr(Pledge, f) for f in PLEDGE_FIELDS)).order_by(Pledge.id))]}
+            facts["displays"] = [tuple(r) for r in conn.execute(select(
+                DisplayRecord.pledge_id, DisplayRecord.channel, DisplayRecord.day).order_by(DisplayRecord.id))]
+            facts["progress"] = [tuple(r) for r in conn.execute(select(
+                ProgressRecord.pledge_id, ProgressRecord.day, ProgressRecord.amount, ProgressRecord.note,
+                ProgressRecord.evidence).order_by(ProgressRecord.id))]
+            facts["evaluations"] = [tuple(r) for r in conn.execute(select(
+                Evaluation.pledge_id, Evaluation.rater_group, Evaluation.grade).order_by(Evaluation.id))]
+        return facts
+    finally:
+        other.dispose()
+
+
+def test_round_trip_of_every_state_gives_the_same_ledger(pledges, ledger, tmp_path, db_url):
+    ok(pledges("import", city(tmp_path)))
+    ids = {}
+    for number, (state, steps) in enumerate(WALKS.items()):
+        qualitative = state == "displayed"
+        extra = ["--qualitative", "--criterion", "全年无违规"] if qualitative else ["--target", "12", "--unit", "户"]
+        ids[state] = int(ok(pledges("add", "--org", "DX-V1" if number % 2 else "DX-V2", "--title", f"{state}承诺",
+                                    "--due", "2026-06-10" if state == "unfulfilled" else "2026-09-30",
+                                    *extra)).stdout)
+        for command, *args in steps:
+            ok(pledges(command, ids[state], *args))
+    figures = ok(pledges("dashboard", "--format", "json")).stdout
+    listed = listing(pledges)
+    assert {r["state"] for r in listed} == set(WALKS)
+    ok(pledges("export", "--out", tmp_path / "out.xlsx"))
+    other = {"PLEDGES_DB": f"sqlite:///{tmp_path / 'other.db'}"}
+    ok(pledges("init", env=other))
+    result = ok(pledges("import", tmp_path / "out.xlsx", "--states", env=other))
+    assert "承诺：新增 13" in result.stdout and "践诺记实：新增 5" in result.stdout, result.stdout
+    assert ledger_facts(other["PLEDGES_DB"]) == ledger_facts(db_url)
+    assert json.loads(ok(pledges("list", "--format", "json", env=other)).stdout) == listed
+    assert ok(pledges("dashboard", "--format", "json", env=other)).stdout == figures
+    shown = json.loads(ok(pledges("show", ids["evaluated"], "--format", "json", env=other)).stdout)
+    assert [h["trigger"] for h in shown["history"]] == ["create", "submit", "approve", "display", "record_progress",
+                                                        "complete", "evaluate"]
+    # Imported again, with its states: nothing changes.
+    before = counts(Ledger_of(other["PLEDGES_DB"]))
+    ok(pledges("import", tmp_path / "out.xlsx", "--states", env=other))
+    assert counts(Ledger_of(other["PLEDGES_DB"])) == before
+
+
+def Ledger_of(url: str):
+    from pledges.db import Ledger
+
+    return Ledger(url)
+
+
+def test_states_are_reached_through_the_guards_or_refused(pledges, ledger, tmp_path):
+    rows = [[*PLEDGE_HEADERS, "状态", "亮诺方式", "评诺等次", "结果"],
+            ["DX-V1", None, "未说方式", 3, "次", None, "2026-09-30", "已亮诺", None, None, None],
+            ["DX-V1", None, "状态不明", 3, "次", None, "2026-09-30", "什么状态", None, None, None],
+            ["DX-V1", None, "未评等次", 3, "次", None, "2026-09-30", "已评诺", "公示栏", None, "未兑现"],
+            ["DX-V1", None, "可以亮诺", 3, "次", None, "2026-09-30", "已亮诺", "公示栏", None]]
+    path = workbook(tmp_path / "states.xlsx", {"党组织": [ORG_HEADERS, *ORGS], "承诺事项": rows})
+    before = counts(ledger)
+    result = pledges("import", path, "--states")
+    assert result.exit_code == 1, describe(result)
+    lines = result.stderr.strip().splitlines()
+    assert [line.split("：")[0] for line in lines[:-1]] == [
+        "states.xlsx [承诺事项] 第 2 行 I 列（亮诺方式）", "states.xlsx [承诺事项] 第 3 行 H 列（状态）",
+        "states.xlsx [承诺事项] 第 4 行 J 列（评诺等次）"], lines
+    assert "必须填写" in lines[0] and "不是可选值" in lines[1] and "必须填写" in lines[2], lines
+    assert counts(ledger) == before
+    ok(pledges("import", path))  # without --states the column is not read: drafts
+    assert [r["state"] for r in listing(pledges)] == ["draft"] * 4
+
+
 INJECTIONS = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3"]
 
 
