@@ -356,6 +356,17 @@ def test_wps_and_libreoffice_files(pledges, ledger, tmp_path):
     assert rows["慰问老党员"]["due"] == "2026-09-30"
 
 
+def test_an_excel_97_xls_file(pledges, ledger, tmp_path):
+    """A real .xls (BIFF8) that LibreOffice wrote (tests/fixtures/make_fixtures.py)."""
+    result = ok(pledges("import", FIXTURES / "excel97.xls"))
+    assert "党组织：新增 2" in result.stdout and "承诺：新增 3" in result.stdout, result.stdout
+    rows = {r["title"]: r for r in listing(pledges)}
+    assert [(r["org"], r["member"], r["target"], r["due"]) for r in rows.values()] == [
+        ("XL-V1", None, 2, "2026-10-31"), ("XL-V1", "330102198802021234", 1, "2026-11-30"),
+        ("XL-V1", None, 3, "2026-12-15")]
+    assert "承诺：新增 0，更新 0，未变 3" in ok(pledges("import", FIXTURES / "excel97.xls")).stdout
+
+
 def test_template_holds_choices_text_ids_and_an_explanation(pledges, ledger, tmp_path):
     ok(pledges("template", "--out", tmp_path / "t.xlsx"))
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
