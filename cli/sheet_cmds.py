@@ -14,16 +14,16 @@ BAR_FROM = 5_000  # rows: a progress bar appears on work longer than this
 
 @contextmanager
 def progress_bar(lang: str):
-    """A callback ``report(stage, done)`` that shows a rich progress bar (on stderr) once the
-    work passes ``BAR_FROM`` rows, and nothing for small files."""
+    """A callback ``report(stage, done, total)`` that shows a rich progress bar (on stderr, when
+    it is a terminal) once the work passes ``BAR_FROM`` rows, and nothing for small files."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     state = {"bar": None, "task": None, "stage": None}
     console = Console(stderr=True)
 
-    def report(stage: str, done: int) -> None:
-        if done < BAR_FROM and state["bar"] is None:
+    def report(stage: str, done: int, total: int | None = None) -> None:
+        if state["bar"] is None and (done < BAR_FROM or not console.is_terminal):  # a pipe or a log: no bar
             return
         if state["bar"] is None:
             state["bar"] = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -32,8 +32,8 @@ def progress_bar(lang: str):
         if stage != state["stage"]:
             key = f"{stage}_sheet" if f"{stage}_sheet" in i18n.WORDS else f"{stage}_stage"
             label = i18n.word(key, lang) if key in i18n.WORDS else stage
-            state["task"], state["stage"] = state["bar"].add_task(label, total=None), stage
-        state["bar"].update(state["task"], completed=done)
+            state["task"], state["stage"] = state["bar"].add_task(label, total=total), stage
+        state["bar"].update(state["task"], completed=done, total=max(total, done) if total else None)
 
     try:
         yield report

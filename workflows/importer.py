@@ -161,7 +161,7 @@ def _walk(ingest: Ingest, submit: bool, approve: bool) -> dict:
                 break
             moved[step] += 1
         if number % 5000 == 0:
-            ingest.report("lifecycle", number)
+            ingest.report("lifecycle", number, len(ingest.touched))
     return moved
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from pledges import rules
@@ -85,6 +85,14 @@ def pledge_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
         yield row
 
 
+def pledge_count(ledger: Ledger, scope: Scope) -> int:
+    if scope.campaign_id is None:
+        return 0
+    query = select(func.count()).select_from(Pledge).where(Pledge.campaign_id == scope.campaign_id)
+    with ledger.session() as session:
+        return session.scalar(_within(query, Pledge.org_id, scope))
+
+
 def progress_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
     """The campaign's progress records, oldest first: what ``践诺记实`` imports back."""
     if scope.campaign_id is None:
@@ -114,6 +122,9 @@ def export(ledger: Ledger, path, *, fmt: str = "xlsx", org: str | None = None, c
     from pledges.sheets.writer import write_csv, write_xlsx
 
     scope = scope_of(ledger, org, campaign)
+    if report is not None:  # the bar knows how many pledges there are
+        total, given = pledge_count(ledger, scope), report
+        report = lambda stage, done: given(stage, done, total)  # noqa: E731
     if fmt == "csv":
         return write_csv(path, pledge_rows(ledger, scope), lang, report)
     figures = [row.as_dict() for row in dashboard(ledger, org=org, depth=depth, campaign=scope.year).rows]

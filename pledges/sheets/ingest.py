@@ -50,7 +50,7 @@ CONTENT_KEYS = {"target_and_unit": ("target", "sheet_target_and_unit"),
                 "measure_conflict": ("qualitative", "sheet_measure_conflict"),
                 "target_positive": ("target", "sheet_target_positive"),
                 "too_large": ("target", "sheet_too_large"), "empty_field": ("title", "cell_required")}
-Progress = Callable[[str, int], None]
+Progress = Callable[..., None]  # (stage, rows done, rows in all or None)
 STATE_FIELDS = ("state", "outcome", "approved_on", "display_channel", "displayed_on", "grade")
 
 
@@ -97,7 +97,7 @@ class Ingest:
                  report: Progress | None = None):
         self.ledger, self.session, self.writer, self.actor = ledger, session, writer, actor
         self.on_change, self.on_progress = on_change, on_progress
-        self.report = report or (lambda stage, done: None)
+        self.report = report or (lambda stage, done, total=None: None)
         self.problems: list[Problem] = []
         self.tally = Tally()
         self.now, self.today = ledger.now(), ledger.today()
@@ -334,6 +334,7 @@ class Ingest:
 
     def members(self, tables: list[Table]) -> None:
         index = self.members_index()
+        total = about_rows(tables)
         seen: dict[str, int] = {}
         next_id = self.writer.next_id(Member.__table__)
         batch, events, done = [], [], 0
@@ -341,7 +342,7 @@ class Ingest:
             for parsed in self.parse(table):
                 done += 1
                 if done % BATCH == 0:
-                    self.report(H.MEMBERS, done)
+                    self.report(H.MEMBERS, done, total)
                 if parsed.bad:
                     continue
                 value = parsed.values
@@ -392,6 +393,12 @@ class Ingest:
                 return
         changed = contact and apply_contact(self.session, self.ledger, member, "member", contact, self.actor)
         (self.tally.updated if changed else self.tally.unchanged)[H.MEMBERS] += 1
+
+
+def about_rows(tables: list[Table]) -> int | None:
+    """About how many data rows the tables have, for a progress bar (None: unknown)."""
+    sizes = [t.raw.rows_about() for t in tables]
+    return None if None in sizes else max(sum(sizes) - sum(t.header_row for t in tables), 0)
 
 
 def _zh(kind: str, field_name: str) -> str:

@@ -12,7 +12,8 @@ from pledges.entries import coherent
 from pledges.errors import BadInput, PledgeError
 from pledges.models import MAX_INT, AuditEvent, Campaign, Pledge, ProgressRecord
 from pledges.sheets import headers as H
-from pledges.sheets.ingest import AUDIT_COLUMNS, BATCH, PLEDGE_COLUMNS, Ingest, Parsed, PledgeChange, ProgressEntry
+from pledges.sheets.ingest import (AUDIT_COLUMNS, BATCH, PLEDGE_COLUMNS, Ingest, Parsed, PledgeChange, ProgressEntry,
+                                   about_rows)
 from pledges.sheets.reader import Table
 from pledges.vocab import State
 
@@ -76,14 +77,14 @@ class PledgeRows:
 
     def _run(self, tables: list[Table]) -> None:
         batch: list[Parsed] = []
-        done = 0
+        done, total = 0, about_rows(tables)
         for table in tables:
             for parsed in self.ingest.parse(table):
                 batch.append(parsed)
                 if len(batch) >= BATCH:
                     done += len(batch)
                     self._batch(batch)
-                    self.ingest.report(H.PLEDGES, done)
+                    self.ingest.report(H.PLEDGES, done, total)
                     batch = []
         self._batch(batch)
 

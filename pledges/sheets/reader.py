@@ -46,9 +46,13 @@ class RawSheet:
     name: str
     reader: object  # a callable returning an iterator of Row
     encoding: str | None = None
+    size: object = None  # a callable: about how many rows the sheet has (None: unknown), for a progress bar
 
     def rows(self) -> Iterator[Row]:
         return self.reader()
+
+    def rows_about(self) -> int | None:
+        return self.size() if self.size else None
 
 
 @dataclass
@@ -119,7 +123,14 @@ def _csv_sheet(path: Path) -> RawSheet:
                 yield number, [(cell[1:] if cell[0] == "'" and _QUOTED.match(cell) else cell) if cell else None
                                for cell in cells]
 
-    return RawSheet(str(path.name), path.stem, rows, encoding)
+    def size() -> int:
+        lines = 0
+        with open(path, "rb") as file:
+            while chunk := file.read(1 << 20):
+                lines += chunk.count(b"\n")
+        return lines
+
+    return RawSheet(str(path.name), path.stem, rows, encoding, size)
 
 
 # --- workbooks -------------------------------------------------------------------------------------
@@ -141,7 +152,7 @@ def _workbook_sheets(path: Path, suffix: str) -> list[RawSheet]:
             reader = _openpyxl_reader(path, name)
         else:
             reader = _calamine_reader(path, name)
-        sheets.append(RawSheet(path.name, name, reader))
+        sheets.append(RawSheet(path.name, name, reader, size=getattr(reader, "size", None)))
     return sheets
 
 
@@ -150,6 +161,7 @@ def _calamine_reader(path: Path, name: str):
     upstream issue 27); the sheet read to find the header is kept for the pass over the rows
     that follows, instead of being read twice."""
     kept: list = []
+    height: list = []
 
     def rows() -> Iterator[Row]:
         from python_calamine import CalamineWorkbook
@@ -160,6 +172,7 @@ def _calamine_reader(path: Path, name: str):
             book = CalamineWorkbook.from_path(str(path))
             sheet = book.get_sheet_by_name(name)
             book.close()
+        height[:] = [sheet.height]
         start_row, start_col = sheet.start or (0, 0)
         merged = _Merged(sheet.merged_cell_ranges or [])
         pad = [None] * start_col
@@ -175,6 +188,7 @@ def _calamine_reader(path: Path, name: str):
             if not finished:  # stopped early (the header scan): the next pass starts from it
                 kept.append(sheet)
 
+    rows.size = lambda: height[0] if height else None
     return rows
 
 

@@ -378,6 +378,37 @@ def test_template_holds_choices_text_ids_and_an_explanation(pledges, ledger, tmp
     assert "承诺编号" in " ".join(str(row[0].value) for row in book["填表说明"].iter_rows(max_row=10))
 
 
+def test_a_progress_bar_on_a_terminal_for_thousands_of_rows(ledger, db_url, tmp_path):
+    """On a terminal (rich is told so: FORCE_COLOR, TTY_COMPATIBLE) the import and the export of
+    6,000 pledges show a bar with how far they are, on stderr; a pipe (the other tests) shows none."""
+    import re
+
+    from pledges.orgs import add_org
+
+    add_org(ledger, "WL", "温岭市委", actor="t")
+    path = tmp_path / "many.csv"
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        out = csv.writer(file)
+        out.writerow(["党组织代码", "承诺事项", "目标值", "计量单位", "完成时限"])
+        out.writerows(["WL", f"事项{i}", 3, "户", "2026-09-30"] for i in range(6000))
+    env = {**os.environ, "PLEDGES_DB": db_url, "PLEDGES_USER": "t", "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1",
+           "COLUMNS": "100"}
+    command = str(Path(sys.executable).parent / "pledges")
+
+    def screen(*args) -> str:
+        done = subprocess.run([command, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", done.stderr)
+
+    shown = screen("import", str(path))
+    assert re.search(r"承诺 ━+.* 5000/6000", shown), shown[-500:]
+    shown = screen("export", "--out", str(tmp_path / "out.xlsx"))
+    assert re.search(r"导出 ━+.* 5000/6000", shown), shown[-500:]
+    quiet = subprocess.run([command, "export", "--out", str(tmp_path / "out.csv")], capture_output=True, text=True,
+                           env={k: v for k, v in env.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")})
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+
+
 def test_help_does_not_load_spreadsheet_libraries():
     code = ("import sys; from pledges.cli.main import cli; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('openpyxl', 'python_calamine')))")
