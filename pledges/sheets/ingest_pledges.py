@@ -55,9 +55,10 @@ class PledgeRows:
     def __init__(self, ingest: Ingest):
         self.ingest = ingest
         session = ingest.session
+        # The ledger's pledges by natural key (not the new ones: seen_keys catches a row given twice).
         self.keys = {(o, m or 0, t, c): i for i, o, m, t, c in session.execute(
             select(Pledge.id, Pledge.org_id, Pledge.member_id, Pledge.title, Pledge.campaign_id))}
-        self.seen_keys: set[int] = set()
+        self.seen_keys: set[int] = set()  # the natural keys of this import's rows, hashed (a million tuples would not fit)
         self.seen_ids: dict[int, int] = {}
         self.ids = _Ids(ingest.writer.next_id(Pledge.__table__))
         self.rows: list[tuple] = []
@@ -173,7 +174,6 @@ class PledgeRows:
                           ingest.now, ingest.now, 1))
         self.events.append(ingest._event("pledge", pledge_id, None, to_state=State.draft.value, due_after=due,
                                          done_after=0, outcome_after=None))
-        self.keys[value["key"]] = pledge_id
         ingest.touch(pledge_id, parsed)
 
     def _existing(self, parsed: Parsed, pledge: Pledge) -> None:
