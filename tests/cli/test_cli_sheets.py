@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -407,6 +407,35 @@ def test_a_progress_bar_on_a_terminal_for_thousands_of_rows(ledger, db_url, tmp_
     quiet = subprocess.run([command, "export", "--out", str(tmp_path / "out.csv")], capture_output=True, text=True,
                            env={k: v for k, v in env.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")})
     assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+
+
+def test_export_workbook_has_figures_percentages_a_frozen_header_and_cjk_widths(pledges, ledger, tmp_path):
+    ok(pledges("import", city(tmp_path), "--approve"))
+    first = listing(pledges)[0]["id"]
+    ok(pledges("display", first, "--channel", "board"))
+    ok(pledges("progress", first, "--amount", "3"))
+    ok(pledges("export", "--out", tmp_path / "out.xlsx", "--org", "DX-V1"))
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert book.sheetnames == ["党组织", "党员", "承诺事项", "践诺记实", "统计"]
+    sheet = book["承诺事项"]
+    head = [c.value for c in sheet[1]]
+    assert head[:6] == ["承诺编号", "党组织代码", "党组织名称", "党员编号", "党员姓名", "承诺事项"]
+    assert sheet.freeze_panes == "A2" and book["统计"].freeze_panes == "A2"
+    assert {sheet.cell(r, 2).value for r in range(2, sheet.max_row + 1)} == {"DX-V1"}  # --org: that branch only
+    row = {h: sheet.cell(2, i + 1) for i, h in enumerate(head)}
+    assert (row["状态"].value, row["进度"].value, row["进度"].number_format) == ("践诺中", 0.25, "0.0%")
+    assert row["完成时限"].is_date and row["完成时限"].number_format == "yyyy-mm-dd"
+    title = openpyxl.utils.get_column_letter(head.index("承诺事项") + 1)
+    code = openpyxl.utils.get_column_letter(head.index("党组织代码") + 1)
+    assert sheet.column_dimensions[title].width >= 36 > sheet.column_dimensions[code].width >= len("党组织代码") * 2
+    figures = book["统计"]
+    names = [c.value for c in figures[1]]
+    values = {names[i]: c for i, c in enumerate(figures[2])}
+    assert values[names[0]].value == "DX-V1"
+    rates = [c for c in values.values() if c.number_format == "0.0%"]
+    assert len(rates) == 5 and all(c.value is None or 0 <= c.value <= 1 for c in rates)
+    progress = book["践诺记实"]
+    assert [c.value for c in progress[2]][:3] == [first, datetime(2026, 6, 15), 3]
 
 
 def test_help_does_not_load_spreadsheet_libraries():
