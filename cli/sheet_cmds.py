@@ -14,16 +14,16 @@ BAR_FROM = 5_000  # rows: a progress bar appears on work longer than this
 
 @contextmanager
 def progress_bar(lang: str):
-    """A callback ``report(stage, done)`` that shows a rich progress bar (on stderr) once the
-    work passes ``BAR_FROM`` rows, and nothing for small files."""
+    """A callback ``report(stage, done, total)`` that shows a rich progress bar (on stderr, when
+    it is a terminal) once the work passes ``BAR_FROM`` rows, and nothing for small files."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     state = {"bar": None, "task": None, "stage": None}
     console = Console(stderr=True)
 
-    def report(stage: str, done: int) -> None:
-        if done < BAR_FROM and state["bar"] is None:
+    def report(stage: str, done: int, total: int | None = None) -> None:
+        if state["bar"] is None and (done < BAR_FROM or not console.is_terminal):  # a pipe or a log: no bar
             return
         if state["bar"] is None:
             state["bar"] = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
@@ -32,8 +32,8 @@ def progress_bar(lang: str):
         if stage != state["stage"]:
             key = f"{stage}_sheet" if f"{stage}_sheet" in i18n.WORDS else f"{stage}_stage"
             label = i18n.word(key, lang) if key in i18n.WORDS else stage
-            state["task"], state["stage"] = state["bar"].add_task(label, total=None), stage
-        state["bar"].update(state["task"], completed=done)
+            state["task"], state["stage"] = state["bar"].add_task(label, total=total), stage
+        state["bar"].update(state["task"], completed=done, total=max(total, done) if total else None)
 
     try:
         yield report
@@ -73,10 +73,12 @@ def template(app: App, out):
               help="On problems, write the rows with a reason column here, to fix and import again.")
 @click.option("--submit", is_flag=True, help="Submit the sheets' draft pledges (through the submit guard).")
 @click.option("--approve", is_flag=True, help="Submit and approve them (the actor must be allowed to approve).")
+@click.option("--states", is_flag=True,
+              help="Move each pledge to the 状态 its row gives (an export's), through the lifecycle and its guards.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Summary for people, or JSON for scripts.")
 @pass_app
-def import_(app: App, files, dry_run, errors_out, submit, approve, fmt):
+def import_(app: App, files, dry_run, errors_out, submit, approve, states, fmt):
     """Import organisations, members, pledges and progress from .xlsx, .xls or .csv files.
 
     All or nothing: every problem is listed (file, sheet, row, column, reason) and then nothing
@@ -87,13 +89,14 @@ def import_(app: App, files, dry_run, errors_out, submit, approve, fmt):
       pledges import 大溪村承诺.xlsx --dry-run
       pledges import 大溪村承诺.xlsx --errors 错误.xlsx
       pledges import orgs.csv members.csv pledges.csv --approve
+      pledges import 导出.xlsx --states
     """
     from pledges.cli.render import to_json
     from pledges.workflows.importer import import_sheets
 
     with progress_bar(app.lang) as report:
         result = import_sheets(app.ledger(), list(files), actor=app.actor, dry_run=dry_run, submit=submit,
-                               approve=approve, report=report)
+                               approve=approve, states=states, report=report)
     if fmt == "json":
         click.echo(to_json(result.as_dict(app.lang)))
     else:

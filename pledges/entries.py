@@ -26,26 +26,38 @@ class PledgeContent(PledgeContentBase):
 
     @model_validator(mode="after")
     def _coherent(self) -> "PledgeContent":
-        self.title = self.title.strip()
-        if not self.title:
-            raise BadInput("empty_field", field="--title")
-        self.unit = (self.unit or "").strip() or None
-        self.criterion = (self.criterion or "").strip() or None
-        self.category = (self.category or "").strip() or None
-        if self.qualitative:
-            if self.target is not None or self.unit is not None:
-                raise BadInput("measure_conflict")
-            if self.criterion is None:
-                raise BadInput("criterion_needed")
-        else:
-            if (self.target is None) != (self.unit is None):
-                raise BadInput("target_and_unit")
-            if self.target is not None and self.target <= 0:
-                raise BadInput("target_positive", value=self.target)
-            if self.target is not None and self.target > MAX_INT:
-                raise BadInput("too_large", field="--target", value=self.target, max=MAX_INT)
-            self.criterion = None
+        for name, value in coherent(self.title, self.content, self.category, self.target, self.unit,
+                                    self.qualitative, self.criterion).items():
+            setattr(self, name, value)
         return self
+
+
+def coherent(title: str, content: str, category: str | None, target: int | None, unit: str | None,
+             qualitative: bool, criterion: str | None) -> dict[str, Any]:
+    """The rules of a pledge's content, on values of the right types: the cleaned content as a
+    dict (CONTENT_FIELDS), or ``BadInput``.  ``PledgeContent`` applies them; a spreadsheet
+    import, whose cells are already typed, calls this directly (no model per row)."""
+    title = title.strip()
+    if not title:
+        raise BadInput("empty_field", field="--title")
+    unit = (unit or "").strip() or None
+    criterion = (criterion or "").strip() or None
+    category = (category or "").strip() or None
+    if qualitative:
+        if target is not None or unit is not None:
+            raise BadInput("measure_conflict")
+        if criterion is None:
+            raise BadInput("criterion_needed")
+    else:
+        if (target is None) != (unit is None):
+            raise BadInput("target_and_unit")
+        if target is not None and target <= 0:
+            raise BadInput("target_positive", value=target)
+        if target is not None and target > MAX_INT:
+            raise BadInput("too_large", field="--target", value=target, max=MAX_INT)
+        criterion = None
+    return {"title": title, "content": content, "category": category, "target": target, "unit": unit,
+            "qualitative": qualitative, "criterion": criterion}
 
 
 def check_content(**fields: Any) -> PledgeContent:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from pledges.db import Ledger
 from pledges.entries import edit_draft_in
 from pledges.errors import PledgeError, TransitionRefused
-from pledges.i18n import Trigger
+from pledges.i18n import LABELS, Trigger, code_of, label_of
 from pledges.loader import BulkWriter
 from pledges.models import Member, Organisation, Pledge
 from pledges.sheets import headers as H
@@ -25,7 +25,7 @@ from pledges.sheets.ingest import Ingest, PledgeChange, ProgressEntry
 from pledges.sheets.ingest_pledges import PledgeRows, progress_rows
 from pledges.sheets.problems import Problem
 from pledges.sheets.reader import Table, open_sheets, recognise
-from pledges.vocab import State
+from pledges.vocab import Channel, Grade, Outcome, State
 from pledges.workflows.engine import fire
 
 Report = Callable[[str, int], None]
@@ -63,9 +63,10 @@ def read_tables(paths: list[Path]) -> tuple[list[Table], list[str]]:
 
 
 def import_sheets(ledger: Ledger, paths: list[Path], *, actor: str, dry_run: bool = False, submit: bool = False,
-                  approve: bool = False, report: Report | None = None) -> ImportResult:
+                  approve: bool = False, states: bool = False, report: Report | None = None) -> ImportResult:
     """Import the sheets of ``paths``.  Returns what was (or, on a dry run, would be) written
-    and every problem found; with problems nothing is written."""
+    and every problem found; with problems nothing is written.  With ``states``, each pledge
+    whose row has a 状态 (an export's) is moved there through the engine (``_walk_states``)."""
     tables, ignored = read_tables(paths)
     reason = "导入 " + "、".join(Path(p).name for p in paths)
     with ledger.engine.connect() as connection:
@@ -75,7 +76,8 @@ def import_sheets(ledger: Ledger, paths: list[Path], *, actor: str, dry_run: boo
                 ingest = Ingest(ledger, session, BulkWriter(connection), actor, report=report,
                                 on_change=lambda change: _apply(ledger, session, change, actor, reason),
                                 on_progress=lambda entry: _progress(ledger, session, entry, actor))
-                result = _run(ingest, tables, submit, approve)
+                ingest.with_states = states
+                result = _run(ingest, tables, submit, approve, reason)
                 session.flush()
             if ingest.problems or dry_run:
                 transaction.rollback()
@@ -92,18 +94,31 @@ def import_sheets(ledger: Ledger, paths: list[Path], *, actor: str, dry_run: boo
     return result
 
 
-def _run(ingest: Ingest, tables: list[Table], submit: bool, approve: bool) -> ImportResult:
+def _run(ingest: Ingest, tables: list[Table], submit: bool, approve: bool, reason: str) -> ImportResult:
     by_kind = {kind: [t for t in tables if t.kind == kind] for kind in H.KINDS}
     usable = {kind: [t for t in found if ingest.check_table(t)] for kind, found in by_kind.items()}
     ingest.orgs(usable[H.ORGS])
     ingest.members(usable[H.MEMBERS])
     PledgeRows(ingest).run(usable[H.PLEDGES])
+    _resolve_targets(ingest)
+    if ingest.targets:
+        _walk_states(ingest, reason, BEFORE_PROGRESS)
     moved = _walk(ingest, submit, approve) if (submit or approve) and not ingest.problems else {}
     progress_rows(ingest, usable[H.PROGRESS])
+    if ingest.targets:
+        _walk_states(ingest, reason, AFTER_PROGRESS)
     ignored_columns = sorted({f"{t.name}：{c}" for t in tables for c in t.ignored})
     sheets = [{"file": t.raw.source, "sheet": t.name, "kind": t.kind, "header_row": t.header_row} for t in tables]
     return ImportResult([], False, False, ingest.tally.as_dict(), sheets, [], ignored_columns, moved,
-                        ingest.problems)
+                        _in_reading_order(ingest.problems, tables))
+
+
+def _in_reading_order(problems: list[Problem], tables: list[Table]) -> list[Problem]:
+    """Sheet by sheet as the files list them, row by row, column by column (the checks find
+    them in another order: a row's cells first, its references later)."""
+    order = {(t.raw.source, t.name): n for n, t in enumerate(tables)}
+    return sorted(problems, key=lambda p: (order.get((p.source, p.sheet), len(order)), p.row or 0,
+                                           len(p.column or ""), p.column or ""))
 
 
 def _apply(ledger: Ledger, session: Session, change: PledgeChange, actor: str, reason: str) -> None:
@@ -146,5 +161,93 @@ def _walk(ingest: Ingest, submit: bool, approve: bool) -> dict:
                 break
             moved[step] += 1
         if number % 5000 == 0:
-            ingest.report("lifecycle", number)
+            ingest.report("lifecycle", number, len(ingest.touched))
     return moved
+
+
+# ``import --states``: the steps that lead from a draft to each state, before and after the
+# progress rows are recorded (a display comes before its progress, a fulfilment after it).
+S = State
+BEFORE_PROGRESS = ("submit", "approve", "display", "withdraw")
+AFTER_PROGRESS = ("complete", "fail", "evaluate")
+PATHS = {S.draft: (), S.submitted: ("submit",), S.approved: ("submit", "approve"),
+         S.displayed: ("submit", "approve", "display"), S.in_progress: ("submit", "approve", "display"),
+         S.fulfilled: ("submit", "approve", "display", "complete"),
+         S.unfulfilled: ("submit", "approve", "display", "fail"),
+         S.evaluated: ("submit", "approve", "display", "finish", "evaluate"), S.withdrawn: ("withdraw",)}
+SOURCES = {"submit": {S.draft}, "approve": {S.submitted}, "display": {S.approved}, "withdraw": {S.draft},
+           "complete": {S.displayed, S.in_progress}, "fail": {S.displayed, S.in_progress},
+           "evaluate": {S.fulfilled, S.unfulfilled}}
+
+
+def _walk_states(ingest: Ingest, reason: str, phase: tuple[str, ...]) -> None:
+    """Each pledge named with a state goes there as the commands would take it, each step
+    through the engine and its guards, on the days the sheet gives (审核通过日期, 亮诺日期);
+    completing, failing and withdrawing give the import as their reason.  A pledge already in
+    that state is left as it is; a step the guards refuse is reported at the pledge's row."""
+    session = ingest.session
+    for position, cells_ in ingest.targets.items():
+        table, row = ingest.touched_where(position)
+        pledge = session.get(Pledge, ingest.touched[position])
+        for step in PATHS[cells_["state"]]:
+            if step == "finish":
+                if phase is BEFORE_PROGRESS:
+                    continue
+                outcome = _choice(ingest, table, row, "outcome", cells_["outcome"], Outcome)
+                if outcome is None:
+                    break
+                step = "complete" if outcome == Outcome.fulfilled else "fail"
+            if step not in phase or State(pledge.state) not in SOURCES[step]:
+                continue
+            args = _step_args(ingest, table, row, step, pledge, cells_, reason)
+            if args is None:
+                break
+            try:
+                with session.begin_nested():
+                    fire(ingest.ledger, session, pledge, step, ingest.actor, **args)
+            except PledgeError as err:
+                ingest.problem(table, row, None, "sheet_walk_refused", trigger=Trigger(step), detail=err)
+                break
+
+
+def _resolve_targets(ingest: Ingest) -> None:
+    """Each 状态 read as a state once; a cell that is none is reported and its pledge stays."""
+    for position, cells_ in list(ingest.targets.items()):
+        table, row = ingest.touched_where(position)
+        state = _choice(ingest, table, row, "state", cells_["state"], State)
+        if state is None:
+            del ingest.targets[position]
+        else:
+            cells_["state"] = State(state)
+
+
+def _step_args(ingest: Ingest, table: Table, row: int, step: str, pledge: Pledge, cells_: dict,
+               reason: str) -> dict | None:
+    if step == "approve":
+        return {"day": cells_["approved_on"]} if cells_["approved_on"] else {}
+    if step == "display":
+        channel = _choice(ingest, table, row, "display_channel", cells_["display_channel"], Channel)
+        return {"channel": channel, "day": cells_["displayed_on"]} if channel else None
+    if step == "complete":
+        reached = pledge.target is not None and pledge.done >= pledge.target
+        return {} if reached else {"note": reason}
+    if step in ("fail", "withdraw"):
+        return {"reason": reason}
+    if step == "evaluate":
+        grade = _choice(ingest, table, row, "grade", cells_["grade"], Grade)
+        return {"grade": grade} if grade else None
+    return {}
+
+
+def _choice(ingest: Ingest, table: Table, row: int, field_name: str, value, enum_type) -> str | None:
+    """A state, outcome, channel or grade as the export writes it (its label or code name)."""
+    code = code_of(enum_type, value.strip() if isinstance(value, str) else value)
+    if code is None:
+        index = next((i for i, c in table.columns.items() if c.field == field_name), None)
+        if value is None:
+            header = next(c.zh for c in H.COLUMNS[H.PLEDGES] if c.field == field_name)
+            ingest.problem(table, row, index, "cell_required", header=header)
+        else:
+            ingest.problem(table, row, index, "cell_bad_choice", value=value,
+                           choices="、".join(label_of(enum_type, c) for c in LABELS[enum_type]))
+    return code

@@ -174,3 +174,43 @@ def choice(value, labels: dict[str, str]) -> str | None:
     if picked is None:
         raise CellProblem("cell_bad_choice", value=found, choices="、".join(sorted(set(labels.values()))))
     return picked
+
+
+# --- a column at a time ------------------------------------------------------------------------
+# An import reads hundreds of thousands of cells.  ``read_column`` gives each reader above the
+# common case inline (a clean ASCII code, a digit string, an ISO day already seen) and hands
+# every other cell to the reader itself: the result is the same as calling it cell by cell.
+
+MEMO_LIMIT = 50_000  # distinct values remembered per column (days, numbers, choices repeat)
+
+
+def read_column(read, values: list) -> tuple[list, list[tuple[int, CellProblem]]]:
+    """``[read(v) for v in values]`` with each refused cell as None and its (position, problem)
+    listed."""
+    problems: list[tuple[int, CellProblem]] = []
+    memo: dict = {}
+    remember = read is not text and read is not code  # those are mostly different in each row
+
+    def slow(i, v):
+        try:
+            found = read(v)
+        except CellProblem as problem:
+            problems.append((i, problem))
+            return None
+        if remember and type(v) is str and len(memo) < MEMO_LIMIT:
+            memo[v] = found
+        return found
+
+    if read is text:
+        out = [v if type(v) is str and v and v == v.strip(BLANKS) else None if v is None else slow(i, v)
+               for i, v in enumerate(values)]
+    elif read is code:
+        out = [v if type(v) is str and v and v.isascii() and v == v.strip() and "e" not in v and "E" not in v
+               else None if v is None else slow(i, v) for i, v in enumerate(values)]
+    elif read is integer:
+        out = [v if type(v) is int else None if v is None else memo[v] if type(v) is str and v in memo
+               else slow(i, v) for i, v in enumerate(values)]
+    else:  # days, flags, choices: few distinct values
+        out = [None if v is None else v if type(v) is date and read is day else
+               memo[v] if type(v) is str and v in memo else slow(i, v) for i, v in enumerate(values)]
+    return out, problems

@@ -5,13 +5,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from pledges import rules
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
-from pledges.models import Campaign, Evaluation, Member, Organisation, Pledge
+from pledges.models import Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge, ProgressRecord
 from pledges.orgs import org_by_code, subtree_ids
 from pledges.vocab import RaterGroup
 
@@ -58,6 +58,10 @@ def pledge_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
     and the organisation's latest grade."""
     if scope.campaign_id is None:
         return
+    first_display = (select(DisplayRecord.channel, DisplayRecord.day).where(DisplayRecord.pledge_id == Pledge.id)
+                     .order_by(DisplayRecord.day, DisplayRecord.id).limit(1))
+    display_channel = first_display.with_only_columns(DisplayRecord.channel).scalar_subquery()
+    displayed_on = first_display.with_only_columns(DisplayRecord.day).scalar_subquery()
     grade = (select(Evaluation.grade).where(Evaluation.pledge_id == Pledge.id,
                                             Evaluation.rater_group == RaterGroup.organisation.value)
              .order_by(Evaluation.id.desc()).limit(1).scalar_subquery())
@@ -66,7 +70,8 @@ def pledge_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
                Member.number.label("member"), Member.name.label("member_name"), Pledge.title, Pledge.content,
                Pledge.category, Pledge.target, Pledge.unit, Pledge.qualitative, Pledge.criterion, Pledge.due,
                Campaign.year.label("campaign"), Pledge.state, Pledge.outcome, Pledge.original_due, Pledge.done,
-               Pledge.last_progress_on.label("last_progress"), grade.label("grade"))
+               Pledge.last_progress_on.label("last_progress"), grade.label("grade"), Pledge.approved_on,
+               display_channel.label("display_channel"), displayed_on.label("displayed_on"))
         .join(Campaign, Campaign.id == Pledge.campaign_id)
         .join(Organisation, Organisation.id == Pledge.org_id)
         .outerjoin(Member, Member.id == Pledge.member_id)
@@ -77,6 +82,27 @@ def pledge_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
         row["progress"] = min(row["done"] / row["target"], 1.0) if row["target"] else None
         late = rules.overdue(row["state"], row["due"], scope.day)
         row["days_late"] = rules.days_late(row["due"], scope.day) if late else None
+        yield row
+
+
+def pledge_count(ledger: Ledger, scope: Scope) -> int:
+    if scope.campaign_id is None:
+        return 0
+    query = select(func.count()).select_from(Pledge).where(Pledge.campaign_id == scope.campaign_id)
+    with ledger.session() as session:
+        return session.scalar(_within(query, Pledge.org_id, scope))
+
+
+def progress_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
+    """The campaign's progress records, oldest first: what ``践诺记实`` imports back."""
+    if scope.campaign_id is None:
+        return
+    query = (select(ProgressRecord.pledge_id.label("pledge"), ProgressRecord.day, ProgressRecord.amount,
+                    ProgressRecord.note, ProgressRecord.evidence)
+             .join(Pledge, Pledge.id == ProgressRecord.pledge_id)
+             .where(Pledge.campaign_id == scope.campaign_id).order_by(ProgressRecord.id))
+    for row in _stream(ledger, _within(query, Pledge.org_id, scope)):
+        row["amount"] = row["amount"] or None  # a qualitative record's 0: an empty cell
         yield row
 
 
@@ -96,9 +122,12 @@ def export(ledger: Ledger, path, *, fmt: str = "xlsx", org: str | None = None, c
     from pledges.sheets.writer import write_csv, write_xlsx
 
     scope = scope_of(ledger, org, campaign)
+    if report is not None:  # the bar knows how many pledges there are
+        total, given = pledge_count(ledger, scope), report
+        report = lambda stage, done: given(stage, done, total)  # noqa: E731
     if fmt == "csv":
         return write_csv(path, pledge_rows(ledger, scope), lang, report)
     figures = [row.as_dict() for row in dashboard(ledger, org=org, depth=depth, campaign=scope.year).rows]
     sheets = {H.ORGS: org_rows(ledger, scope), H.MEMBERS: member_rows(ledger, scope),
-              H.PLEDGES: pledge_rows(ledger, scope)}
+              H.PLEDGES: pledge_rows(ledger, scope), H.PROGRESS: progress_rows(ledger, scope)}
     return write_xlsx(path, sheets, figures, lang, report)

@@ -61,13 +61,18 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         C("criterion", "完成标准", "Completion criterion", "标准", "验收标准"),
         C("due", "完成时限", "Due", "截止日期", "完成时间", "时限", "截止时间", "完成期限", required=True),
         C("campaign", "活动年度", "Campaign", "年度", "year"),
-        C("state", "状态", "State", read=False),
-        C("outcome", "结果", "Outcome", read=False),
+        # Where the pledge stands: written by the export, read by ``import --states`` only
+        # (as text: an import without it never refuses a sheet for its own words here).
+        C("state", "状态", "State", shown=False),
+        C("outcome", "结果", "Outcome", shown=False),
+        C("approved_on", "审核通过日期", "Approved on", "批准日期", shown=False),
+        C("display_channel", "亮诺方式", "Display channel", "公示方式", shown=False),
+        C("displayed_on", "亮诺日期", "Displayed on", "公示日期", shown=False),
         C("original_due", "原定时限", "Original due", read=False),
         C("done", "已完成", "Done", "完成数量", read=False),
         C("progress", "进度", "Progress", "完成进度", read=False),
         C("days_late", "逾期天数", "Days late", read=False),
-        C("grade", "评诺等次", "Grade", "等次", read=False),
+        C("grade", "评诺等次", "Grade", "等次", shown=False),
         C("last_progress", "最近记实", "Last progress", read=False),
     ),
     PROGRESS: (

@@ -42,14 +42,16 @@ KIND_WORDS = {word.lower(): code for code, pair in LABELS[Kind].items() for word
 READERS = {"code": cells.code, "number": cells.code, "org": cells.code, "parent": cells.code,
            "member": cells.code, "id": cells.integer, "pledge": cells.integer, "target": cells.integer,
            "amount": cells.integer, "campaign": cells.integer, "due": cells.day, "day": cells.day,
-           "qualitative": cells.flag, "kind": lambda v: cells.choice(v, KIND_WORDS)}
+           "approved_on": cells.day, "displayed_on": cells.day, "qualitative": cells.flag,
+           "kind": lambda v: cells.choice(v, KIND_WORDS)}
 # Content messages name the CLI's options; in a sheet, the column says it better.
 CONTENT_KEYS = {"target_and_unit": ("target", "sheet_target_and_unit"),
                 "criterion_needed": ("criterion", "sheet_criterion_needed"),
                 "measure_conflict": ("qualitative", "sheet_measure_conflict"),
                 "target_positive": ("target", "sheet_target_positive"),
                 "too_large": ("target", "sheet_too_large"), "empty_field": ("title", "cell_required")}
-Progress = Callable[[str, int], None]
+Progress = Callable[..., None]  # (stage, rows done, rows in all or None)
+STATE_FIELDS = ("state", "outcome", "approved_on", "display_channel", "displayed_on", "grade")
 
 
 @dataclass
@@ -70,7 +72,7 @@ class ProgressEntry:
     evidence: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Parsed:
     table: Table
     row: int
@@ -95,7 +97,7 @@ class Ingest:
                  report: Progress | None = None):
         self.ledger, self.session, self.writer, self.actor = ledger, session, writer, actor
         self.on_change, self.on_progress = on_change, on_progress
-        self.report = report or (lambda stage, done: None)
+        self.report = report or (lambda stage, done, total=None: None)
         self.problems: list[Problem] = []
         self.tally = Tally()
         self.now, self.today = ledger.now(), ledger.today()
@@ -105,6 +107,10 @@ class Ingest:
         self._campaigns: dict[int, object] = {}
         self._load_orgs()
         self._members: dict[str, int] | None = None
+        self._unnamed_reported: dict[int, set[int]] = {}
+        # ``import --states``: where each pledge named with a 状态 should end up (position in touched → cells).
+        self.with_states = False
+        self.targets: dict[int, dict] = {}
 
     # --- problems and cells -----------------------------------------------------------------
 
@@ -120,6 +126,8 @@ class Ingest:
             self.tables.append(parsed.table)
         self.touched.append(pledge_id)
         self.touched_at.append(((len(self.tables) - 1) << 32) | parsed.row)
+        if self.with_states and parsed.values.get("state") is not None:
+            self.targets[len(self.touched) - 1] = {k: parsed.values.get(k) for k in STATE_FIELDS}
 
     def touched_where(self, position: int) -> tuple[Table, int]:
         packed = self.touched_at[position]
@@ -143,29 +151,45 @@ class Ingest:
         return ok
 
     def parse(self, table: Table) -> Iterator[Parsed]:
-        """Each data row's cells read by their column's reader; problems recorded, row marked bad."""
-        unnamed_reported: set[int] = set()
+        """Each data row's cells read by their column's reader; problems recorded, row marked bad.
+        The rows are read a batch at a time, a column at a time (``cells.read_column``)."""
+        batch: list = []
+        for record in table.records():
+            batch.append(record)
+            if len(batch) >= BATCH:
+                yield from self._parse_batch(table, batch)
+                batch = []
+        if batch:
+            yield from self._parse_batch(table, batch)
+
+    def _parse_batch(self, table: Table, batch: list) -> Iterator[Parsed]:
         width = len(table.headers)
         unnamed = [i for i, header in enumerate(table.headers) if cells.blank(header)]
-        readers = [(index, col.field, READERS.get(col.field, cells.text), col) for index, col in table.columns.items()]
-        for number, row in table.records():
-            values, bad, size = {}, False, len(row)
-            for index, name, read, col in readers:
-                try:
-                    value = values[name] = read(row[index] if index < size else None)
-                except cells.CellProblem as problem:
-                    self.problem(table, number, index, problem.key, **problem.params)
-                    bad = True
-                    continue
-                if value is None and col.required:
-                    self.problem(table, number, index, "cell_required", header=col.zh)
-                    bad = True
-            for index in (*unnamed, *range(width, size)) if size > width or unnamed else ():
-                if index < size and not cells.blank(row[index]) and index not in unnamed_reported:
-                    unnamed_reported.add(index)
-                    self.problem(table, number, index, "cell_no_header")
-                    bad = True
-            yield Parsed(table, number, values, bad)
+        reported = self._unnamed_reported.setdefault(id(table), set())
+        names, columns, found_problems = [], [], []  # (position, column, key, params)
+        for index, col in table.columns.items():
+            read = READERS.get(col.field, cells.text)
+            found, problems = cells.read_column(read, [row[index] if index < len(row) else None
+                                                       for _, row in batch])
+            found_problems += [(position, index, problem.key, problem.params) for position, problem in problems]
+            if col.required:
+                failed = {position for position, _ in problems}
+                found_problems += [(position, index, "cell_required", {"header": col.zh})
+                                   for position, value in enumerate(found) if value is None and position not in failed]
+            names.append(col.field)
+            columns.append(found)
+        for position, (_, row) in enumerate(batch):
+            if len(row) > width or unnamed:
+                for index in (*unnamed, *range(width, len(row))):
+                    if index < len(row) and not cells.blank(row[index]) and index not in reported:
+                        reported.add(index)
+                        found_problems.append((position, index, "cell_no_header", {}))
+        found_problems.sort(key=lambda p: (p[0], p[1]))  # as a person reads the sheet: row by row
+        for position, index, key, params in found_problems:
+            self.problem(table, batch[position][0], index, key, **params)
+        bad = {p[0] for p in found_problems}
+        for position, values in enumerate(zip(*columns)):
+            yield Parsed(table, batch[position][0], dict(zip(names, values)), position in bad)
 
     # --- organisations ---------------------------------------------------------------------------
 
@@ -310,6 +334,7 @@ class Ingest:
 
     def members(self, tables: list[Table]) -> None:
         index = self.members_index()
+        total = about_rows(tables)
         seen: dict[str, int] = {}
         next_id = self.writer.next_id(Member.__table__)
         batch, events, done = [], [], 0
@@ -317,7 +342,7 @@ class Ingest:
             for parsed in self.parse(table):
                 done += 1
                 if done % BATCH == 0:
-                    self.report(H.MEMBERS, done)
+                    self.report(H.MEMBERS, done, total)
                 if parsed.bad:
                     continue
                 value = parsed.values
@@ -368,6 +393,12 @@ class Ingest:
                 return
         changed = contact and apply_contact(self.session, self.ledger, member, "member", contact, self.actor)
         (self.tally.updated if changed else self.tally.unchanged)[H.MEMBERS] += 1
+
+
+def about_rows(tables: list[Table]) -> int | None:
+    """About how many data rows the tables have, for a progress bar (None: unknown)."""
+    sizes = [t.raw.rows_about() for t in tables]
+    return None if None in sizes else max(sum(sizes) - sum(t.header_row for t in tables), 0)
 
 
 def _zh(kind: str, field_name: str) -> str:

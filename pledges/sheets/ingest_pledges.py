@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from pledges.campaigns import campaign_for, check_due
-from pledges.entries import CONTENT_FIELDS, check_content
+from pledges.entries import coherent
 from pledges.errors import BadInput, PledgeError
 from pledges.models import MAX_INT, AuditEvent, Campaign, Pledge, ProgressRecord
 from pledges.sheets import headers as H
-from pledges.sheets.ingest import AUDIT_COLUMNS, BATCH, PLEDGE_COLUMNS, Ingest, Parsed, PledgeChange, ProgressEntry
+from pledges.sheets.ingest import (AUDIT_COLUMNS, BATCH, PLEDGE_COLUMNS, Ingest, Parsed, PledgeChange, ProgressEntry,
+                                   about_rows)
 from pledges.sheets.reader import Table
 from pledges.vocab import State
 
@@ -54,18 +55,22 @@ class PledgeRows:
     def __init__(self, ingest: Ingest):
         self.ingest = ingest
         session = ingest.session
+        # The ledger's pledges by natural key (not the new ones: seen_keys catches a row given twice).
         self.keys = {(o, m or 0, t, c): i for i, o, m, t, c in session.execute(
             select(Pledge.id, Pledge.org_id, Pledge.member_id, Pledge.title, Pledge.campaign_id))}
-        self.seen_keys: set[int] = set()
+        self.seen_keys: set[int] = set()  # the natural keys of this import's rows, hashed (a million tuples would not fit)
         self.seen_ids: dict[int, int] = {}
         self.ids = _Ids(ingest.writer.next_id(Pledge.__table__))
         self.rows: list[tuple] = []
         self.events: list[tuple] = []
 
     def run(self, tables: list[Table]) -> None:
-        """On a first load (no pledges yet) the pledge and audit indexes are dropped for the load
-        and built again after it, inside the transaction, as ``pledges demo`` does."""
-        if self.keys:
+        """On a first load (no pledges yet) into SQLite, the pledge and audit indexes are dropped
+        for the load and built again after it, inside the transaction.  SQLite readers go on
+        reading the last committed state meanwhile.  On PostgreSQL a DROP INDEX would hold an
+        exclusive lock on the tables until the commit, so that every reader (a dashboard, a
+        list) waits for the whole import: there the indexes stay and are kept up by the COPY."""
+        if self.keys or self.ingest.writer.postgresql:
             self._run(tables)
             return
         with self.ingest.writer.indexes_deferred([Pledge.__table__, AuditEvent.__table__]):
@@ -73,14 +78,14 @@ class PledgeRows:
 
     def _run(self, tables: list[Table]) -> None:
         batch: list[Parsed] = []
-        done = 0
+        done, total = 0, about_rows(tables)
         for table in tables:
             for parsed in self.ingest.parse(table):
                 batch.append(parsed)
                 if len(batch) >= BATCH:
                     done += len(batch)
                     self._batch(batch)
-                    self.ingest.report(H.PLEDGES, done)
+                    self.ingest.report(H.PLEDGES, done, total)
                     batch = []
         self._batch(batch)
 
@@ -114,18 +119,19 @@ class PledgeRows:
                 ingest.problem(table, parsed.row, ingest._index_of(table, "member"), "member_elsewhere",
                                number=value["member"], org=value["org"], member_org=ingest.org_codes[member_org])
                 return False
-        content = {k: value.get(k) for k in CONTENT_FIELDS}
-        if content["qualitative"] is None:  # left empty: qualitative when it has a criterion and no target
-            content["qualitative"] = content["target"] is None and content["criterion"] is not None
-        try:
-            value["content"] = check_content(**content).model_dump()
+        qualitative = value.get("qualitative")
+        if qualitative is None:  # left empty: qualitative when it has a criterion and no target
+            qualitative = value.get("target") is None and value.get("criterion") is not None
+        try:  # the rules PledgeContent applies (pledges.entries.coherent), without a model per row
+            value["content"] = coherent(value["title"], value.get("content") or "", value.get("category"),
+                                        value.get("target"), value.get("unit"), qualitative, value.get("criterion"))
             period = self._campaign(value.get("campaign") or value["due"].year)
             check_due(period, value["due"])
         except BadInput as err:
             ingest._error(parsed, err, "due" if err.key in ("due_outside", "bad_year") else None)
             return False
-        value.update(org_id=org_id, member_id=member_id, campaign_id=period.id, tz=period.timezone,
-                     key=(org_id, member_id or 0, value["content"]["title"], period.id))
+        value["org_id"], value["member_id"], value["campaign_id"] = org_id, member_id, period.id
+        value["key"] = (org_id, member_id or 0, value["content"]["title"], period.id)
         return True
 
     def _campaign(self, year: int) -> Campaign:
@@ -164,11 +170,10 @@ class PledgeRows:
         pledge_id = given if given is not None else self.ids.take()
         due, content = value["due"], value["content"]
         self.rows.append((pledge_id, value["campaign_id"], value["org_id"], value["member_id"],
-                          *(content[k] for k in CONTENT_FIELDS), due, due, State.draft.value, 0,
+                          *content.values(), due, due, State.draft.value, 0,  # content: CONTENT_FIELDS' order
                           ingest.now, ingest.now, 1))
         self.events.append(ingest._event("pledge", pledge_id, None, to_state=State.draft.value, due_after=due,
                                          done_after=0, outcome_after=None))
-        self.keys[value["key"]] = pledge_id
         ingest.touch(pledge_id, parsed)
 
     def _existing(self, parsed: Parsed, pledge: Pledge) -> None:

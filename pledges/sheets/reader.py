@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pledges.errors import BadInput
 from pledges.sheets import headers as H
-from pledges.sheets.cells import Formula, blank
+from pledges.sheets.cells import BLANKS, Formula, blank
 
 IGNORED_SHEETS = ("说明", "选项", "统计", "readme", "help", "figures")  # guide, choices, the export's figures
 HEADER_SCAN = 10  # the header is among the first rows (title rows may come before it)
@@ -46,9 +46,13 @@ class RawSheet:
     name: str
     reader: object  # a callable returning an iterator of Row
     encoding: str | None = None
+    size: object = None  # a callable: about how many rows the sheet has (None: unknown), for a progress bar
 
     def rows(self) -> Iterator[Row]:
         return self.reader()
+
+    def rows_about(self) -> int | None:
+        return self.size() if self.size else None
 
 
 @dataclass
@@ -69,8 +73,12 @@ class Table:
 
     def records(self) -> Iterator[Row]:
         """The data rows below the header, blank rows left out."""
+        header_row = self.header_row
         for number, cells in self.raw.rows():
-            if number > self.header_row and not all(blank(v) for v in cells):
+            if number <= header_row or not cells:
+                continue
+            first = cells[0]  # most rows start with a filled cell: no need to look at the others
+            if (first is not None and (type(first) is not str or first.strip(BLANKS))) or not all(map(blank, cells)):
                 yield number, cells
 
 
@@ -112,9 +120,17 @@ def _csv_sheet(path: Path) -> RawSheet:
     def rows() -> Iterator[Row]:
         with open(path, encoding=encoding, newline="") as file:
             for number, cells in enumerate(csv.reader(file), start=1):
-                yield number, [cell[1:] if _QUOTED.match(cell) else (cell or None) for cell in cells]
+                yield number, [(cell[1:] if cell[0] == "'" and _QUOTED.match(cell) else cell) if cell else None
+                               for cell in cells]
 
-    return RawSheet(str(path.name), path.stem, rows, encoding)
+    def size() -> int:
+        lines = 0
+        with open(path, "rb") as file:
+            while chunk := file.read(1 << 20):
+                lines += chunk.count(b"\n")
+        return lines
+
+    return RawSheet(str(path.name), path.stem, rows, encoding, size)
 
 
 # --- workbooks -------------------------------------------------------------------------------------
@@ -136,25 +152,43 @@ def _workbook_sheets(path: Path, suffix: str) -> list[RawSheet]:
             reader = _openpyxl_reader(path, name)
         else:
             reader = _calamine_reader(path, name)
-        sheets.append(RawSheet(path.name, name, reader))
+        sheets.append(RawSheet(path.name, name, reader, size=getattr(reader, "size", None)))
     return sheets
 
 
 def _calamine_reader(path: Path, name: str):
+    """calamine reads a whole sheet into memory before the first row (it cannot stream: its
+    upstream issue 27); the sheet read to find the header is kept for the pass over the rows
+    that follows, instead of being read twice."""
+    kept: list = []
+    height: list = []
+
     def rows() -> Iterator[Row]:
         from python_calamine import CalamineWorkbook
 
-        book = CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_name(name)
+        if kept:
+            sheet = kept.pop()
+        else:
+            book = CalamineWorkbook.from_path(str(path))
+            sheet = book.get_sheet_by_name(name)
+            book.close()
+        height[:] = [sheet.height]
         start_row, start_col = sheet.start or (0, 0)
         merged = _Merged(sheet.merged_cell_ranges or [])
         pad = [None] * start_col
-        for offset, cells in enumerate(sheet.iter_rows()):
-            number = start_row + offset + 1
-            values = pad + [None if v == "" else v for v in cells]
-            yield number, merged.fill(number, values)
-        book.close()
+        finished = False
+        try:
+            for offset, cells in enumerate(sheet.iter_rows()):
+                number = start_row + offset + 1
+                values = pad + [None if v == "" else v for v in cells] if start_col else \
+                    [None if v == "" else v for v in cells]
+                yield number, merged.fill(number, values)
+            finished = True
+        finally:
+            if not finished:  # stopped early (the header scan): the next pass starts from it
+                kept.append(sheet)
 
+    rows.size = lambda: height[0] if height else None
     return rows
 
 

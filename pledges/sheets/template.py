@@ -55,7 +55,7 @@ def write_template(ledger: Ledger | None, path: Path) -> None:
     lists = {"kind": f"{OPTIONS}!$A$2:$A${len(kinds) + 1}", "unit": f"{OPTIONS}!$B$2:$B${len(units) + 1}",
              "qualitative": f"{OPTIONS}!$C$2:$C$3"}
     for kind in H.KINDS:
-        cols = [c for c in H.COLUMNS[kind] if c.read]
+        cols = [c for c in H.COLUMNS[kind] if c.read and c.shown]
         sheet = book.create_sheet(H.SHEET_NAMES[kind][0], index=len(book.sheetnames) - 1)
         sheet.append([c.zh + ("*" if c.required else "") for c in cols])
         sheet.append([EXAMPLES[kind].get(c.field) for c in cols])
@@ -94,7 +94,7 @@ def _guide(sheet) -> None:
     sheet.append(["工作表", "列", "英文代码名", "必填", "其他写法"])
     for kind in H.KINDS:
         for col in H.COLUMNS[kind]:
-            if col.read:
+            if col.read and col.shown:
                 sheet.append([H.SHEET_NAMES[kind][0], col.zh, col.field, "是" if col.required else "",
                               "、".join(col.synonyms)])
     sheet.column_dimensions["A"].width = 14

@@ -15,12 +15,12 @@ from pathlib import Path
 from pledges import i18n
 from pledges.sheets import headers as H
 from pledges.textsafe import neutralise_cell
-from pledges.vocab import Grade, Kind, Outcome, State
+from pledges.vocab import Channel, Grade, Kind, Outcome, State
 
 PERCENT = "0.0%"
 DAY = "yyyy-mm-dd"
 WIDTHS = {"title": 36, "content": 44, "criterion": 28, "name": 24, "org_name": 24, "note": 36}
-LABELLED = {"kind": Kind, "state": State, "outcome": Outcome, "grade": Grade}
+LABELLED = {"kind": Kind, "state": State, "outcome": Outcome, "grade": Grade, "display_channel": Channel}
 Report = Callable[[str, int], None]
 
 

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -207,6 +207,109 @@ def test_round_trip_export_import_into_an_empty_ledger(pledges, ledger, tmp_path
     assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "out.csv").read_bytes()
 
 
+# Every state, reached through the real commands, with days, channels, progress and grades that
+# differ from pledge to pledge (a qualitative one too): the export must carry all of it back.
+WALKS = {
+    "draft": [],
+    "submitted": [("submit",)],
+    "approved": [("submit",), ("approve", "--date", "2026-05-04")],
+    "displayed": [("submit",), ("approve", "--date", "2026-05-04"), ("display", "--channel", "website",
+                                                                      "--date", "2026-05-06")],
+    "in_progress": [("submit",), ("approve", "--date", "2026-05-04"), ("display", "--channel", "board"),
+                    ("progress", "--amount", "3", "--note", "走访 3 户"), ("progress", "--amount", "2",
+                                                                          "--evidence", "照片.jpg")],
+    "fulfilled": [("submit",), ("approve",), ("display", "--channel", "meeting"), ("progress", "--amount", "12"),
+                  ("complete",)],
+    "unfulfilled": [("submit",), ("approve",), ("display", "--channel", "board"), ("progress", "--amount", "1"),
+                    ("fail", "--reason", "资金未到位")],
+    "evaluated": [("submit",), ("approve",), ("display", "--channel", "board"), ("progress", "--amount", "12"),
+                  ("complete",), ("evaluate", "--grade", "excellent")],
+    "withdrawn": [("withdraw", "--reason", "重复")],
+}
+PLEDGE_FIELDS = ("id", "campaign_id", "org_id", "member_id", "title", "content", "category", "target", "unit",
+                 "qualitative", "criterion", "due", "original_due", "state", "outcome", "finished_on", "done",
+                 "last_progress_on", "approved_on")
+
+
+def ledger_facts(url: str) -> dict:
+    """Each pledge field by field, with its display, progress and evaluation records."""
+    from pledges.db import Ledger
+    from pledges.models import DisplayRecord, Evaluation, Pledge, ProgressRecord
+
+    other = Ledger(url)
+    try:
+        with other.engine.connect() as conn:
+            facts = {"pledges": [tuple(r) for r in conn.execute(
+                select(*(getattr(Pledge, f) for f in PLEDGE_FIELDS)).order_by(Pledge.id))]}
+            facts["displays"] = [tuple(r) for r in conn.execute(select(
+                DisplayRecord.pledge_id, DisplayRecord.channel, DisplayRecord.day).order_by(DisplayRecord.id))]
+            facts["progress"] = [tuple(r) for r in conn.execute(select(
+                ProgressRecord.pledge_id, ProgressRecord.day, ProgressRecord.amount, ProgressRecord.note,
+                ProgressRecord.evidence).order_by(ProgressRecord.id))]
+            facts["evaluations"] = [tuple(r) for r in conn.execute(select(
+                Evaluation.pledge_id, Evaluation.rater_group, Evaluation.grade).order_by(Evaluation.id))]
+        return facts
+    finally:
+        other.dispose()
+
+
+def test_round_trip_of_every_state_gives_the_same_ledger(pledges, ledger, tmp_path, db_url):
+    ok(pledges("import", city(tmp_path)))
+    ids = {}
+    for number, (state, steps) in enumerate(WALKS.items()):
+        qualitative = state == "displayed"
+        extra = ["--qualitative", "--criterion", "全年无违规"] if qualitative else ["--target", "12", "--unit", "户"]
+        ids[state] = int(ok(pledges("add", "--org", "DX-V1" if number % 2 else "DX-V2", "--title", f"{state}承诺",
+                                    "--due", "2026-06-10" if state == "unfulfilled" else "2026-09-30",
+                                    *extra)).stdout)
+        for command, *args in steps:
+            ok(pledges(command, ids[state], *args))
+    figures = ok(pledges("dashboard", "--format", "json")).stdout
+    listed = listing(pledges)
+    assert {r["state"] for r in listed} == set(WALKS)
+    ok(pledges("export", "--out", tmp_path / "out.xlsx"))
+    other = {"PLEDGES_DB": f"sqlite:///{tmp_path / 'other.db'}"}
+    ok(pledges("init", env=other))
+    result = ok(pledges("import", tmp_path / "out.xlsx", "--states", env=other))
+    assert "承诺：新增 13" in result.stdout and "践诺记实：新增 5" in result.stdout, result.stdout
+    assert ledger_facts(other["PLEDGES_DB"]) == ledger_facts(db_url)
+    assert json.loads(ok(pledges("list", "--format", "json", env=other)).stdout) == listed
+    assert ok(pledges("dashboard", "--format", "json", env=other)).stdout == figures
+    shown = json.loads(ok(pledges("show", ids["evaluated"], "--format", "json", env=other)).stdout)
+    assert [h["trigger"] for h in shown["history"]] == ["create", "submit", "approve", "display", "record_progress",
+                                                        "complete", "evaluate"]
+    # Imported again, with its states: nothing changes.
+    before = counts(Ledger_of(other["PLEDGES_DB"]))
+    ok(pledges("import", tmp_path / "out.xlsx", "--states", env=other))
+    assert counts(Ledger_of(other["PLEDGES_DB"])) == before
+
+
+def Ledger_of(url: str):
+    from pledges.db import Ledger
+
+    return Ledger(url)
+
+
+def test_states_are_reached_through_the_guards_or_refused(pledges, ledger, tmp_path):
+    rows = [[*PLEDGE_HEADERS, "状态", "亮诺方式", "评诺等次", "结果"],
+            ["DX-V1", None, "未说方式", 3, "次", None, "2026-09-30", "已亮诺", None, None, None],
+            ["DX-V1", None, "状态不明", 3, "次", None, "2026-09-30", "什么状态", None, None, None],
+            ["DX-V1", None, "未评等次", 3, "次", None, "2026-09-30", "已评诺", "公示栏", None, "未兑现"],
+            ["DX-V1", None, "可以亮诺", 3, "次", None, "2026-09-30", "已亮诺", "公示栏", None]]
+    path = workbook(tmp_path / "states.xlsx", {"党组织": [ORG_HEADERS, *ORGS], "承诺事项": rows})
+    before = counts(ledger)
+    result = pledges("import", path, "--states")
+    assert result.exit_code == 1, describe(result)
+    lines = result.stderr.strip().splitlines()
+    assert [line.split("：")[0] for line in lines[:-1]] == [
+        "states.xlsx [承诺事项] 第 2 行 I 列（亮诺方式）", "states.xlsx [承诺事项] 第 3 行 H 列（状态）",
+        "states.xlsx [承诺事项] 第 4 行 J 列（评诺等次）"], lines
+    assert "必须填写" in lines[0] and "不是可选值" in lines[1] and "必须填写" in lines[2], lines
+    assert counts(ledger) == before
+    ok(pledges("import", path))  # without --states the column is not read: drafts
+    assert [r["state"] for r in listing(pledges)] == ["draft"] * 4
+
+
 INJECTIONS = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3"]
 
 
@@ -253,6 +356,17 @@ def test_wps_and_libreoffice_files(pledges, ledger, tmp_path):
     assert rows["慰问老党员"]["due"] == "2026-09-30"
 
 
+def test_an_excel_97_xls_file(pledges, ledger, tmp_path):
+    """A real .xls (BIFF8) that LibreOffice wrote (tests/fixtures/make_fixtures.py)."""
+    result = ok(pledges("import", FIXTURES / "excel97.xls"))
+    assert "党组织：新增 2" in result.stdout and "承诺：新增 3" in result.stdout, result.stdout
+    rows = {r["title"]: r for r in listing(pledges)}
+    assert [(r["org"], r["member"], r["target"], r["due"]) for r in rows.values()] == [
+        ("XL-V1", None, 2, "2026-10-31"), ("XL-V1", "330102198802021234", 1, "2026-11-30"),
+        ("XL-V1", None, 3, "2026-12-15")]
+    assert "承诺：新增 0，更新 0，未变 3" in ok(pledges("import", FIXTURES / "excel97.xls")).stdout
+
+
 def test_template_holds_choices_text_ids_and_an_explanation(pledges, ledger, tmp_path):
     ok(pledges("template", "--out", tmp_path / "t.xlsx"))
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
@@ -262,6 +376,66 @@ def test_template_holds_choices_text_ids_and_an_explanation(pledges, ledger, tmp
     assert pledges_sheet["A5"].number_format == "@"
     assert any("选项!$B$2" in v.formula1 for v in pledges_sheet.data_validations.dataValidation)
     assert "承诺编号" in " ".join(str(row[0].value) for row in book["填表说明"].iter_rows(max_row=10))
+
+
+def test_a_progress_bar_on_a_terminal_for_thousands_of_rows(ledger, db_url, tmp_path):
+    """On a terminal (rich is told so: FORCE_COLOR, TTY_COMPATIBLE) the import and the export of
+    6,000 pledges show a bar with how far they are, on stderr; a pipe (the other tests) shows none."""
+    import re
+
+    from pledges.orgs import add_org
+
+    add_org(ledger, "WL", "温岭市委", actor="t")
+    path = tmp_path / "many.csv"
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        out = csv.writer(file)
+        out.writerow(["党组织代码", "承诺事项", "目标值", "计量单位", "完成时限"])
+        out.writerows(["WL", f"事项{i}", 3, "户", "2026-09-30"] for i in range(6000))
+    env = {**os.environ, "PLEDGES_DB": db_url, "PLEDGES_USER": "t", "FORCE_COLOR": "1", "TTY_COMPATIBLE": "1",
+           "COLUMNS": "100"}
+    command = str(Path(sys.executable).parent / "pledges")
+
+    def screen(*args) -> str:
+        done = subprocess.run([command, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", done.stderr)
+
+    shown = screen("import", str(path))
+    assert re.search(r"承诺 ━+.* 5000/6000", shown), shown[-500:]
+    shown = screen("export", "--out", str(tmp_path / "out.xlsx"))
+    assert re.search(r"导出 ━+.* 5000/6000", shown), shown[-500:]
+    quiet = subprocess.run([command, "export", "--out", str(tmp_path / "out.csv")], capture_output=True, text=True,
+                           env={k: v for k, v in env.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")})
+    assert quiet.returncode == 0 and quiet.stderr == "", quiet.stderr
+
+
+def test_export_workbook_has_figures_percentages_a_frozen_header_and_cjk_widths(pledges, ledger, tmp_path):
+    ok(pledges("import", city(tmp_path), "--approve"))
+    first = listing(pledges)[0]["id"]
+    ok(pledges("display", first, "--channel", "board"))
+    ok(pledges("progress", first, "--amount", "3"))
+    ok(pledges("export", "--out", tmp_path / "out.xlsx", "--org", "DX-V1"))
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx")
+    assert book.sheetnames == ["党组织", "党员", "承诺事项", "践诺记实", "统计"]
+    sheet = book["承诺事项"]
+    head = [c.value for c in sheet[1]]
+    assert head[:6] == ["承诺编号", "党组织代码", "党组织名称", "党员编号", "党员姓名", "承诺事项"]
+    assert sheet.freeze_panes == "A2" and book["统计"].freeze_panes == "A2"
+    assert {sheet.cell(r, 2).value for r in range(2, sheet.max_row + 1)} == {"DX-V1"}  # --org: that branch only
+    row = {h: sheet.cell(2, i + 1) for i, h in enumerate(head)}
+    assert (row["状态"].value, row["进度"].value, row["进度"].number_format) == ("践诺中", 0.25, "0.0%")
+    assert row["完成时限"].is_date and row["完成时限"].number_format == "yyyy-mm-dd"
+    title = openpyxl.utils.get_column_letter(head.index("承诺事项") + 1)
+    code = openpyxl.utils.get_column_letter(head.index("党组织代码") + 1)
+    assert sheet.column_dimensions[title].width >= 36 > sheet.column_dimensions[code].width >= len("党组织代码") * 2
+    figures = book["统计"]
+    names = [c.value for c in figures[1]]
+    values = {names[i]: c for i, c in enumerate(figures[2])}
+    assert values[names[0]].value == "DX-V1"
+    rates = [c for c in values.values() if c.number_format == "0.0%"]
+    assert len(rates) == 5 and all(c.value is None or 0 <= c.value <= 1 for c in rates)
+    progress = book["践诺记实"]
+    assert [c.value for c in progress[2]][:3] == [first, datetime(2026, 6, 15), 3]
 
 
 def test_help_does_not_load_spreadsheet_libraries():
