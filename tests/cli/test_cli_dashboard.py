@@ -38,7 +38,7 @@ def test_dashboard_json_is_the_figures_in_tree_order(pledges, tree):
     v1 = board["rows"][2]
     assert (v1["declared"], v1["due"], v1["fulfilled"], v1["overdue"], v1["completion_rate"],
             v1["on_time_rate"], v1["display_rate"]) == (2, 2, 1, 1, 0.5, 0.5, 1.0)
-    assert v1["progress"] == 3 / 12 and v1["lagging"] == ["overdue"]
+    assert v1["progress"] == 3 / 12 and v1["lagging"] == ["overdue_rate"]
     v2 = board["rows"][3]
     assert (v2["member_pledges"], v2["due"], v2["completion_rate"], v2["progress"]) == (1, 0, None, 0.0)
     assert board["rows"][5]["declared"] == 0 and board["rows"][5]["display_rate"] is None
