@@ -249,7 +249,7 @@ def pager_option(function):
 
 
 def limit_option(function):
-    return click.option("--limit", type=click.IntRange(min=1), metavar="N",
+    return click.option("--limit", type=click.IntRange(min=1, max=2**31 - 1), metavar="N",
                         help="Show only the first N rows.")(function)
 
 

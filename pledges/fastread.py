@@ -26,7 +26,7 @@ from pledges import readsql, rules
 from pledges.tally import (Dashboard, OrgFigures, OverdueRow, counts_from, end_of_day_utc, mark_lagging, totals_of,
                            tree_order)
 
-NO_LIMIT = 2**62  # LIMIT takes a number on both databases
+NO_LIMIT = 2**31 - 1  # LIMIT takes a number (an INTEGER on PostgreSQL) on both databases
 
 
 class _Reader:

@@ -55,27 +55,27 @@ def _per_org(period, columns, replay, day: date, key=Pledge.org_id, scope=()):
     """One row per organisation with pledges (or per value of ``key``): the counts of §4 over
     its own pledges, those of the ``scope`` conditions."""
     g = _per_state(period, columns, replay, day, key, scope)
-    declared = not_(g.c.state.in_(list(NOT_DECLARED)))
+    declared = not_(g.c.state.in_(sorted(NOT_DECLARED)))
     fulfilled = g.c.outcome == Outcome.fulfilled
 
     def total(condition, column=g.c.n):
         return func.sum(case((condition, column), else_=0))
 
-    working = g.c.state.in_(list(WORKING))
+    working = g.c.state.in_(sorted(WORKING))
     return select(
         g.c.key,
         total(declared).label("declared"),
         total(declared, g.c.org_n).label("org_pledges"),
         total(declared, g.c.n - g.c.org_n).label("member_pledges"),
-        total(g.c.state.in_(list(APPROVED_OR_LATER))).label("approved_or_later"),
-        total(g.c.state.in_(list(DISPLAYED_OR_LATER))).label("displayed_or_later"),
+        total(g.c.state.in_(sorted(APPROVED_OR_LATER))).label("approved_or_later"),
+        total(g.c.state.in_(sorted(DISPLAYED_OR_LATER))).label("displayed_or_later"),
         total(declared, g.c.due_n).label("due"),
         total(fulfilled).label("fulfilled"),
         total(and_(fulfilled, declared), g.c.due_n).label("fulfilled_due"),
         total(and_(fulfilled, declared), g.c.on_time_n).label("on_time"),
         func.sum(g.c.overdue_n).label("overdue"),
         total(g.c.outcome == Outcome.unfulfilled).label("unfulfilled"),
-        total(g.c.state.in_(list(FINISHED))).label("finished"),
+        total(g.c.state.in_(sorted(FINISHED))).label("finished"),
         total(g.c.state == State.evaluated).label("evaluated"),
         total(working, g.c.measured_n).label("progress_count"),
         func.sum(case((working, g.c.share_sum), else_=0.0)).label("progress_sum"),

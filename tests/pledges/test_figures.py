@@ -229,6 +229,7 @@ def assert_matches_recount(ledger, day: date):
         want = expected[row.code]
         assert {f: getattr(row, f) for f in FIELDS} == {f: want[f] for f in FIELDS}, (row.code, day)
         assert row.progress == pytest.approx(want["progress"]), (row.code, day)
+        assert row.overdue_rate == (want["overdue"] / want["due"] if want["due"] else None), (row.code, day)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
