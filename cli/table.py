@@ -117,10 +117,12 @@ def wrap(text: str, width: int) -> list[str]:
                 line.append(" ")
                 used += 1
             continue
-        closing = token in "，。；：、）」』！？%"
-        if used + size > width and line and not closing:
+        if used + size > width and line:
+            carried = []
+            if token in "，。；：、）」』！？%" and len(line) > 1:  # no line starts with closing punctuation
+                carried = [line.pop()]
             lines.append("".join(line).rstrip())
-            line, used = [], 0
+            line, used = carried, sum(cells(word) for word in carried)
         line.append(token)
         used += size
     if line:
