@@ -134,8 +134,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "unfulfilled": ("未兑现", "Unfulfilled"),
     "evaluation_coverage": ("评诺率", "Evaluated"),
     "lagging": ("关注", "Watch"),
-    "lagging_completion": ("践诺率低", "low completion"),
-    "lagging_overdue": ("逾期多", "many overdue"),
     "last_progress": ("最近记实", "Last progress"),
     "whole_ledger": ("全部", "everything"),
     "by_kind": ("按单位类型", "by unit kind"),
@@ -318,16 +316,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "org_pledge": ("组织承诺", "organisation pledge"),
     "dashboard_title": ("{scope} {year}年度承诺统计（截至 {day}）", "{scope}: pledges of {year} as of {day}"),
-    "dashboard_totals": (
-        "已承诺 {declared} 项（组织 {org_pledges}，党员 {member_pledges}）；亮诺率 {display_rate}；"
-        "已到期 {due} 项，其中已兑现 {fulfilled_due}，践诺率 {completion_rate}，按期率 {on_time_rate}；"
-        "已兑现共 {fulfilled} 项；逾期 {overdue} 项；未兑现 {unfulfilled} 项；平均进度 {progress}；"
-        "评诺率 {evaluation_coverage}",
-        "declared {declared} (organisations {org_pledges}, members {member_pledges}); displayed {display_rate}; "
-        "due {due}, of which fulfilled {fulfilled_due}: completion {completion_rate}, on time {on_time_rate}; "
-        "fulfilled in all {fulfilled}; overdue {overdue}; unfulfilled {unfulfilled}; progress {progress}; "
-        "evaluated {evaluation_coverage}",
-    ),
     "breakdown_title": ("{scope} {year}年度承诺统计，{by}（截至 {day}）", "{scope}: pledges of {year} {by} as of {day}"),
     "columns_dropped": (
         "（终端宽度不足，未显示：{columns}；加宽终端或用 --format csv 查看全部）",
@@ -869,8 +857,6 @@ MESSAGES.update({
     ),
     "rows_limited": ("（只显示前 {limit} 行；去掉 --limit 查看全部）", "(first {limit} rows only; drop --limit for all)"),
     "usage_bom_format": ("--bom 只用于 --format csv", "--bom goes with --format csv only"),
-})
-MESSAGES.update({
     "overdue_heading": ("{scope} 逾期承诺（截至 {day}，逾期最久的在前）", "{scope}: overdue pledges as of {day}, most days late first"),
     "overdue_count": ("共 {count} 项逾期", "{count} overdue"),
 })
