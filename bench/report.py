@@ -14,6 +14,7 @@ class Timing:
     seconds: float | None
     rows: int | None = None
     paired: float | None = None  # median of (rival ÷ ours) over runs taken in pairs: how many times faster
+    cpu: float | None = None  # best CPU seconds (user + system): steadier than wall clock on a loaded machine
 
 
 @dataclass(frozen=True)
@@ -103,12 +104,14 @@ def rows(results: dict[str, Timing]) -> list[list[str]]:
                 vs_task = _times(None if faster is None else 1 / faster)
             if key == ours and floor:
                 vs_floor = _times(ratio(t.seconds, results[floor].seconds))
-            table.append([group, t.label, _secs(t.seconds), "" if t.rows is None else str(t.rows), vs_task, vs_floor])
+            cpu = "" if t.cpu is None else f"{t.cpu:.3f} s"
+            table.append([group, t.label, _secs(t.seconds), cpu, "" if t.rows is None else str(t.rows), vs_task,
+                          vs_floor])
             group = ""
     return table
 
 
-HEADERS = ["", "command", "best time", "rows", "÷ task", "÷ floor"]
+HEADERS = ["", "command", "best time", "best CPU", "rows", "÷ task", "÷ floor"]
 TARGET_HEADERS = ["target", "goal", "measured", "verdict"]
 
 
