@@ -166,7 +166,7 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
             return breakdown(app.ledger(), by, org=org, as_of=as_of, campaign=campaign)
         from pledges import fastread
 
-        fast = None if watch else fastread.dashboard(app.db, org=org, depth=depth, as_of=as_of, campaign=campaign)
+        fast = fastread.dashboard(app.db, org=org, depth=depth, as_of=as_of, campaign=campaign)
         if fast is not None:
             return fast  # read today's standing: nothing to warn of
         from pledges.figures import dashboard as figures
