@@ -65,12 +65,19 @@ def cells(text: str) -> int:
         return len(text)
     width = _width_cache.get(text)
     if width is None:
-        from rich.cells import cell_len
+        if _PLAIN_CJK.fullmatch(text):  # printable ASCII and wide CJK only: 1 and 3 bytes in UTF-8
+            width = len(text) + (len(text.encode("utf-8")) - len(text)) // 2
+        else:
+            from rich.cells import cell_len
 
-        width = cell_len(text)
+            width = cell_len(text)
         if len(_width_cache) < 100_000:
             _width_cache[text] = width
     return width
+
+
+# CJK ideographs, CJK punctuation and the full-width forms: two cells each, as rich counts them.
+_PLAIN_CJK = re.compile("[\x20-\x7e\u3000-\u3029\u3030-\u303e\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uffe0-\uffe6]*")
 
 
 def cut(text: str, width: int) -> str:

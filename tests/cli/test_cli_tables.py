@@ -174,3 +174,15 @@ def test_cut_and_wrap_keep_words_whole():
     assert wrap("too narrow for: Declared, Displayed, Done of due", 20) == [
         "too narrow for:", "Declared, Displayed,", "Done of due"]
     assert all(cells(line) <= 10 for line in wrap("已承诺 232708 项（组织 15861，党员 216847）", 10))
+
+
+def test_the_quick_width_of_cjk_text_is_richs():
+    from rich.cells import cell_len
+
+    from pledges.cli.table import _width_cache
+
+    texts = ["组织党员志愿服务 14 次", "（只显示前 3 行；去掉 --limit 查看全部）", "¥100 é ｱ 한국어 ＡＢ 〇一", "a\u302ab",
+             *(chr(cp) for cp in (*range(0x3000, 0x3040), *range(0xff01, 0xff61), *range(0x4e00, 0xa000, 97)))]
+    for text in texts:
+        _width_cache.clear()
+        assert cells(text) == cell_len(text), text
