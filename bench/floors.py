@@ -42,3 +42,15 @@ print(json.dumps(rows, ensure_ascii=False))
 '''
 
 PASS = "pass"
+
+# The first 50 pledges of the campaign with their organisation and member, by id.
+LIST = '''
+import json, sqlite3, sys
+db, year, day = sys.argv[1:4]
+rows = sqlite3.connect(db).execute("""
+SELECT p.id, o.code, m.name, p.title, p.state, p.due, p.done, p.target, p.unit
+FROM pledge p JOIN campaign c ON c.id = p.campaign_id
+JOIN organisation o ON o.id = p.org_id LEFT JOIN member m ON m.id = p.member_id
+WHERE c.year = :year ORDER BY p.id LIMIT 50""", {"year": int(year)}).fetchall()
+print(json.dumps(rows, ensure_ascii=False))
+'''

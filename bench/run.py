@@ -20,8 +20,10 @@ import hashlib
 import json
 import os
 import platform
+import resource
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -129,19 +131,42 @@ def load_tasks(db: Path, folder: Path, args) -> dict:
 
 # --- timing -------------------------------------------------------------------------------------
 
-def best_of(command: list[str], env: dict, repeat: int) -> tuple[float, str]:
-    """Best wall-clock seconds of ``repeat`` runs after one warm-up, and the output."""
+def best_of(command: list[str], env: dict, repeat: int) -> tuple[float, float, str]:
+    """Best wall-clock and best CPU seconds of ``repeat`` runs after one warm-up, and the output."""
     out = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
-    best = float("inf")
+    runs = [_seconds(command, env) for _ in range(repeat)]
+    return min(wall for wall, _ in runs), min(cpu for _, cpu in runs), out
+
+
+def _seconds(command: list[str], env: dict) -> tuple[float, float]:
+    """Wall-clock seconds of one run, and the CPU seconds (user + system) it used: on a machine
+    other jobs load, the CPU time is the steadier figure."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, env=env, capture_output=True, check=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def paired(ours: tuple[list[str], dict], theirs: tuple[list[str], dict], repeat: int):
+    """Ours and theirs run alternately ``repeat`` times after a warm-up of each, so both meet the
+    same load (other helpers share this machine): the best of each, the median of the per-pair
+    ratios (theirs ÷ ours, how many times faster), and both outputs."""
+    outs = [subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout for cmd, env in (ours, theirs)]
+    mine, rival = [], []
     for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, env=env, capture_output=True, check=True)
-        best = min(best, time.perf_counter() - started)
-    return best, out
+        mine.append(_seconds(*ours))
+        rival.append(_seconds(*theirs))
+    ratios = [r[0] / m[0] for m, r in zip(mine, rival)]
+    best = lambda runs, i: min(run[i] for run in runs)  # noqa: E731
+    return (best(mine, 0), best(mine, 1)), (best(rival, 0), best(rival, 1)), statistics.median(ratios), outs
 
 
 def json_rows(out: str) -> int | None:
     data = json.loads(out)
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):
+        return len(data["rows"])
     if isinstance(data, dict):
         data = next((v for v in data.values() if isinstance(v, list)), None)
     return len(data) if isinstance(data, list) else None
@@ -152,37 +177,61 @@ def line_rows(out: str) -> int:
 
 
 def shown(command: list[str]) -> str:
-    words = [w if len(w) < 60 else "'<" + ("dashboard" if "per_org" in w else "overdue") + " SQL>'"
-             for w in command]
+    names = {floors.DASHBOARD: "dashboard", floors.OVERDUE: "overdue", floors.LIST: "list"}
+    words = [w if len(w) < 60 else f"'<{names.get(w, 'a')} SQL>'" for w in command]
     return " ".join(words).replace(str(ROOT) + "/", "").replace(sys.executable, "python3")
 
 
 def time_all(db: Path, taskdata: Path, args) -> dict[str, Timing]:
     day, year = args.as_of.isoformat(), str(args.as_of.year)
     ours_env, task_env = pledges_env(db), tasks.task_env(taskdata, TZ)
+    table_env = {**ours_env, "COLUMNS": "250"}  # Taskwarrior's rc.defaultwidth
     python = sys.executable
+    # (key, label, command, env, row counter, the subcommand it needs, the rival it is paired with)
     plan = [
-        ("dashboard", "pledges dashboard", [str(PLEDGES), "dashboard", "--as-of", day, "--format", "json"],
-         ours_env, json_rows, ("dashboard",)),
-        ("task_summary", "task summary", tasks.task_command("summary"), task_env, line_rows, None),
+        ("dashboard_table", "pledges dashboard --depth 99", [str(PLEDGES), "dashboard", "--as-of", day, "--depth", "99"],
+         table_env, line_rows, ("dashboard",), "task_summary"),
+        ("dashboard", "pledges dashboard --format json", [str(PLEDGES), "dashboard", "--as-of", day, "--depth", "99",
+                                                          "--format", "json"],
+         ours_env, json_rows, ("dashboard",), "task_summary"),
+        ("task_summary", "task summary", tasks.task_command("summary"), task_env, line_rows, None, None),
         ("sql_dashboard", "SQL floor (GROUP BY)", [python, "-c", floors.DASHBOARD, str(db), year, day],
-         ours_env, json_rows, None),
-        ("overdue", "pledges overdue", [str(PLEDGES), "overdue", "--as-of", day, "--format", "json"],
-         ours_env, json_rows, ("overdue",)),
-        ("task_overdue", "task +OVERDUE list", tasks.task_command("+OVERDUE", "list"), task_env, line_rows, None),
+         ours_env, json_rows, None, None),
+        ("overdue_table", "pledges overdue", [str(PLEDGES), "overdue", "--as-of", day], table_env, line_rows,
+         ("overdue",), "task_overdue"),
+        ("overdue", "pledges overdue --format json", [str(PLEDGES), "overdue", "--as-of", day, "--format", "json"],
+         ours_env, json_rows, ("overdue",), "task_overdue"),
+        ("task_overdue", "task +OVERDUE list", tasks.task_command("+OVERDUE", "list"), task_env, line_rows, None,
+         None),
         ("sql_overdue", "SQL floor (SELECT)", [python, "-c", floors.OVERDUE, str(db), year, day],
-         ours_env, json_rows, None),
-        ("help", "pledges --help", [str(PLEDGES), "--help"], ours_env, None, ()),
-        ("python_pass", "python3 -c pass", [python, "-c", floors.PASS], ours_env, None, None),
+         ours_env, json_rows, None, None),
+        ("list_limit", "pledges list --limit 50", [str(PLEDGES), "list", "--as-of", day, "--limit", "50"], table_env,
+         line_rows, ("list",), None),
+        ("sql_list", "SQL floor (LIMIT 50)", [python, "-c", floors.LIST, str(db), year, day], ours_env, json_rows,
+         None, None),
+        ("help", "pledges --help", [str(PLEDGES), "--help"], ours_env, None, (), None),
+        ("python_pass", "python3 -c pass", [python, "-c", floors.PASS], ours_env, None, None, None),
     ]
-    results = {}
-    for key, label, command, env, count, needs in plan:
+    commands = {key: (command, env) for key, _, command, env, *_ in plan}
+    results: dict[str, Timing] = {}
+    rival_best: dict[str, float] = {}
+    for key, label, command, env, count, needs, rival in plan:
         if needs and not has_command(*needs):
             results[key] = Timing(key, label, shown(command), None)
             continue
-        seconds, out = best_of(command, env, args.repeat)
-        results[key] = Timing(key, label, shown(command), seconds, count(out) if count else None)
-        print(f"  {label:<22} {seconds:8.3f} s", file=sys.stderr)
+        if rival:
+            (seconds, cpu), theirs, faster, (out, _) = paired((command, env), commands[rival], args.repeat)
+            rival_best[rival] = tuple(map(min, zip(theirs, rival_best.get(rival, theirs))))
+            results[key] = Timing(key, label, shown(command), seconds, count(out) if count else None, paired=faster,
+                                  cpu=cpu)
+            print(f"  {label:<34} {seconds:8.3f} s  cpu {cpu:6.3f} s  {faster:5.1f}× faster than {rival} (paired)",
+                  file=sys.stderr)
+            continue
+        seconds, cpu, out = best_of(command, env, args.repeat)
+        if key in rival_best:  # Taskwarrior: its best alone or in the pairs
+            seconds, cpu = min(seconds, rival_best[key][0]), min(cpu, rival_best[key][1])
+        results[key] = Timing(key, label, shown(command), seconds, count(out) if count else None, cpu=cpu)
+        print(f"  {label:<34} {seconds:8.3f} s  cpu {cpu:6.3f} s", file=sys.stderr)
     return results
 
 
@@ -210,7 +259,10 @@ def context(args, facts: dict, loaded: dict, source: str) -> dict[str, str]:
         "tasks": (f"{counts['pending']:,} pending, {counts['waiting']:,} waiting (draft, submitted), {counts['completed']:,} completed, {counts['deleted']:,} deleted; "
                   f"exported in {loaded['export_seconds']:.1f} s, `task import` took {loaded['import_seconds']:.1f} s "
                   "(not part of the comparison)"),
-        "timing": f"best of {args.repeat} runs after one warm-up, wall clock, each command a subprocess",
+        "timing": (f"best of {args.repeat} runs after one warm-up, wall clock (and, apart, the best CPU time: user + "
+                   f"system), each command a subprocess; the tables "
+                   f"and JSON of `pledges` run alternately with their Taskwarrior rival ({args.repeat} pairs), and "
+                   "÷ task is the median of the paired ratios"),
     }
 
 

@@ -1,7 +1,7 @@
 """``pledges dashboard | overdue``: the figures of docs/figures.md for organisers, the overdue list for secretaries."""
 
 import time
-from typing import NamedTuple
+from itertools import chain
 
 import click
 
@@ -10,7 +10,10 @@ from pledges.textsafe import visible
 from pledges.cli.app import App, pass_app
 from pledges.cli.failures import Usage
 from pledges.cli.params import DATE, format_option
-from pledges.cli.render import Column, cell, console, emit_stream, safe, table, to_csv, to_json
+from pledges.cli.render import console, emit_stream, to_csv, to_json
+from pledges.cli.table import (BOLD, RED, Col, bom_option, colored, limit_option, pager_option, render, terminal_width,
+                               wrap, write)
+from pledges.tally import RATES
 
 BAR_CELLS = 5
 NAME_CELLS = 26  # longer names (enterprises' full names) end in "…" so the figures keep their columns
@@ -33,7 +36,7 @@ def _joined(words: list[str], lang: str) -> str:
 
 
 def _lagging(reasons: list[str], lang: str) -> str:
-    return _joined([i18n.word(f"lagging_{reason.split('_')[0]}", lang) for reason in reasons], lang)
+    return _joined([i18n.word(f"lagging_{reason}", lang) for reason in reasons], lang)
 
 
 def _label(row) -> str:
@@ -41,41 +44,60 @@ def _label(row) -> str:
     return "  " * row.depth + ("! " if row.lagging else "") + row.name
 
 
-class Ranked(NamedTuple):
-    """A column of the dashboard and its priority: a narrow terminal drops the highest first."""
-
-    column: Column
-    priority: int
-
-
-# In display order.
-DASHBOARD_COLUMNS = [
-    Ranked(Column("label", "org"), 0),
-    Ranked(Column("declared", "declared", justify="right"), 5),
-    Ranked(Column("display_rate", "display_rate", lambda v, _: percent(v), justify="right", wrap=False), 6),
-    Ranked(Column("due", "due_count", justify="right"), 3),
-    Ranked(Column("fulfilled", "fulfilled", justify="right"), 4),
-    Ranked(Column("completion_rate", "completion_rate", lambda v, _: bar(v), wrap=False), 1),
-    Ranked(Column("on_time_rate", "on_time_rate", lambda v, _: percent(v), justify="right", wrap=False), 7),
-    Ranked(Column("overdue", "overdue", justify="right"), 2),
-    Ranked(Column("progress", "progress_mean", lambda v, _: percent(v), justify="right", wrap=False), 8),
-    Ranked(Column("unfulfilled", "unfulfilled", justify="right"), 9),
-    Ranked(Column("evaluation_coverage", "evaluation_coverage", lambda v, _: percent(v), justify="right",
-                  wrap=False), 10),
-    Ranked(Column("lagging", "lagging", _lagging), 11),
+# In display order.  ``rank``: a narrow terminal leaves out the highest first; the name and the
+# reason of a "!" are always there (issue 11: the reason went missing at 80 columns).
+BOARD_COLUMNS = [
+    Col("label", "org", shrink=10, keep=True, most=NAME_CELLS, ease=NAME_CELLS),
+    Col("declared", "declared", right=True, rank=7),
+    Col("display_rate", "display_rate", lambda v, _: percent(v), right=True, rank=8),
+    Col("due", "col_due", right=True, rank=4),
+    Col("fulfilled_due", "col_fulfilled_due", right=True, rank=5),
+    Col("completion_rate", "col_completion", lambda v, _: bar(v), rank=2),
+    Col("overdue", "overdue", right=True, rank=6),
+    Col("overdue_rate", "col_overdue_rate", lambda v, _: percent(v), right=True, rank=3),
+    Col("on_time_rate", "on_time_rate", lambda v, _: percent(v), right=True, rank=9),
+    Col("progress", "progress_mean", lambda v, _: percent(v), right=True, rank=10),
+    Col("unfulfilled", "unfulfilled", right=True, rank=11),
+    Col("evaluation_coverage", "evaluation_coverage", lambda v, _: percent(v), right=True, rank=12),
+    Col("fulfilled", "col_fulfilled_all", right=True, rank=13),
+    Col("lagging", "lagging", _lagging, keep=True),
 ]
 
 
-def dashboard_view(board, lang: str, width: int):
-    """A header with the scope's totals, then the indented tree of organisations."""
+def lagging_first(rows: list) -> list:
+    """The rows in tree order, each organisation's children with the lagging ones first."""
+    codes = {row.code for row in rows}
+    children: dict[str | None, list] = {}
+    for row in rows:
+        children.setdefault(row.parent if row.parent in codes else None, []).append(row)
+    ordered, stack = [], list(reversed(sorted(children.get(None, []), key=lambda row: not row.lagging)))
+    while stack:
+        row = stack.pop()
+        ordered.append(row)
+        stack.extend(reversed(sorted(children.get(row.code, []), key=lambda child: not child.lagging)))
+    return ordered
+
+
+def board_lines(board, lang: str, width: int, color: bool = False):
+    """The dashboard for people: title, totals, the tree (lagging units first), a legend."""
     scope = board.totals.name or i18n.word("whole_ledger", lang)
     title = i18n.text("dashboard_title", lang, scope=scope, year=board.campaign, day=board.as_of)
-    records = [{**row.as_dict(), "label": _label(row)} for row in board.rows]
-    styles = ["bold red" if row.lagging else ("bold" if row.depth == 0 else None) for row in board.rows]
-    return _view(title, board.totals, DASHBOARD_COLUMNS, records, styles, lang, width)
+    shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v)
+             for k, v in board.totals.as_dict().items() if k not in board.totals.IDENTITY}
+    records = ({**row.as_dict(), "label": _label(row), "_row": row} for row in lagging_first(board.rows))
+
+    def style(record):
+        row = record["_row"]
+        return RED if row.lagging else (BOLD if row.depth == 0 else None)
+
+    yield from wrap(title, width)
+    yield from wrap(i18n.text("board_totals", lang, **shown), width)
+    yield ""
+    yield from render(BOARD_COLUMNS, records, lang, width=width, notes=[i18n.text("board_legend", lang)],
+                      style=style, color=color)
 
 
-def breakdown_view(split, lang: str, width: int):
+def breakdown_lines(split, lang: str, width: int, color: bool = False):
     """A header with the scope's totals, then one row per unit kind or category."""
     from pledges.vocab import Kind
 
@@ -88,57 +110,20 @@ def breakdown_view(split, lang: str, width: int):
             return i18n.label_of(Kind, key, lang)
         return key or i18n.word("uncategorised", lang)
 
-    records = [{**row.as_dict(), "label": label(row.key)} for row in split.rows]
-    columns = [Ranked(Column("label", split.by), 0),
-               *(ranked for ranked in DASHBOARD_COLUMNS if ranked.column.key not in ("label", "lagging"))]
-    return _view(title, split.totals, columns, records, [None] * len(records), lang, width)
-
-
-def _view(title: str, totals, all_columns, records: list[dict], styles: list, lang: str, width: int):
-    """Title, totals, and the table with as many columns as ``width`` holds (the dropped ones
-    are named under it; JSON and CSV have them all)."""
-    from rich.console import Group
-    from rich.text import Text
-
-    columns = sorted(all_columns, key=lambda ranked: ranked.priority)
-    grid = _grid([ranked.column for ranked in all_columns], records, styles, lang)
-    while len(columns) > 2 and _width(grid) > width:
-        columns.pop()
-        grid = _grid([ranked.column for ranked in all_columns if ranked in columns], records, styles, lang)
     shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v)
-             for k, v in totals.as_dict().items() if k not in totals.IDENTITY}
-    parts = [safe(title, style="bold"), Text(i18n.text("dashboard_totals", lang, **shown)), grid]
-    dropped = [i18n.word(ranked.column.header, lang) for ranked in all_columns if ranked not in columns]
-    if dropped:
-        parts.append(Text(i18n.text("columns_dropped", lang, columns=_joined(dropped, lang)), style="dim"))
-    return Group(*parts)
-
-
-def _grid(columns: list[Column], records: list[dict], styles: list, lang: str):
-    from rich import box
-    from rich.table import Table
-
-    grid = Table(header_style="bold", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
-    for column in columns:
-        label = column.key == "label"
-        grid.add_column(i18n.word(column.header, lang), justify=column.justify, no_wrap=label or not column.wrap,
-                        max_width=NAME_CELLS if label else None, overflow="ellipsis" if label else "fold")
-    for record, style in zip(records, styles):
-        grid.add_row(*(cell(column, record, lang) for column in columns), style=style)
-    return grid
-
-
-def _width(grid) -> int:
-    from rich.console import Console
-    from rich.measure import Measurement
-
-    wide = Console(width=10_000)
-    return Measurement.get(wide, wide.options, grid).maximum
+             for k, v in split.totals.as_dict().items() if k not in split.totals.IDENTITY}
+    records = ({**row.as_dict(), "label": label(row.key)} for row in split.rows)
+    columns = [Col("label", split.by, shrink=10, keep=True, most=NAME_CELLS),
+               *(column for column in BOARD_COLUMNS if column.key not in ("label", "lagging"))]
+    yield from wrap(title, width)
+    yield from wrap(i18n.text("board_totals", lang, **shown), width)
+    yield ""
+    yield from render(columns, records, lang, width=width, color=color)
 
 
 @click.command("dashboard")
 @click.option("--org", metavar="CODE", help="Scope: this organisation and everything below it [default: the top].")
-@click.option("--depth", type=click.IntRange(min=0), default=2, show_default=True,
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
               help="How many levels below --org get a row of their own.")
 @click.option("--by", type=click.Choice(["kind", "category"]),
               help="One row per unit kind or per category over the scope, instead of the tree.")
@@ -149,44 +134,62 @@ def _width(grid) -> int:
               help="Seconds between redraws with --watch.")
 @click.option("--frames", type=click.IntRange(min=1), hidden=True, help="Stop --watch after this many redraws.")
 @format_option()
+@bom_option
+@pager_option
 @pass_app
-def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames, fmt):
+def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames, fmt, bom, no_pager):
     """Completion rates by organisation, each rolled up over everything below it.
 
-    Rows: declared, display rate (亮诺率), due, fulfilled, completion rate (践诺率), on-time
-    rate, overdue, average progress, unfulfilled, evaluation coverage (评诺率).  Units that lag
-    (lowest completion, most overdue among their peers) are marked.
+    Shows the scope and the level below it, lagging units first; drill down with --org, or
+    show more levels with --depth.  Columns: declared, display rate (亮诺率), due, done of
+    due, completion rate (践诺率 = done of due ÷ due), overdue, overdue rate (逾期率 = overdue
+    ÷ due), on-time rate, average progress, unfulfilled, evaluation coverage (评诺率), done in
+    all.  Units that lag (lowest completion, highest overdue rate among their peers) are
+    marked "!" with the reason.
 
     \b
     Example:
       pledges dashboard
-      pledges dashboard --org WL-DX --depth 1 --as-of 2026-06-30
+      pledges dashboard --org WL-DX --as-of 2026-06-30
+      pledges dashboard --depth 9 --no-pager
       pledges dashboard --by kind --org WL-DX
-      pledges dashboard --format json
+      pledges dashboard --format csv --bom > 统计.csv
     """
-    from pledges.breakdown import breakdown
-    from pledges.figures import dashboard as figures
-
     if watch and fmt != "table":
         raise Usage("usage_watch_format")
-    ledger = app.ledger()
+    _check_bom(bom, fmt)
 
     def board():
         if by:
-            return breakdown(ledger, by, org=org, as_of=as_of, campaign=campaign)
-        return figures(ledger, org=org, depth=depth, as_of=as_of, campaign=campaign)
+            from pledges.breakdown import breakdown
 
-    view = breakdown_view if by else dashboard_view
-    _warn_if_outside(app, ledger, campaign, as_of)
+            return breakdown(app.ledger(), by, org=org, as_of=as_of, campaign=campaign)
+        from pledges import fastread
+
+        fast = fastread.dashboard(app.db, org=org, depth=depth, as_of=as_of, campaign=campaign)
+        if fast is not None:
+            return fast  # read today's standing: nothing to warn of
+        from pledges.figures import dashboard as figures
+
+        _warn_if_outside(app, app.ledger(), campaign, as_of)
+        return figures(app.ledger(), org=org, depth=depth, as_of=as_of, campaign=campaign)
+
+    if by:
+        _warn_if_outside(app, app.ledger(), campaign, as_of)
+    lines = breakdown_lines if by else board_lines
     if watch:
-        _watch(lambda width: view(board(), app.lang, width), interval, frames)
+        _watch(lambda width: lines(board(), app.lang, width), interval, frames)
     elif fmt == "json":
         click.echo(to_json(board().as_dict()))
     elif fmt == "csv":
-        click.echo(to_csv([_flat(row) for row in board().rows]), nl=False)
+        click.echo(to_csv([_flat(row, app.lang) for row in board().rows], app.lang, bom), nl=False)
     else:
-        out = console()
-        out.print(view(board(), app.lang, out.width))
+        write(lines(board(), app.lang, terminal_width(), colored()), no_pager)
+
+
+def _check_bom(bom: bool, fmt: str) -> None:
+    if bom and fmt != "csv":
+        raise Usage("usage_bom_format")
 
 
 def _warn_if_outside(app: App, ledger, campaign: int | None, as_of) -> None:
@@ -198,8 +201,12 @@ def _warn_if_outside(app: App, ledger, campaign: int | None, as_of) -> None:
         click.echo(i18n.text(note.key, app.lang, **note.params), err=True)
 
 
-def _flat(row) -> dict:
+def _flat(row, lang: str) -> dict:
+    """A row for CSV: rates as percentages (Excel reads "62.5%" as a percentage), the reasons of
+    a lagging unit as one cell."""
     record = row.as_dict()
+    for name in RATES:
+        record[name] = None if record[name] is None else f"{record[name] * 100:.1f}%"
     if "lagging" in record:
         record["lagging"] = " ".join(record["lagging"])
     return record
@@ -208,29 +215,39 @@ def _flat(row) -> dict:
 def _watch(draw, interval: float, frames: int | None) -> None:
     """Redraw in place with rich Live until Ctrl-C (or ``frames`` redraws)."""
     from rich.live import Live
+    from rich.text import Text
+
+    def frame(width):
+        return Text("\n".join(draw(width)))
 
     shown, out = 0, console()
-    with Live(draw(out.width), console=out, auto_refresh=False) as live:
+    with Live(frame(out.width), console=out, auto_refresh=False, vertical_overflow="visible") as live:
         try:
             while True:
                 shown += 1
                 if frames and shown >= frames:
                     break
                 time.sleep(interval)
-                live.update(draw(out.width), refresh=True)
+                live.update(frame(out.width), refresh=True)
         except KeyboardInterrupt:
             pass
 
 
+def _last_progress(value, lang: str) -> str:
+    return value.isoformat() if value else i18n.word("none", lang)
+
+
+# In display order; the pledge id and the title are always there (issue 11: without the id the
+# Monday list could not be acted on).
 OVERDUE_COLUMNS = [
-    Column("owner", "owner", wrap=False),
-    Column("org", "org", wrap=False),
-    Column("title", "title"),
-    Column("due", "due", wrap=False),
-    Column("days_late", "days_late", justify="right", wrap=False),
-    Column("measure", "done", justify="right", wrap=False),
-    Column("last_progress", "last_progress", lambda v, lang: v.isoformat() if v else i18n.word("none", lang),
-           wrap=False),
+    Col("id", "id", right=True, keep=True),
+    Col("owner", "owner", shrink=6, rank=3, most=20, ease=10),
+    Col("org", "org", rank=4),
+    Col("title", "title", shrink=10, keep=True, ease=24),
+    Col("due", "due", lambda v, _: v.isoformat(), rank=2),
+    Col("days_late", "col_days_late", right=True, keep=True),
+    Col("measure", "done", right=True, rank=5),
+    Col("last_progress", "last_progress", _last_progress, rank=6),
 ]
 
 
@@ -240,9 +257,12 @@ OVERDUE_COLUMNS = [
               help="Only those late by more than the campaign's escalation threshold (14 days by default).")
 @click.option("--as-of", type=DATE, help="As the ledger stood at the end of that day.")
 @click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
+@limit_option
 @format_option()
+@bom_option
+@pager_option
 @pass_app
-def overdue(app: App, org, escalated, as_of, campaign, fmt):
+def overdue(app: App, org, escalated, as_of, campaign, limit, fmt, bom, no_pager):
     """Every overdue pledge, most days late first: what a secretary opens every Monday.
 
     Overdue: the due date has passed and the pledge is approved, displayed or in progress.
@@ -250,21 +270,56 @@ def overdue(app: App, org, escalated, as_of, campaign, fmt):
     \b
     Example:
       pledges overdue --org WL-DX-V001
-      pledges overdue --org WL-DX --escalated
-      pledges overdue --as-of 2026-09-30 --format csv
+      pledges overdue --org WL-DX --escalated --limit 20
+      pledges overdue --as-of 2026-09-30 --format csv --bom > 逾期.csv
     """
-    from pledges.figures import overdue_rows
+    from itertools import islice
+
+    from pledges import fastread
+
+    _check_bom(bom, fmt)
+    options = dict(org=org, as_of=as_of, campaign=campaign, escalated=escalated)
+    found = fastread.overdue_rows(app.db, **options)
+    if found is None:
+        from pledges.figures import overdue_rows
+
+        found = overdue_rows(app.ledger(), **options)
+    day, rows = found
+    if limit:
+        rows = islice(rows, limit)
+    if fmt != "table":
+        # a province's list is never held whole
+        return emit_stream((row.as_dict() for row in rows), fmt, app.lang if fmt == "csv" else None, bom)
+    scope = org or i18n.word("whole_ledger", app.lang)
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        click.echo(visible(i18n.text("overdue_title", app.lang, scope=scope, count=0, day=day)))
+        click.echo(i18n.text("no_rows", app.lang))
+        return
+    write(_overdue_lines(chain([first], rows), scope, day, limit, app.lang), no_pager)
+
+
+def _overdue_lines(rows, scope: str, day, limit: int | None, lang: str):
+    """The overdue table; the count in its title is known only at the end, so it goes under
+    the table (the title says the scope and the day)."""
     from pledges.cli.pledge_cmds import measure_cell
 
-    day, rows = overdue_rows(app.ledger(), org=org, as_of=as_of, campaign=campaign, escalated=escalated)
-    if fmt != "table":
-        return emit_stream((row.as_dict() for row in rows), fmt)  # a province's list is never held whole
-    records = [{**row.as_dict(), "measure": measure_cell(row.as_dict(), app.lang)} for row in rows]
-    title = i18n.text("overdue_title", app.lang, scope=org or i18n.word("whole_ledger", app.lang),
-                      count=len(records), day=day)
-    if not records:
-        click.echo(visible(title))
-    console().print(table(records, OVERDUE_COLUMNS, app.lang, title) if records else i18n.text("no_rows", app.lang))
+    count = 0
+
+    def records():
+        nonlocal count
+        for row in rows:
+            count += 1
+            record = row.as_dict()
+            record["measure"] = measure_cell(record, lang)
+            yield record
+
+    yield from render(OVERDUE_COLUMNS, records(), lang, title=i18n.text("overdue_heading", lang, scope=scope, day=day),
+                      color=colored())
+    yield i18n.text("overdue_count", lang, count=count)
+    if limit and count >= limit:
+        yield i18n.text("rows_limited", lang, limit=limit)
 
 
 COMMANDS = [dashboard, overdue]

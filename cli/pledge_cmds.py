@@ -6,7 +6,8 @@ from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.failures import Usage
 from pledges.cli.params import DATE, STATE, content_from, content_options, format_option
-from pledges.cli.render import Column, emit, labelled, say, to_json
+from pledges.cli.render import labelled, say, to_csv, to_json
+from pledges.cli.table import Col, bom_option, colored, limit_option, pager_option, render, write
 from pledges.vocab import State
 
 
@@ -17,15 +18,17 @@ def measure_cell(record: dict, lang: str) -> str:
     return f"{record['done']}/{record['target']} {record['unit']}" if record["target"] else ""
 
 
+# In display order; the id and the title are always there, the others left out from the
+# highest rank when the terminal is narrow (and named under the table).
 LIST_COLUMNS = [
-    Column("id", "id", justify="right", wrap=False),
-    Column("org", "org", wrap=False),
-    Column("owner", "owner"),
-    Column("title", "title"),
-    Column("state", "state", labelled(State)),
-    Column("due", "due", wrap=False),
-    Column("measure", "done", justify="right"),
-    Column("days_late", "overdue", justify="right", wrap=False),
+    Col("id", "id", right=True, keep=True),
+    Col("org", "org", rank=4),
+    Col("owner", "owner", shrink=6, rank=3, most=20, ease=10),
+    Col("title", "title", shrink=10, keep=True, ease=24),
+    Col("state", "state", labelled(State), rank=2),
+    Col("due", "due", lambda v, _: v.isoformat(), rank=1),
+    Col("measure", "done", right=True, rank=5),
+    Col("days_late", "overdue", right=True, rank=6),
 ]
 
 
@@ -107,25 +110,43 @@ def edit(app: App, pledge_id, **kwargs):
 @click.option("--overdue", is_flag=True, help="Only overdue pledges (due date passed, not finished).")
 @click.option("--as-of", type=DATE, help="As the ledger stood at the end of that day.")
 @click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
+@limit_option
 @format_option()
+@bom_option
+@pager_option
 @pass_app
-def list_(app: App, org, state, overdue, as_of, campaign, fmt):
-    """List pledges.
+def list_(app: App, org, state, overdue, as_of, campaign, limit, fmt, bom, no_pager):
+    """List pledges, by id.
 
     \b
     Example:
       pledges list --org DX --overdue
+      pledges list --limit 50
       pledges list --state displayed --format json
+      pledges list --org DX --format csv --bom > 承诺.csv
     """
-    from pledges.queries import list_pledges
+    from pledges import fastread
 
-    views = list_pledges(app.ledger(), org=org, state=state, overdue=overdue, as_of=as_of, campaign=campaign)
-    records = [view.as_dict() for view in views]
-    if fmt == "table":
+    if bom and fmt != "csv":
+        raise Usage("usage_bom_format")
+    options = dict(org=org, state=state, overdue=overdue, as_of=as_of, campaign=campaign, limit=limit)
+    records = fastread.list_pledges(app.db, **options)
+    if records is None:
+        from pledges.queries import list_pledges
+
+        records = [view.as_dict() for view in list_pledges(app.ledger(), **options)]
+    if fmt == "json":
+        click.echo(to_json(records))
+    elif fmt == "csv":
+        click.echo(to_csv(records, app.lang, bom), nl=False)
+    elif not records:
+        say("no_rows", app.lang)
+    else:
         for record in records:
             record["owner"] = record["member_name"] or i18n.text("org_pledge", app.lang)
             record["measure"] = measure_cell(record, app.lang)
-    emit(records, LIST_COLUMNS, fmt, app.lang)
+        notes = [i18n.text("rows_limited", app.lang, limit=limit)] if limit and len(records) >= limit else []
+        write(render(LIST_COLUMNS, records, app.lang, notes=notes, color=colored()), no_pager)
 
 
 @click.command("show")

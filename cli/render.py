@@ -65,14 +65,27 @@ def to_json(data) -> str:
     return _block(data, "")
 
 
-def to_csv(records: Sequence[dict]) -> str:
+BOM = "\ufeff"  # Excel on Windows reads a CSV as UTF-8 only after this mark
+
+
+def csv_headers(keys: Sequence[str], lang: str | None) -> list[str]:
+    """A CSV's header line: the fields' words in ``lang`` (Chinese for Excel users), or the code
+    names (as JSON has them) with ``lang=None`` or for a field without a word."""
+    if lang is None:
+        return list(keys)
+    return [i18n.word(f"field_{key}", lang) if f"field_{key}" in i18n.WORDS else key for key in keys]
+
+
+def to_csv(records: Sequence[dict], lang: str | None = None, bom: bool = False) -> str:
     if not records:
-        return ""
+        return BOM if bom else ""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
-    writer.writeheader()
+    if bom:
+        out.write(BOM)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(csv_headers(list(records[0]), lang))
     for record in records:
-        writer.writerow({k: csv_cell(v) for k, v in record.items()})
+        writer.writerow([csv_cell(v) for v in record.values()])
     return out.getvalue()
 
 
@@ -125,8 +138,9 @@ def emit(records: Sequence[dict], columns: Sequence[Column], fmt: str, lang: str
         console().print(table(records, columns, lang, title))
 
 
-def emit_stream(records: Iterable[dict], fmt: str) -> None:
-    """JSON or CSV written record by record, for listings too long to hold (a province's)."""
+def emit_stream(records: Iterable[dict], fmt: str, lang: str | None = None, bom: bool = False) -> None:
+    """JSON or CSV written record by record, for listings too long to hold (a province's).
+    CSV headers in ``lang`` (``csv_headers``), after a BOM with ``bom``."""
     if fmt == "json":
         first = True
         for record in records:
@@ -136,14 +150,18 @@ def emit_stream(records: Iterable[dict], fmt: str) -> None:
         return
     out, header = io.StringIO(), None
     writer = csv.writer(out, lineterminator="\n")
+    if bom:
+        out.write(BOM)
     for record in records:
         if header is None:
             header = list(record)
-            writer.writerow(header)
+            writer.writerow(csv_headers(header, lang))
         writer.writerow([csv_cell(record[key]) for key in header])
         click.echo(out.getvalue(), nl=False)
         out.seek(0)
         out.truncate()
+    if out.getvalue():  # a BOM and no rows
+        click.echo(out.getvalue(), nl=False)
 
 
 def labelled(enum_type) -> Callable[[object, str], str]:

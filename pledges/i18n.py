@@ -134,8 +134,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "unfulfilled": ("未兑现", "Unfulfilled"),
     "evaluation_coverage": ("评诺率", "Evaluated"),
     "lagging": ("关注", "Watch"),
-    "lagging_completion": ("践诺率低", "low completion"),
-    "lagging_overdue": ("逾期多", "many overdue"),
     "last_progress": ("最近记实", "Last progress"),
     "whole_ledger": ("全部", "everything"),
     "by_kind": ("按单位类型", "by unit kind"),
@@ -318,16 +316,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "org_pledge": ("组织承诺", "organisation pledge"),
     "dashboard_title": ("{scope} {year}年度承诺统计（截至 {day}）", "{scope}: pledges of {year} as of {day}"),
-    "dashboard_totals": (
-        "已承诺 {declared} 项（组织 {org_pledges}，党员 {member_pledges}）；亮诺率 {display_rate}；"
-        "已到期 {due} 项，其中已兑现 {fulfilled_due}，践诺率 {completion_rate}，按期率 {on_time_rate}；"
-        "已兑现共 {fulfilled} 项；逾期 {overdue} 项；未兑现 {unfulfilled} 项；平均进度 {progress}；"
-        "评诺率 {evaluation_coverage}",
-        "declared {declared} (organisations {org_pledges}, members {member_pledges}); displayed {display_rate}; "
-        "due {due}, of which fulfilled {fulfilled_due}: completion {completion_rate}, on time {on_time_rate}; "
-        "fulfilled in all {fulfilled}; overdue {overdue}; unfulfilled {unfulfilled}; progress {progress}; "
-        "evaluated {evaluation_coverage}",
-    ),
     "breakdown_title": ("{scope} {year}年度承诺统计，{by}（截至 {day}）", "{scope}: pledges of {year} {by} as of {day}"),
     "columns_dropped": (
         "（终端宽度不足，未显示：{columns}；加宽终端或用 --format csv 查看全部）",
@@ -786,4 +774,89 @@ MESSAGES.update({
     ),
     "restored": ("已从 {file} 恢复到 {url}（{rows} 行，{seconds} 秒）", "restored {file} into {url} ({rows} rows, {seconds} s)"),
     "copied": ("已把 {url} 复制到 {target}（{rows} 行，{seconds} 秒）", "copied {url} to {target} ({rows} rows, {seconds} s)"),
+})
+
+
+# --- tables people read: dashboard, overdue, list; CSV headers (issue 11, speed and layout) ---
+
+WORDS.update({
+    "col_due": ("已到期", "Due"),
+    "col_fulfilled_due": ("其中已兑现", "Done of due"),
+    "col_completion": ("践诺率", "Completion"),
+    "col_overdue_rate": ("逾期率", "Overdue %"),
+    "col_fulfilled_all": ("兑现合计", "Done in all"),
+    "col_days_late": ("逾期天数", "Late days"),
+    "lagging_completion_rate": ("践诺率低", "low completion"),
+    "lagging_overdue_rate": ("逾期率高", "high overdue"),
+    # CSV headers with --lang zh (JSON keeps the code names)
+    "field_id": ("编号", "id"),
+    "field_campaign": ("活动年度", "campaign"),
+    "field_code": ("党组织代码", "code"),
+    "field_name": ("党组织", "name"),
+    "field_kind": ("单位类型", "kind"),
+    "field_parent": ("上级代码", "parent"),
+    "field_depth": ("层级", "depth"),
+    "field_key": ("分组", "key"),
+    "field_declared": ("已承诺", "declared"),
+    "field_org_pledges": ("组织承诺", "org_pledges"),
+    "field_member_pledges": ("党员承诺", "member_pledges"),
+    "field_approved_or_later": ("已审核及以后", "approved_or_later"),
+    "field_displayed_or_later": ("已亮诺及以后", "displayed_or_later"),
+    "field_due": ("已到期", "due"),
+    "field_fulfilled": ("兑现合计", "fulfilled"),
+    "field_fulfilled_due": ("到期且已兑现", "fulfilled_due"),
+    "field_on_time": ("按期兑现", "on_time"),
+    "field_overdue": ("逾期", "overdue"),
+    "field_unfulfilled": ("未兑现", "unfulfilled"),
+    "field_finished": ("已结束", "finished"),
+    "field_evaluated": ("已评诺", "evaluated"),
+    "field_progress_count": ("计入进度的承诺", "progress_count"),
+    "field_display_rate": ("亮诺率", "display_rate"),
+    "field_completion_rate": ("践诺率", "completion_rate"),
+    "field_on_time_rate": ("按期率", "on_time_rate"),
+    "field_overdue_rate": ("逾期率", "overdue_rate"),
+    "field_progress": ("平均进度", "progress"),
+    "field_evaluation_coverage": ("评诺率", "evaluation_coverage"),
+    "field_lagging": ("关注", "lagging"),
+    "field_org": ("党组织代码", "org"),
+    "field_org_name": ("党组织", "org_name"),
+    "field_member": ("党员编号", "member"),
+    "field_member_name": ("党员", "member_name"),
+    "field_owner": ("承诺主体", "owner"),
+    "field_title": ("承诺事项", "title"),
+    "field_content": ("内容", "content"),
+    "field_category": ("类别", "category"),
+    "field_state": ("状态", "state"),
+    "field_outcome": ("结果", "outcome"),
+    "field_original_due": ("原定时限", "original_due"),
+    "field_target": ("目标", "target"),
+    "field_unit": ("单位", "unit"),
+    "field_qualitative": ("定性承诺", "qualitative"),
+    "field_criterion": ("完成标准", "criterion"),
+    "field_done": ("已完成", "done"),
+    "field_days_late": ("逾期天数", "days_late"),
+    "field_last_progress": ("最近记实", "last_progress"),
+})
+MESSAGES.update({
+    "board_totals": (
+        "已承诺 {declared} 项（组织 {org_pledges}，党员 {member_pledges}），亮诺率 {display_rate}。"
+        "已到期 {due} 项：其中已兑现 {fulfilled_due}，践诺率 {completion_rate}，按期率 {on_time_rate}；"
+        "逾期 {overdue} 项，逾期率 {overdue_rate}。兑现合计 {fulfilled} 项（含未到期即兑现的），"
+        "未兑现 {unfulfilled} 项，平均进度 {progress}，评诺率 {evaluation_coverage}。",
+        "Declared {declared} (organisations {org_pledges}, members {member_pledges}), displayed {display_rate}. "
+        "Due {due}: done {fulfilled_due}, completion {completion_rate}, on time {on_time_rate}; overdue "
+        "{overdue}, overdue rate {overdue_rate}. Done in all {fulfilled} (some before their due date), "
+        "unfulfilled {unfulfilled}, progress {progress}, evaluated {evaluation_coverage}.",
+    ),
+    "board_legend": (
+        "践诺率 = 其中已兑现 ÷ 已到期；逾期率 = 逾期 ÷ 已到期；! 标出同级中践诺率最低、逾期率最高的各十分之一。"
+        "用 --org 代码 查看下级，--depth N 展开更多层级。",
+        "Completion = done of due ÷ due; overdue % = overdue ÷ due; ! marks the tenth of each level with the "
+        "lowest completion and the tenth with the highest overdue rate. Drill down with --org CODE; --depth N "
+        "shows more levels.",
+    ),
+    "rows_limited": ("（只显示前 {limit} 行；去掉 --limit 查看全部）", "(first {limit} rows only; drop --limit for all)"),
+    "usage_bom_format": ("--bom 只用于 --format csv", "--bom goes with --format csv only"),
+    "overdue_heading": ("{scope} 逾期承诺（截至 {day}，逾期最久的在前）", "{scope}: overdue pledges as of {day}, most days late first"),
+    "overdue_count": ("共 {count} 项逾期", "{count} overdue"),
 })

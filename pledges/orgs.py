@@ -10,6 +10,7 @@ from pledges import audit
 from pledges.db import Ledger
 from pledges.errors import BadInput, Duplicate, UnknownOrganisation
 from pledges.models import Organisation, OrgClosure
+from pledges.tally import tree_order  # noqa: F401  (defined there, without SQLAlchemy; read here)
 from pledges.vocab import Kind
 
 CODE_PATTERN = re.compile(r"^[\w.-]{1,64}$")
@@ -125,18 +126,3 @@ def tree_rows(depths, descendant, depth):
 def org_row(row) -> OrgRow:
     """The ``OrgRow`` of a row of ``tree_rows``."""
     return OrgRow(code=row.code, name=row.name, kind=row.kind, parent=row.parent, depth=row.depth)
-
-
-def tree_order(rows):
-    """Rows of ``tree_rows`` in pre-order; a row whose parent is not among them is a root of
-    the listing."""
-    ids = {row.id for row in rows}
-    children: dict[int | None, list] = {}
-    for row in rows:
-        children.setdefault(row.parent_id if row.parent_id in ids else None, []).append(row)
-    ordered, stack = [], sorted(children.get(None, []), key=lambda row: row.code, reverse=True)
-    while stack:
-        row = stack.pop()
-        ordered.append(row)
-        stack.extend(sorted(children.get(row.id, []), key=lambda child: child.code, reverse=True))
-    return ordered

@@ -2,9 +2,8 @@
 its whole history."""
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -16,6 +15,7 @@ from pledges.entries import pledge_by_id
 from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge,
                             PledgeVersion, ProgressRecord)
 from pledges.orgs import org_by_code, subtree_ids
+from pledges.tally import end_of_day_utc
 from pledges.vocab import State
 
 
@@ -67,11 +67,6 @@ class Standing(NamedTuple):
 OWN = Standing(Pledge.state, Pledge.due, Pledge.done, Pledge.outcome)
 
 
-def end_of_day_utc(day: date, tz: str) -> datetime:
-    """The instant the campaign-local day ends, for replaying the audit log up to it."""
-    return datetime.combine(day + timedelta(days=1), time(), ZoneInfo(tz))
-
-
 def _late(view: PledgeView, today: date) -> PledgeView:
     view.overdue = rules.overdue(view.state, view.due, today)
     view.days_late = rules.days_late(view.due, today) if view.overdue else None
@@ -115,9 +110,10 @@ def _base_query(figures: Standing):
 
 
 def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = None, overdue: bool = False,
-                 as_of: date | None = None, campaign: int | None = None) -> list[PledgeView]:
-    """Pledges of one campaign (default: this year's), in ``org``'s subtree.  With ``as_of``
-    before today, each pledge is shown as it stood at the end of that day (from the audit log)."""
+                 as_of: date | None = None, campaign: int | None = None, limit: int | None = None) -> list[PledgeView]:
+    """Pledges of one campaign (default: this year's), in ``org``'s subtree, the first ``limit``
+    by id.  With ``as_of`` before today, each pledge is shown as it stood at the end of that day
+    (from the audit log)."""
     with ledger.session() as session:
         scope = org_by_code(session, org).id if org else None  # an unknown code is refused even with no campaign
         period = campaign_if_any(session, ledger, campaign, as_of)
@@ -125,15 +121,25 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
             return []
         day = as_of or ledger.today(period.timezone)
         figures, replay = standing(ledger, period, day)
-        query = replay(_base_query(figures))
-        query = query.where(Pledge.campaign_id == period.id).order_by(Pledge.id)
-        if scope is not None:
-            query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
-        if state:
-            query = query.where(figures.state == State(state))
-        if overdue:
-            query = query.where(rules.overdue(figures.state, figures.due, day))
+        query = list_query(period.id, day, scope, State(state) if state else None, overdue, figures, replay)
+        if limit is not None:
+            query = query.limit(limit)
         return [_late(PledgeView(**row._mapping), day) for row in session.execute(query)]
+
+
+def list_query(campaign_id, day, scope_id=None, state=None, overdue: bool = False, figures: Standing = OWN,
+               replay=None):
+    """The listing's query: the campaign's pledges by id, in ``scope_id``'s subtree, in ``state``,
+    only the overdue ones.  The values may be bind parameters (``pledges.fastread``)."""
+    query = (replay or (lambda q: q))(_base_query(figures))
+    query = query.where(Pledge.campaign_id == campaign_id).order_by(Pledge.id)
+    if scope_id is not None:
+        query = query.where(Pledge.org_id.in_(subtree_ids(scope_id)))
+    if state is not None:
+        query = query.where(figures.state == state)
+    if overdue:
+        query = query.where(rules.overdue(figures.state, figures.due, day))
+    return query
 
 
 def show_pledge(ledger: Ledger, pledge_id: int) -> PledgeView:

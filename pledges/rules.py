@@ -11,11 +11,8 @@ check that a reminder still applies before it goes out all call these functions.
 Days that depend on a campaign's threshold (``cutoff``, ``last_day``) are passed in, already
 computed (SQLite has no date arithmetic): ``cutoff`` is the day minus the threshold."""
 
+import sys
 from datetime import date
-
-from sqlalchemy import and_
-from sqlalchemy.orm import QueryableAttribute
-from sqlalchemy.sql.elements import ColumnElement
 
 from pledges.vocab import ACTIVE, State
 
@@ -25,6 +22,13 @@ FINISHED_UNEVALUATED = frozenset({State.fulfilled, State.unfulfilled})
 
 
 def _sql(*values) -> bool:
+    """Are any of ``values`` SQL expressions?  Without SQLAlchemy loaded none can be: the fast
+    read path (``pledges.fastread``) uses these rules on plain values without importing it."""
+    if "sqlalchemy" not in sys.modules:
+        return False
+    from sqlalchemy.orm import QueryableAttribute
+    from sqlalchemy.sql.elements import ColumnElement
+
     return any(isinstance(value, (ColumnElement, QueryableAttribute)) for value in values)
 
 
@@ -34,7 +38,11 @@ def in_states(state, states: frozenset) -> object:
 
 
 def all_of(*conditions) -> object:
-    return and_(*conditions) if _sql(*conditions) else all(conditions)
+    if _sql(*conditions):
+        from sqlalchemy import and_
+
+        return and_(*conditions)
+    return all(conditions)
 
 
 def before(day, other) -> object:

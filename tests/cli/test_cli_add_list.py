@@ -225,7 +225,7 @@ def test_list_as_of_replays_due_done_and_overdue_of_that_day(pledges, tree, cloc
 
 def test_list_csv_has_the_spec_fields(pledges, tree):
     pledge_id = pledge_in(pledges, "displayed")
-    rows = list(csv.DictReader(io.StringIO(ok(pledges("list", "--format", "csv")).stdout)))
+    rows = list(csv.DictReader(io.StringIO(ok(pledges("--lang", "en", "list", "--format", "csv")).stdout)))
     assert len(rows) == 1 and LIST_FIELDS <= set(rows[0])
     row = rows[0]
     assert (row["id"], row["org"], row["member"], row["state"], row["due"], row["target"], row["unit"],

@@ -30,7 +30,7 @@ def town(pledges):
 def test_dashboard_json_is_the_figures_in_tree_order(pledges, tree):
     late, _, _ = town(pledges)
     before = counts(tree)
-    board = as_json(pledges("dashboard", "--format", "json"))
+    board = as_json(pledges("dashboard", "--depth", "2", "--format", "json"))
     assert counts(tree) == before  # reading changes nothing
     assert (board["campaign"], board["as_of"], board["scope"]) == (2026, "2026-06-15", ["WL"])
     assert [(r["code"], r["depth"]) for r in board["rows"]] == [
@@ -38,7 +38,7 @@ def test_dashboard_json_is_the_figures_in_tree_order(pledges, tree):
     v1 = board["rows"][2]
     assert (v1["declared"], v1["due"], v1["fulfilled"], v1["overdue"], v1["completion_rate"],
             v1["on_time_rate"], v1["display_rate"]) == (2, 2, 1, 1, 0.5, 0.5, 1.0)
-    assert v1["progress"] == 3 / 12 and v1["lagging"] == ["overdue"]
+    assert v1["progress"] == 3 / 12 and v1["lagging"] == ["overdue_rate"]
     v2 = board["rows"][3]
     assert (v2["member_pledges"], v2["due"], v2["completion_rate"], v2["progress"]) == (1, 0, None, 0.0)
     assert board["rows"][5]["declared"] == 0 and board["rows"][5]["display_rate"] is None
@@ -49,12 +49,12 @@ def test_dashboard_json_is_the_figures_in_tree_order(pledges, tree):
 
 def test_dashboard_table_shows_the_tree_with_bars_and_marks_laggards(pledges, tree):
     town(pledges)
-    out = ok(pledges("dashboard", env=WIDE)).stdout
+    out = ok(pledges("dashboard", "--depth", "2", env=WIDE)).stdout
     assert "温岭市委 2026年度承诺统计（截至 2026-06-15）" in out
     lines = out.splitlines()
     row = next(line for line in lines if "大溪村党支部" in line)
-    assert "    ! 大溪村党支部" in row and "▰▰▰▱▱ 50%" in row and "逾期多" in row
-    assert any(line.startswith(" 温岭市委") for line in lines)
+    assert "    ! 大溪村党支部" in row and "▰▰▰▱▱ 50%" in row and "逾期率高" in row
+    assert any(line.startswith("温岭市委 ") for line in lines)
     assert "已承诺 3 项（组织 2，党员 1）" in out and "践诺率 50.0%" in out
     english = ok(pledges("--lang", "en", "dashboard", "--org", "DX", "--depth", "1", env=WIDE)).stdout
     assert "大溪镇党委: pledges of 2026 as of 2026-06-15" in english and "Completion" in english
@@ -73,9 +73,10 @@ def test_a_narrow_terminal_drops_the_least_important_columns_and_says_so(pledges
 
 def test_dashboard_csv_has_every_field_per_row(pledges, tree):
     town(pledges)
-    rows = list(csv.DictReader(io.StringIO(ok(pledges("dashboard", "--format", "csv", "--depth", "1")).stdout)))
+    out = ok(pledges("--lang", "en", "dashboard", "--format", "csv", "--depth", "1")).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["code"] for r in rows] == ["WL", "DX", "SX"]
-    assert rows[1]["completion_rate"] == "0.5" and rows[2]["completion_rate"] == ""
+    assert rows[1]["completion_rate"] == "50.0%" and rows[2]["completion_rate"] == ""
     assert {"display_rate", "on_time_rate", "progress", "evaluation_coverage", "unfulfilled"} <= set(rows[0])
 
 
@@ -87,7 +88,7 @@ def test_dashboard_as_of_a_past_day(pledges, tree):
 
 def test_dashboard_watch_redraws_and_stops(pledges, tree):
     town(pledges)
-    out = ok(pledges("dashboard", "--watch", "--interval", "0", "--frames", "2", env=WIDE)).stdout
+    out = ok(pledges("dashboard", "--watch", "--interval", "0", "--frames", "2", "--depth", "2", env=WIDE)).stdout
     assert "温岭市委 2026年度承诺统计" in out and "大溪村党支部" in out
 
 
@@ -108,7 +109,7 @@ def test_overdue_lists_what_a_secretary_chases(pledges, tree):
             for r in rows] == [(late, 14, "大溪村党支部", "DX-V1", 3, 12, "2026-06-15"),
                                (member_late, 5, "李四", "DX-V2", 0, 12, None)]
     table = ok(pledges("overdue", "--org", "DX-V2", env=WIDE)).stdout
-    assert "DX-V2 逾期承诺 1 项（截至 2026-06-15）" in table and "李四" in table and "0/12 户" in table
+    assert "DX-V2 逾期承诺（截至 2026-06-15" in table and "共 1 项逾期" in table and "李四" in table and "0/12 户" in table
     assert "大溪村党支部" not in table
     assert "（无）" in ok(pledges("overdue", "--org", "SX")).stdout
     assert ok(pledges("overdue", "--as-of", "2026-06-14", "--format", "csv")).stdout == ""
@@ -130,7 +131,8 @@ def test_dashboard_by_kind_and_by_category(pledges, tree):
     assert any(line.split()[:2] == ["村", "2"] for line in table.splitlines())
     english = ok(pledges("--lang", "en", "dashboard", "--by", "category", env=WIDE)).stdout
     assert "(no category)" in english and "by category" in english
-    rows = list(csv.DictReader(io.StringIO(ok(pledges("dashboard", "--by", "kind", "--format", "csv")).stdout)))
+    out = ok(pledges("--lang", "en", "dashboard", "--by", "kind", "--format", "csv")).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["key"] for r in rows] == ["community", "village"] and "lagging" not in rows[0]  # ties by code
     assert "--by" in usage_error(pledges("dashboard", "--by", "colour"))
 
@@ -157,7 +159,7 @@ def test_overdue_csv_is_streamed_with_a_header_and_one_line_per_pledge(pledges, 
     late, _, _ = town(pledges)
     other = add(pledges, org="DX-V2", due="2026-06-10", title="修路, 东段")  # a comma inside a cell
     walk(pledges, other, "approved")
-    rows = list(csv.DictReader(io.StringIO(ok(pledges("overdue", "--format", "csv")).stdout)))
+    rows = list(csv.DictReader(io.StringIO(ok(pledges("--lang", "en", "overdue", "--format", "csv")).stdout)))
     assert [(int(r["id"]), r["days_late"], r["title"], r["last_progress"]) for r in rows] == [
         (late, "14", "走访困难群众", "2026-06-15"), (other, "5", "修路, 东段", "")]
     assert as_json(pledges("overdue", "--org", "SX", "--format", "json")) == []

@@ -92,27 +92,27 @@ def csv_rows(text: str) -> list[dict]:
 def test_every_csv_neutralises_formulas(pledges, tree, formula):
     hostile_ledger(pledges, formula)
     expected = "'" + formula
-    listing = csv_rows(ok(pledges("list", "--format", "csv")).stdout)
+    listing = csv_rows(ok(pledges("--lang", "en", "list", "--format", "csv")).stdout)
     row = next(r for r in listing if r["org"] == "H1")
     assert row["title"] == row["content"] == row["unit"] == row["org_name"] == row["member_name"] == expected
     assert row["target"] == "12" and row["done"] == "3"  # numbers stay numbers
-    overdue = csv_rows(ok(pledges("overdue", "--format", "csv")).stdout)  # written record by record
+    overdue = csv_rows(ok(pledges("--lang", "en", "overdue", "--format", "csv")).stdout)  # written record by record
     assert {r["title"] for r in overdue} == {expected}
     assert all(r["days_late"].isdigit() for r in overdue)
     orgs = csv_rows(ok(pledges("org", "list", "--format", "csv")).stdout)
     assert [r["name"] for r in orgs if r["code"] == "H1"] == [expected]
     members = csv_rows(ok(pledges("member", "list", "--format", "csv")).stdout)
     assert [r["name"] for r in members if r["number"] == "M901"] == [expected]
-    board = csv_rows(ok(pledges("dashboard", "--depth", "3", "--format", "csv")).stdout)
+    board = csv_rows(ok(pledges("--lang", "en", "dashboard", "--depth", "3", "--format", "csv")).stdout)
     assert [r["name"] for r in board if r["code"] == "H1"] == [expected]
-    split = csv_rows(ok(pledges("dashboard", "--by", "category", "--format", "csv")).stdout)
+    split = csv_rows(ok(pledges("--lang", "en", "dashboard", "--by", "category", "--format", "csv")).stdout)
     assert expected in {r["key"] for r in split}
 
 
 def test_a_title_that_is_only_a_number_stays_a_number(pledges, tree):
     add(pledges, title="-3")
     add(pledges, title="+2.5")
-    titles = {r["title"] for r in csv_rows(ok(pledges("list", "--format", "csv")).stdout)}
+    titles = {r["title"] for r in csv_rows(ok(pledges("--lang", "en", "list", "--format", "csv")).stdout)}
     assert titles == {"-3", "+2.5"}
 
 

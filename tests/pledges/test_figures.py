@@ -112,7 +112,20 @@ def test_lagging_units_are_the_lowest_completion_and_most_overdue_among_peers():
     rows += [unit(f"V{i}", 10, 10 - i, overdue=i % 3) for i in range(10)] + [unit("NEW", 0, 0, 0)]
     mark_lagging(rows)
     flagged = {row.code: row.lagging for row in rows if row.lagging}
-    assert flagged == {"V9": ["completion_rate"], "V2": ["overdue"]}
+    assert flagged == {"V9": ["completion_rate"], "V2": ["overdue_rate"]}
+
+
+def test_many_overdue_goes_by_rate_not_by_count():
+    """A big town with more overdue pledges but a small share of its due ones is not the one
+    flagged (issue 11: 逾期多 flagged the biggest towns)."""
+    def unit(code, due, overdue):
+        return OrgFigures(code=code, name=code, kind="committee", parent="C", depth=1, due=due, fulfilled_due=due - overdue,
+                          overdue=overdue)
+
+    rows = [unit("BIG", 400, 40), unit("SMALL", 10, 5)] + [unit(f"T{i}", 50, 1) for i in range(8)]
+    mark_lagging(rows)
+    assert [row.code for row in rows if "overdue_rate" in row.lagging] == ["SMALL"]
+    assert rows[1].overdue_rate == 0.5 and rows[0].overdue_rate == 0.1
 
 
 def test_nobody_lags_when_every_peer_does_equally_well():
@@ -216,6 +229,7 @@ def assert_matches_recount(ledger, day: date):
         want = expected[row.code]
         assert {f: getattr(row, f) for f in FIELDS} == {f: want[f] for f in FIELDS}, (row.code, day)
         assert row.progress == pytest.approx(want["progress"]), (row.code, day)
+        assert row.overdue_rate == (want["overdue"] / want["due"] if want["due"] else None), (row.code, day)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

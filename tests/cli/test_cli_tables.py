@@ -1,0 +1,188 @@
+"""The tables people read (``dashboard``, ``overdue``, ``list``) at 80 and 120 columns in both
+languages: no word, code, date or number broken, the pledge id always there, the columns left
+out named; the pager; ``--limit``; CSV headers and the BOM."""
+
+import csv
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cli_support import add, as_json, ok, usage_error, walk
+from pledges import i18n
+from pledges.cli.table import cells, cut, wrap
+
+LONG_TITLE = "Organise the quarterly neighbourhood cleanup with volunteers from every household"
+LONG_ORG = "Daxi Township Pump Manufacturing Enterprise Party Branch"
+COMMANDS = {"dashboard": ("dashboard", "--depth", "2"), "overdue": ("overdue",), "list": ("list",)}
+WORD = re.compile(r"[A-Za-z0-9][\w.:/-]*…?")
+
+
+@pytest.fixture
+def late(pledges, tree):
+    """Overdue pledges with long English text: an organisation pledge of a long-named branch,
+    a member's pledge, and one that is not late."""
+    ok(pledges("org", "add", "DX-E1-PUMPWORKS", LONG_ORG, "--parent", "DX", "--kind", "enterprise"))
+    first = add(pledges, org="DX-E1-PUMPWORKS", title=LONG_TITLE, due="2026-06-01")
+    walk(pledges, first, "in_progress")
+    second = add(pledges, org="DX-V2", member="M002", due="2026-06-10")
+    walk(pledges, second, "approved")
+    third = add(pledges, org="SX-V1", due="2026-09-30")
+    walk(pledges, third, "displayed")
+    return [first, second, third]
+
+
+def run(pledges, lang: str, width: int, *args: str) -> str:
+    return ok(pledges("--lang", lang, *args, env={"COLUMNS": str(width)})).stdout
+
+
+def unbroken(narrow: str, wide: str, lang: str) -> None:
+    """Every word, code, date and number of the narrow output is whole: it is one of the wide
+    output's (or of the note naming the left-out columns), or a shortened one ending in "…"."""
+    whole = set(WORD.findall(wide)) | set(WORD.findall(i18n.text("columns_dropped", lang, columns="")))
+    for token in WORD.findall(narrow):
+        if token.endswith("…"):
+            assert any(word.startswith(token[:-1]) for word in whole) or token[:-1] in LONG_TITLE, token
+        else:
+            assert token in whole, f"{token!r} is not a whole word of the output"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_no_word_is_broken_at_80_or_120_columns(pledges, late, lang, command):
+    wide = run(pledges, lang, 400, *COMMANDS[command])
+    for width in (80, 120):
+        out = run(pledges, lang, width, *COMMANDS[command])
+        assert all(cells(line) <= width for line in out.splitlines()), out
+        unbroken(out, wide, lang)
+        assert re.search(r"\d{4}-\d{2}-\d{2}", out) and not re.search(r"\d{4}-\d{2}-(?!\d{2})", out)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_overdue_table_always_has_the_id_and_names_what_it_left_out(pledges, late, lang, width):
+    out = run(pledges, lang, width, "overdue")
+    lines = out.splitlines()
+    title = "全部 逾期承诺（截至 2026-06-15" if lang == "zh" else "everything: overdue pledges as of 2026-06-15"
+    assert lines[0].startswith(title)
+    header = lines[1]
+    assert header.split()[0] == i18n.word("id", lang)
+    rows = [line for line in lines if re.match(r"\s*\d+  ", line)]
+    assert [int(line.split()[0]) for line in rows] == late[:2]
+    headers = [i18n.word(key, lang) for key in ("id", "owner", "org", "title", "due", "col_days_late", "done",
+                                                "last_progress")]
+    note = " ".join(line for line in lines if line.startswith(("（终端", "(too")) or "csv" in line)
+    for name in headers:
+        assert name in header or name in note, name
+    if width == 80:
+        assert note  # something had to go
+    assert LONG_TITLE in run(pledges, lang, 400, "overdue")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_lagging_units_reason_is_visible_at_80_columns(pledges, late, lang):
+    out = run(pledges, lang, 80, "dashboard")
+    lines = out.splitlines()
+    flagged = [line for line in lines if re.match(r"\s+! ", line)]
+    assert flagged
+    reasons = (i18n.word("lagging_completion_rate", lang), i18n.word("lagging_overdue_rate", lang))
+    assert all(any(reason in line for reason in reasons) for line in flagged)
+    header = lines[next(n for n, line in enumerate(lines) if line.startswith("──")) - 1]
+    assert i18n.word("col_overdue_rate", lang) in header and i18n.word("col_completion", lang) in header and i18n.word("col_due", lang) in header
+
+
+def test_the_dashboard_shows_the_scope_and_the_level_below_lagging_first(pledges, late):
+    board = as_json(pledges("dashboard", "--format", "json"))
+    assert [(row["code"], row["depth"]) for row in board["rows"]] == [("WL", 0), ("DX", 1), ("SX", 1)]
+    dx = board["rows"][1]
+    assert dx["overdue"] == 2 and dx["due"] == 2 and dx["overdue_rate"] == 1.0 and dx["lagging"] == ["overdue_rate"]
+    out = ok(pledges("dashboard", "--org", "DX", env={"COLUMNS": "120"})).stdout
+    rows = [line.split()[0] for line in out.splitlines() if "党支部" in line or line.startswith("  ")]
+    assert rows[0] == "!"  # DX-E1 and DX-V2 are late, DX-V1 not: lagging first
+    assert "用 --org 代码 查看下级" in out.replace("\n", "") and "逾期率 = 逾期 ÷ 已到期" in out.replace("\n", "")
+
+
+def test_limit_keeps_the_first_rows_and_says_so(pledges, late):
+    out = ok(pledges("list", "--limit", "2", env={"COLUMNS": "120"})).stdout
+    assert [int(line.split()[0]) for line in out.splitlines() if re.match(r"\s*\d+  ", line)] == late[:2]
+    assert "只显示前 2 行" in out
+    assert [row["id"] for row in as_json(pledges("list", "--limit", "1", "--format", "json"))] == late[:1]
+    assert [row["id"] for row in as_json(pledges("overdue", "--limit", "1", "--format", "json"))] == late[:1]
+    assert "--limit" in usage_error(pledges("list", "--limit", "0"))
+
+
+def test_csv_has_headers_of_the_language_and_a_bom_for_excel(pledges, late):
+    zh = ok(pledges("list", "--format", "csv")).stdout
+    assert zh.startswith("编号,活动年度,党组织代码,党组织,") and not zh.startswith("\ufeff")
+    en = ok(pledges("--lang", "en", "list", "--format", "csv")).stdout
+    assert en.startswith("id,campaign,org,org_name,")
+    bom = ok(pledges("overdue", "--format", "csv", "--bom")).stdout
+    assert bom.startswith("\ufeff编号,党组织代码,")
+    rows = list(csv.DictReader(io.StringIO(bom.lstrip("\ufeff"))))
+    assert [int(row["编号"]) for row in rows] == late[:2]
+    board = list(csv.DictReader(io.StringIO(ok(pledges("dashboard", "--format", "csv", "--bom")).stdout[1:])))
+    assert board[1]["逾期率"] == "100.0%" and board[1]["践诺率"] == "0.0%"  # percentages for Excel
+    assert as_json(pledges("dashboard", "--format", "json"))["rows"][1]["overdue_rate"] == 1.0  # fractions in JSON
+    assert "--bom" in usage_error(pledges("list", "--bom"))
+
+
+def test_no_pager_when_stdout_is_not_a_terminal(pledges, late, tmp_path):
+    marker = tmp_path / "paged"
+    out = ok(pledges("overdue", env={"PAGER": f"cat > {marker}"})).stdout
+    assert LONG_TITLE[:10] in out and not marker.exists()
+
+
+def _in_a_terminal(args: list[str], env: dict) -> str:
+    """Run the real ``pledges`` with stdout on a pseudo-terminal; what reached the terminal."""
+    import pty
+
+    main, terminal = pty.openpty()
+    command = [str(Path(sys.executable).parent / "pledges"), *args]
+    done = subprocess.run(command, stdout=terminal, stderr=subprocess.PIPE, env=env, timeout=60)
+    os.close(terminal)
+    chunks = []
+    try:
+        while chunk := os.read(main, 65536):
+            chunks.append(chunk)
+    except OSError:
+        pass
+    os.close(main)
+    assert done.returncode == 0, done.stderr
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+def test_on_a_terminal_long_listings_go_through_the_pager(late, cli_env, tmp_path):
+    marker = tmp_path / "paged"
+    env = {**os.environ, **cli_env, "PAGER": f"cat > {marker}", "COLUMNS": "400"}
+    _in_a_terminal(["list"], env)
+    assert LONG_TITLE in marker.read_text(encoding="utf-8")
+    marker.unlink()
+    shown = _in_a_terminal(["list", "--no-pager"], env)
+    assert not marker.exists() and LONG_TITLE in shown
+    shown = _in_a_terminal(["list"], {**env, "PAGER": "cat"})  # as git: cat means no pager
+    assert LONG_TITLE in shown
+
+
+def test_cut_and_wrap_keep_words_whole():
+    assert cut("organisation pledge", 14) == "organisation…"
+    assert cut("组织党员志愿服务 14 次", 19) == "组织党员志愿服务…"
+    assert cut("走访困难群众", 7) == "走访困…" and cells(cut("走访困难群众", 7)) <= 7
+    assert wrap("too narrow for: Declared, Displayed, Done of due", 20) == [
+        "too narrow for:", "Declared, Displayed,", "Done of due"]
+    assert all(cells(line) <= 10 for line in wrap("已承诺 232708 项（组织 15861，党员 216847）", 10))
+
+
+def test_the_quick_width_of_cjk_text_is_richs():
+    from rich.cells import cell_len
+
+    from pledges.cli.table import _width_cache
+
+    texts = ["组织党员志愿服务 14 次", "（只显示前 3 行；去掉 --limit 查看全部）", "¥100 é ｱ 한국어 ＡＢ 〇一", "a\u302ab",
+             *(chr(cp) for cp in (*range(0x3000, 0x3040), *range(0xff01, 0xff61), *range(0x4e00, 0xa000, 97)))]
+    for text in texts:
+        _width_cache.clear()
+        assert cells(text) == cell_len(text), text
