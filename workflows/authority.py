@@ -97,10 +97,12 @@ class Who:
 # --- the answer -------------------------------------------------------------------------------
 
 def _person(session: Session, actor: str) -> Person | None | bool:
-    """The acting person; True when nobody is defined (everyone may), None for an unknown name."""
-    if not people_exist(session):
-        return True
-    return person_named(session, actor)
+    """The acting person; True when nobody is defined (everyone may), None for an unknown name.
+    Asked once per transaction (a command moving a thousand pledges asks once)."""
+    key = ("authority.person", actor)
+    if key not in session.info:
+        session.info[key] = person_named(session, actor) if people_exist(session) else True
+    return session.info[key]
 
 
 def allowed(session: Session, actor: str, action: str, org_id: int | None, member_id: int | None = None) -> bool:
