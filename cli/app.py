@@ -14,6 +14,7 @@ class App:
     lang: str = "zh"
     debug: bool = False
     _ledger: object = field(default=None, repr=False)
+    _actor: str | None = field(default=None, repr=False)
 
     def ledger(self):
         """The ledger at ``--db``/``PLEDGES_DB``, refused if it was never initialised.  A SQLite
@@ -26,11 +27,23 @@ class App:
 
     @property
     def actor(self) -> str:
-        """The acting person, required by every command that changes the ledger."""
-        name = (self.actor_name or "").strip()
-        if not name:
-            raise NoActor()
-        return name
+        """The acting person, required by every command that changes the ledger: ``--as``, or
+        on PostgreSQL the person whose login this is; once people are defined, one of them
+        (``pledges.people.identify``)."""
+        if self._actor is None:
+            from pledges.db import normalise_url
+            from pledges.people import identify
+
+            if not (self.actor_name or "").strip() and not normalise_url(self.db).startswith("postgresql"):
+                raise NoActor()  # no login to stand for a person on SQLite: said before opening anything
+            self._actor = identify(self.ledger(), self.actor_name)
+        return self._actor
+
+    def may(self, action: str):
+        """The check of ``action`` by the acting person, for the ledger's functions."""
+        from pledges.workflows.authority import checker
+
+        return checker(self.actor, action)
 
 
 pass_app = click.make_pass_decorator(App)

@@ -32,7 +32,7 @@ def member_add(app: App, number, name, org, email):
     """
     from pledges.members import add_member
 
-    row = add_member(app.ledger(), number, name, org=org, actor=app.actor, email=email)
+    row = add_member(app.ledger(), number, name, org=org, actor=app.actor, email=email, check=app.may("member_add"))
     say("member_added", app.lang, number=row.number, name=row.name, org=row.org)
 
 
@@ -69,7 +69,8 @@ def member_set(app: App, number, email):
     from pledges.cli.org_cmds import say_contact
     from pledges.contacts import set_member_contact
 
-    say_contact(app, number, set_member_contact(app.ledger(), number, actor=app.actor, email=email))
+    say_contact(app, number, set_member_contact(app.ledger(), number, actor=app.actor, email=email,
+                                                check=app.may("member_set")))
 
 
 COMMANDS = [member]

@@ -43,7 +43,8 @@ def org_add(app: App, code, name, parent, kind, **contact):
     """
     from pledges.orgs import add_org
 
-    row = add_org(app.ledger(), code, name, parent=parent, kind=kind, actor=app.actor, **contact)
+    row = add_org(app.ledger(), code, name, parent=parent, kind=kind, actor=app.actor, check=app.may("org_add"),
+                  **contact)
     say("org_added", app.lang, code=row.code, name=row.name)
 
 
@@ -111,7 +112,7 @@ def org_set(app: App, code, **contact):
     """
     from pledges.contacts import set_org_contact
 
-    changes = set_org_contact(app.ledger(), code, actor=app.actor, **contact)
+    changes = set_org_contact(app.ledger(), code, actor=app.actor, check=app.may("org_set"), **contact)
     say_contact(app, code, changes)
 
 

@@ -77,7 +77,7 @@ def add(app: App, org, member, due, campaign, fmt, **kwargs):
         raise Usage("usage_measure")
     content["qualitative"] = bool(content["qualitative"])
     pledge = create_pledge(app.ledger(), org=org, member=member, due=due, campaign=campaign, actor=app.actor,
-                           **content)
+                           check=app.may("create"), **content)
     if fmt == "json":
         click.echo(to_json(show_pledge(app.ledger(), pledge.id).as_dict()))
     else:
@@ -100,7 +100,7 @@ def edit(app: App, pledge_id, **kwargs):
     """
     from pledges.entries import edit_draft
 
-    edit_draft(app.ledger(), pledge_id, content_from(kwargs), actor=app.actor)
+    edit_draft(app.ledger(), pledge_id, content_from(kwargs), actor=app.actor, check=app.may("edit"))
     say("pledge_edited", app.lang, id=pledge_id)
 
 

@@ -76,21 +76,27 @@ def apply_contact(session: Session, ledger: Ledger, row, entity: str, fields: di
     return changes
 
 
-def set_org_contact(ledger: Ledger, code: str, *, actor: str, **fields) -> dict:
+def set_org_contact(ledger: Ledger, code: str, *, actor: str, check=None, **fields) -> dict:
     from pledges.orgs import org_by_code
 
     if not any(value is not None for value in fields.values()):
         raise BadInput("nothing_to_set")
     fields = check_contact(fields)
     with ledger.session() as session:
-        return apply_contact(session, ledger, org_by_code(session, code), "organisation", fields, actor)
+        org = org_by_code(session, code)
+        if check is not None:
+            check(session, org.id)
+        return apply_contact(session, ledger, org, "organisation", fields, actor)
 
 
-def set_member_contact(ledger: Ledger, number: str, *, actor: str, email: str | None) -> dict:
+def set_member_contact(ledger: Ledger, number: str, *, actor: str, email: str | None, check=None) -> dict:
     from pledges.members import member_by_number
 
     if email is None:
         raise BadInput("nothing_to_set")
     fields = check_contact({"email": email})
     with ledger.session() as session:
-        return apply_contact(session, ledger, member_by_number(session, number), "member", fields, actor)
+        member = member_by_number(session, number)
+        if check is not None:
+            check(session, member.org_id)
+        return apply_contact(session, ledger, member, "member", fields, actor)

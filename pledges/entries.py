@@ -14,7 +14,7 @@ from pledges.db import Ledger
 from pledges.errors import BadInput, TransitionRefused, UnknownPledge
 from pledges.members import member_by_number
 from pledges.models import MAX_INT, Campaign, Pledge, PledgeContentBase
-from pledges.orgs import org_by_code
+from pledges.orgs import Check, org_by_code
 from pledges.vocab import State
 
 CONTENT_FIELDS = tuple(PledgeContentBase.model_fields)
@@ -101,8 +101,9 @@ def pledge_by_id(session: Session, pledge_id: int, lock: bool = False) -> Pledge
 
 
 def create_pledge(ledger: Ledger, *, org: str, title: str, due: date, actor: str, member: str | None = None,
-                  campaign: int | None = None, **content: Any) -> Pledge:
-    """A new draft pledge of ``org`` (or of ``member``, who must belong to ``org``)."""
+                  campaign: int | None = None, check: Check | None = None, **content: Any) -> Pledge:
+    """A new draft pledge of ``org`` (or of ``member``, who must belong to ``org``).
+    ``check(session, org_id, member_id)`` may refuse it (who may, decided in workflows/)."""
     checked = check_content(title=title, **content)
     with ledger.session() as session:
         owner = org_by_code(session, org)
@@ -110,6 +111,8 @@ def create_pledge(ledger: Ledger, *, org: str, title: str, due: date, actor: str
         if owner_member is not None and owner_member.org_id != owner.id:
             raise BadInput("member_elsewhere", number=member, org=org,
                            member_org=session.get(type(owner), owner_member.org_id).code)
+        if check is not None:
+            check(session, owner.id, owner_member and owner_member.id)
         period = campaign_for(session, ledger, campaign, actor)
         check_due(period, due)
         now = ledger.now()
@@ -123,10 +126,14 @@ def create_pledge(ledger: Ledger, *, org: str, title: str, due: date, actor: str
     return pledge
 
 
-def edit_draft(ledger: Ledger, pledge_id: int, changes: dict[str, Any], *, actor: str) -> Pledge:
+def edit_draft(ledger: Ledger, pledge_id: int, changes: dict[str, Any], *, actor: str,
+               check: Check | None = None) -> Pledge:
     """Change a draft's content (after ``return``, say).  Later states use ``amend``."""
     with ledger.session() as session:
-        return edit_draft_in(session, ledger, pledge_by_id(session, pledge_id), changes, actor=actor)
+        pledge = pledge_by_id(session, pledge_id)
+        if check is not None:
+            check(session, pledge.org_id, pledge.member_id, pledge.id)
+        return edit_draft_in(session, ledger, pledge, changes, actor=actor)
 
 
 def edit_draft_in(session: Session, ledger: Ledger, pledge: Pledge, changes: dict[str, Any], *, actor: str,

@@ -165,3 +165,26 @@ class BackupNeeded(PledgeError):
     """``upgrade`` on PostgreSQL with no recent ``pledges backup`` and no ``--no-backup``."""
 
     key = "backup_needed"
+
+
+# --- people, grants and who may do what (issue 10) ---
+
+
+class UnknownPerson(NotFound):
+    key = "unknown_person"
+
+
+class UnknownActor(BadInput):
+    """``--as`` names nobody, once people are defined."""
+
+    key = "unknown_actor"
+
+
+class ActorMismatch(Refused):
+    """On PostgreSQL, the login is a person's: ``--as`` naming someone else is refused."""
+
+    key = "actor_mismatch"
+
+
+class NotPermitted(Refused):
+    """The actor's grants do not allow the change; the message says who may."""

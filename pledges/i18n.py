@@ -860,3 +860,128 @@ MESSAGES.update({
     "overdue_heading": ("{scope} 逾期承诺（截至 {day}，逾期最久的在前）", "{scope}: overdue pledges as of {day}, most days late first"),
     "overdue_count": ("共 {count} 项逾期", "{count} overdue"),
 })
+
+# --- people, grants and who may do what (issue 10, docs/roles.md) ---------------------------
+
+from pledges.vocab import Role  # noqa: E402  (this block's own vocabulary)
+
+LABELS[Role] = {
+    "admin": ("管理员", "admin"),
+    "organiser": ("组织部门", "organiser"),
+    "secretary": ("书记", "secretary"),
+    "member": ("党员", "member"),
+    "evaluator": ("点评组", "evaluator"),
+    "viewer": ("查看", "viewer"),
+}
+TRIGGERS.update({"grant": ("授权", "grant"), "revoke": ("撤销授权", "revoke")})
+
+
+class Phrase:
+    """A message used inside another (``{verb}``, ``{who}``), shown in the outer one's language."""
+
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+
+    def message(self, lang: str = "zh") -> str:
+        return text(self.key, lang, **self.params)
+
+
+WORDS.update({
+    "person": ("姓名", "Name"),
+    "login": ("登录名", "Login"),
+    "grants": ("授权", "Grants"),
+})
+MESSAGES.update({
+    "unknown_person": ("没有名为 {name} 的用户：pledges user list 列出全部用户", "no person named {name}: "
+                       "`pledges user list` shows them all"),
+    "unknown_actor": (
+        "--as {name} 不是本台账的用户：请用 pledges user list 中的姓名（或由管理员用 pledges user add 添加）",
+        "--as {name} is not a person of this ledger: use a name from `pledges user list` "
+        "(or have an admin add it with `pledges user add`)",
+    ),
+    "actor_mismatch": (
+        "本连接的数据库登录名 {login} 属于 {person}：不能以 {name} 的身份操作（去掉 --as，或用 {name} 的登录名连接）",
+        "this connection's login {login} is {person}'s: it cannot act as {name} "
+        "(drop --as, or connect with {name}'s login)",
+    ),
+    "duplicate_person": ("用户 {name} 已存在", "a person named {name} exists already"),
+    "duplicate_login": ("登录名 {login} 已被使用", "the login {login} is taken"),
+    "duplicate_person_member": ("党员 {number} 已是用户 {name}", "member {number} is the person {name} already"),
+    "bad_login": (
+        "登录名 {login} 不可用：请用小写字母、数字和下划线（以字母开头，至多 63 个字符），如 --login wangsj",
+        "{login} cannot be a login: use lower-case letters, digits and _ (starting with a letter, at most 63), "
+        "e.g. --login wangsj",
+    ),
+    "login_sqlite": (
+        "SQLite 台账没有数据库登录名：--login 只用于 PostgreSQL（用户用 --as 姓名 操作）",
+        "a SQLite ledger has no database logins: --login is for PostgreSQL (people act with --as NAME)",
+    ),
+    "login_unavailable": (
+        "本程序尚不能建立 PostgreSQL 登录角色（缺少 pledges.pgsecurity）：请不带 --login 添加用户",
+        "this program cannot create PostgreSQL login roles yet (pledges.pgsecurity is missing): "
+        "add the person without --login",
+    ),
+    "person_added": ("已添加用户 {name}{extra}", "added person {name}{extra}"),
+    "person_member": ("（党员 {number} {member}）", " (member {number} {member})"),
+    "person_login": ("，登录名 {login}", ", login {login}"),
+    "granted": ("已授予 {name} 在 {org} 的{role}角色", "granted {name} the {role} role on {org}"),
+    "grant_held": ("{name} 已有 {org} 的{role}角色：未改变", "{name} holds the {role} role on {org} already: "
+                   "nothing changed"),
+    "revoked": ("已撤销 {name} 在 {org} 的{role}角色", "revoked the {role} role of {name} on {org}"),
+    "grant_missing": ("{name} 没有 {org} 的{role}角色", "{name} holds no {role} role on {org}"),
+    "last_admin": (
+        "{name} 是最后一位管理员：先把管理员角色授予另一位用户，再撤销",
+        "{name} is the last admin: grant the admin role to someone else first",
+    ),
+    # refusals: "{actor} 不能{verb}承诺 3：只有{who}可以{verb}{org}的{kind}"
+    "not_permitted_pledge": (
+        "{actor} 不能{verb}承诺 {id}：只有{who}可以{verb}{org}的{kind}",
+        "{actor} may not {verb} pledge {id}: only {who} may {verb} the {kind} of {org}",
+    ),
+    "own_pledge": (
+        "承诺 {id} 是 {actor} 本人的承诺，本人不能{verb}：只有{who}可以{verb}",
+        "pledge {id} is {actor}'s own, which they may not {verb}: only {who} may",
+    ),
+    "not_permitted": ("{actor} 不能{what}：只有{who}可以", "{actor} may not {what}: only {who} may"),
+    "import_outside": (
+        "{actor} 不能导入 {org} 的数据：只有{who}可以（导入的表格涉及 {org}，未写入任何内容）",
+        "{actor} may not import into {org}: only {who} may (the sheets touch {org}; nothing was written)",
+    ),
+    "org_pledges": ("组织承诺", "organisation pledges"),
+    "member_pledges": ("党员承诺", "members' pledges"),
+    "who_roles_manage": ("书记或组织部门", "a secretary or organiser"),
+    "who_roles_rate": ("点评组或组织部门", "an evaluator or organiser"),
+    "who_roles_organiser": ("组织部门", "an organiser"),
+    "who_within": ("{org}或上级党组织的{roles}", "{roles} of {org} or above"),
+    "who_above": ("上级党组织{roles}", "{roles} of an organisation above {org}"),
+    "who_not_self": ("{who}（承诺党员本人除外）", "{who} (other than the member who made it)"),
+    "who_or_self": ("承诺党员本人或{who}", "the member who made it, or {who}"),
+    "who_or_admin": ("管理员或{who}", "an admin, or {who}"),
+    "who_admin": ("管理员", "an admin"),
+    "act_create": ("为{org}新建承诺", "declare pledges of {org}"),
+    "act_edit": ("修改", "edit"),
+    "act_submit": ("提交", "submit"),
+    "act_approve": ("审核", "approve"),
+    "act_return": ("退回", "return"),
+    "act_display": ("亮诺", "display"),
+    "act_record_progress": ("记录践诺", "record progress on"),
+    "act_complete": ("确认兑现", "complete"),
+    "act_fail": ("确认未兑现", "mark unfulfilled"),
+    "act_amend": ("变更", "amend"),
+    "act_withdraw": ("撤回", "withdraw"),
+    "act_evaluate": ("评诺", "evaluate"),
+    "act_rate": ("评价", "rate"),
+    "act_extend": ("延期", "extend"),
+    "act_confirm": ("在未达标时确认兑现", "complete below target"),
+    "act_fail_early": ("在到期前确认未兑现", "mark unfulfilled before the due date"),
+    "act_org_add": ("在{org}下添加党组织", "add organisations under {org}"),
+    "act_org_add_top": ("添加最上级党组织", "add a top organisation"),
+    "act_member_add": ("在{org}添加党员", "add members to {org}"),
+    "act_org_set": ("修改{org}的联系方式", "change the contacts of {org}"),
+    "act_member_set": ("修改{org}党员的联系方式", "change contacts of members of {org}"),
+    "act_import": ("导入{org}的数据", "import into {org}"),
+    "act_display_all": ("亮诺{org}的全部已审核承诺", "display every approved pledge under {org}"),
+    "act_user_add": ("添加用户", "add people"),
+    "act_grant": ("授权", "grant roles"),
+    "act_revoke": ("撤销授权", "revoke roles"),
+})

@@ -9,7 +9,7 @@ from pledges import audit
 from pledges.db import Ledger
 from pledges.errors import Duplicate, UnknownMember
 from pledges.models import Member, Organisation
-from pledges.orgs import check_code, check_text, org_by_code, subtree_ids
+from pledges.orgs import Check, check_code, check_text, org_by_code, subtree_ids
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ def member_by_number(session: Session, number: str) -> Member:
     return member
 
 
-def add_member(ledger: Ledger, number: str, name: str, *, org: str, actor: str, email: str | None = None) -> MemberRow:
+def add_member(ledger: Ledger, number: str, name: str, *, org: str, actor: str, email: str | None = None,
+               check: Check | None = None) -> MemberRow:
     from pledges.contacts import check_contact
 
     number, name = check_code(number), check_text("NAME", name)
@@ -40,6 +41,8 @@ def add_member(ledger: Ledger, number: str, name: str, *, org: str, actor: str, 
         if taken is not None:
             raise Duplicate("duplicate_member", number=number, name=taken.name)
         owner = org_by_code(session, org)
+        if check is not None:
+            check(session, owner.id)
         now = ledger.now()
         member = Member(number=number, name=name, org_id=owner.id, created_at=now, **contact)
         session.add(member)

@@ -1,6 +1,7 @@
 """Organisations (党组织) and their hierarchy, kept with a closure table."""
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, insert, literal, select
@@ -13,6 +14,9 @@ from pledges.models import Organisation, OrgClosure
 from pledges.tally import tree_order  # noqa: F401  (defined there, without SQLAlchemy; read here)
 from pledges.vocab import Kind
 
+# Who may: ``check(session, org_id, member_id=None, pledge_id=None)`` raises when the actor may
+# not (workflows/authority.py builds it; the ledger cannot import upward).
+Check = Callable[..., None]
 CODE_PATTERN = re.compile(r"^[\w.-]{1,64}$")
 
 
@@ -59,9 +63,10 @@ def subtree_ids(org_id: int):
 
 
 def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | None = None,
-            kind: str | None = None, **contact: str | None) -> OrgRow:
+            kind: str | None = None, check: Check | None = None, **contact: str | None) -> OrgRow:
     """Add an organisation under ``parent`` (or at the top).  The kind defaults to
-    ``committee`` at the top and ``other`` below.  ``contact``: secretary, email, webhook."""
+    ``committee`` at the top and ``other`` below.  ``contact``: secretary, email, webhook.
+    ``check(session, parent_id)`` may refuse it (who may, decided in workflows/)."""
     from pledges.contacts import check_contact, for_audit
 
     code, name = check_code(code), check_text("NAME", name)
@@ -72,6 +77,8 @@ def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | N
         if taken is not None:
             raise Duplicate("duplicate_org", code=code, name=taken.name)
         parent_org = org_by_code(session, parent) if parent else None
+        if check is not None:
+            check(session, parent_org and parent_org.id)
         now = ledger.now()
         org = Organisation(code=code, name=name, kind=kind, parent_id=parent_org and parent_org.id, created_at=now,
                            **contact)

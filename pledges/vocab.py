@@ -90,3 +90,17 @@ class ReminderState(StrEnum):
     sent = "sent"
     failed = "failed"
     cancelled = "cancelled"  # the pledge stopped qualifying before the reminder went out
+
+# --- people and grants (issue 10, docs/roles.md) ----------------------------------------------
+
+
+class Role(StrEnum):
+    """What a person may do, granted on one organisation and valid in its whole subtree
+    (labels: 管理员 组织部门 书记 党员 点评组 查看; the rules are workflows/authority.py)."""
+
+    admin = "admin"
+    organiser = "organiser"
+    secretary = "secretary"
+    member = "member"
+    evaluator = "evaluator"
+    viewer = "viewer"

@@ -9,15 +9,16 @@ from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.models import AuditEvent, DisplayRecord, Pledge
 from pledges.orgs import org_by_code, subtree_ids
-from pledges.workflows import lifecycle
+from pledges.workflows import authority, lifecycle
 from pledges.workflows.effects import display_values
 from pledges.workflows.move import Move
 
 
 def _batch_guards(trigger: str) -> tuple[list, list]:
     """The trigger's guards: those that look at arguments (checked once), and those that look
-    at named pledge columns (checked on each row changed).  Others cannot run set-based."""
-    conditions = lifecycle.spec(trigger).get("conditions", [])
+    at named pledge columns (checked on each row changed).  Who may (scope ``actor``) is asked
+    once, for the whole scope.  Others cannot run set-based."""
+    conditions = [c for c in lifecycle.spec(trigger).get("conditions", []) if c.scope != "actor"]
     unsupported = [c.__name__ for c in conditions if c.scope != "args" and not c.columns]
     if unsupported:
         raise NotImplementedError(f"{trigger} has per-pledge guards {unsupported}; it cannot run set-based")
@@ -41,6 +42,7 @@ def display_all_approved(ledger: Ledger, org: str, *, channel: str, actor: str, 
     columns = sorted({name for condition in per_row for name in condition.columns})
     with ledger.session() as session:
         scope = org_by_code(session, org)
+        authority.require(session, actor, trigger, scope.id, what="act_display_all")
         try:
             period = campaign_for(session, ledger, campaign)
         except BadInput:

@@ -3,7 +3,8 @@
 
 ``@guard`` turns a check into a ``transitions`` condition.  A guard of scope ``args`` looks
 only at the trigger's arguments, so a set-based bulk operation can check it once for a batch;
-one of scope ``row`` looks at the pledge."""
+one of scope ``row`` looks at the pledge; one of scope ``actor`` asks who may
+(a bulk operation asks it once for its whole scope)."""
 
 from collections.abc import Callable
 
@@ -14,7 +15,7 @@ from pledges.entries import merged_content
 from pledges import rules
 from pledges.errors import BadInput, TransitionRefused
 from pledges.i18n import Trigger, choices
-from pledges.models import MAX_INT, DisplayRecord, Evaluation, Organisation
+from pledges.models import MAX_INT, DisplayRecord, Evaluation
 from pledges.vocab import Channel, Grade, RaterGroup
 from pledges.workflows import authority
 from pledges.workflows.move import Move
@@ -84,21 +85,10 @@ def reason_given(move: Move) -> None:
         raise _refuse("need_reason", move, trigger=Trigger(move.args["trigger"]))
 
 
-@guard("row")
-def actor_may_approve(move: Move) -> None:
-    if not authority.may_approve(move.session, move.actor, move.pledge.org_id):
-        raise _not_authorised(move)
-
-
-@guard("row")
-def actor_is_organiser(move: Move) -> None:
-    if not authority.is_organiser(move.session, move.actor, move.pledge.org_id):
-        raise _not_authorised(move)
-
-
-def _not_authorised(move: Move) -> TransitionRefused:
-    org = move.session.get(Organisation, move.pledge.org_id)
-    return _refuse("not_authorised", move, actor=move.actor, org=org.code, trigger=Trigger(move.args["trigger"]))
+@guard("actor")
+def actor_may(move: Move) -> None:
+    """The actor's grants allow this trigger on this pledge (``workflows/authority.py``)."""
+    authority.require_for_pledge(move.session, move.actor, move.args["trigger"], move.pledge)
 
 
 @guard("args")
@@ -168,21 +158,20 @@ def target_reached_or_confirmed(move: Move) -> None:
     pledge = move.pledge
     if pledge.target is not None and pledge.done >= pledge.target:
         return
-    confirmed = (move.args.get("note") or "").strip() and authority.is_organiser(
-        move.session, move.actor, pledge.org_id)
-    if not confirmed:
+    if not (move.args.get("note") or "").strip():
         if pledge.qualitative:
             raise _refuse("need_confirmation", move)
         raise _refuse("target_not_reached", move, done=pledge.done, target=pledge.target, unit=pledge.unit)
+    authority.require_for_pledge(move.session, move.actor, "confirm", pledge)
 
 
 @guard("row")
 def due_passed_or_organiser(move: Move) -> None:
     pledge = move.pledge
-    if rules.overdue(pledge.state, pledge.due, move.today) or authority.is_organiser(move.session, move.actor,
-                                                                                     pledge.org_id):
+    if rules.overdue(pledge.state, pledge.due, move.today):
         return
-    raise _refuse("not_yet_due", move, due=pledge.due)
+    if not authority.may_for_pledge(move.session, move.actor, "fail_early", pledge):
+        raise _refuse("not_yet_due", move, due=pledge.due)
 
 
 @guard("args")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from pledges.db import Ledger
@@ -19,13 +20,15 @@ from pledges.entries import edit_draft_in
 from pledges.errors import PledgeError, TransitionRefused
 from pledges.i18n import LABELS, Trigger, code_of, label_of
 from pledges.loader import BulkWriter
-from pledges.models import Member, Organisation, Pledge
+from pledges.models import AuditEvent, Member, Organisation, Pledge
+from pledges.people import people_exist
 from pledges.sheets import headers as H
 from pledges.sheets.ingest import Ingest, PledgeChange, ProgressEntry
 from pledges.sheets.ingest_pledges import PledgeRows, progress_rows
 from pledges.sheets.problems import Problem
 from pledges.sheets.reader import Table, open_sheets, recognise
 from pledges.vocab import Channel, Grade, Outcome, State
+from pledges.workflows import authority
 from pledges.workflows.engine import fire
 
 Report = Callable[[str, int], None]
@@ -73,12 +76,15 @@ def import_sheets(ledger: Ledger, paths: list[Path], *, actor: str, dry_run: boo
         transaction = connection.begin()
         try:
             with Session(bind=connection, expire_on_commit=False, autoflush=False) as session:
+                before = session.scalar(select(func.max(AuditEvent.id))) or 0
                 ingest = Ingest(ledger, session, BulkWriter(connection), actor, report=report,
                                 on_change=lambda change: _apply(ledger, session, change, actor, reason),
                                 on_progress=lambda entry: _progress(ledger, session, entry, actor))
                 ingest.with_states = states
                 result = _run(ingest, tables, submit, approve, reason)
                 session.flush()
+                if not ingest.problems:
+                    _check_scope(session, actor, before)
             if ingest.problems or dry_run:
                 transaction.rollback()
             else:
@@ -92,6 +98,21 @@ def import_sheets(ledger: Ledger, paths: list[Path], *, actor: str, dry_run: boo
     result.dry_run = dry_run
     result.written = not (ingest.problems or dry_run)
     return result
+
+
+def _check_scope(session: Session, actor: str, before: int) -> None:
+    """Every organisation the import wrote to (its audit events after ``before``: organisations,
+    members, pledges) is one the actor may import into: anywhere for an admin, the subtree of
+    their grant for a secretary or organiser (workflows/authority.py)."""
+    if not people_exist(session):
+        return
+    events = select(AuditEvent.entity_id).where(AuditEvent.id > before, AuditEvent.actor == actor)
+    touched = set(session.scalars(events.where(AuditEvent.entity == "organisation")))
+    for table in (Member, Pledge):
+        entity = events.where(AuditEvent.entity == table.__tablename__)
+        touched |= set(session.scalars(select(table.org_id).where(table.id.in_(entity)).distinct()))
+    for org_id in sorted(touched):
+        authority.require(session, actor, "import", org_id)
 
 
 def _run(ingest: Ingest, tables: list[Table], submit: bool, approve: bool, reason: str) -> ImportResult:

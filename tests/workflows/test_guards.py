@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
-from pledges.errors import BadInput, PledgeError, TransitionRefused
+from pledges.errors import BadInput, NotPermitted, PledgeError, TransitionRefused
 from pledges.models import Evaluation, Pledge, PledgeVersion
-from pledges.workflows import authority
+from pledges.people import add_person, grant_role
 from pledges.workflows.engine import run
 from support import ACTOR, pledge_row, snapshot
 
@@ -28,12 +28,13 @@ def set_fields(ledger, pledge_id, **values):
 
 
 @pytest.fixture
-def no_authority(monkeypatch):
-    """Call it to make the actor no organiser, who may not approve (what roles will say, docs/roles.md)."""
+def no_authority(ledger):
+    """Call it to make the actor the secretary of the pledges' own branch, DX-V1: no organiser,
+    and a branch does not approve its own pledges (docs/roles.md)."""
 
     def deny():
-        monkeypatch.setattr(authority, "may_approve", lambda session, actor, org_id: False)
-        monkeypatch.setattr(authority, "is_organiser", lambda session, actor, org_id: False)
+        add_person(ledger, ACTOR, actor=ACTOR)
+        grant_role(ledger, ACTOR, "secretary", "DX-V1", actor=ACTOR)
 
     return deny
 
@@ -70,7 +71,9 @@ def test_a_pledge_cannot_even_be_declared_due_outside_its_campaign(ledger, make_
 def test_approve_asks_who_may_approve(ledger, make_pledge, no_authority):
     pledge_id = make_pledge("submitted")
     no_authority()
-    assert f"{ACTOR} may not approve pledges of DX-V1" in refused(ledger, pledge_id, "approve")
+    assert (f"{ACTOR} may not approve pledge {pledge_id}: only a secretary or organiser of an organisation above "
+            "大溪村党支部 may approve the organisation pledges of 大溪村党支部") in refused(
+        ledger, pledge_id, "approve", NotPermitted)
 
 
 @pytest.mark.parametrize("trigger,state", [("return", "submitted"), ("withdraw", "approved"),
@@ -131,7 +134,8 @@ def test_complete_when_the_target_is_reached(ledger, make_pledge, no_authority):
     pledge_id = make_pledge("in_progress")  # 1 of 12 done
     no_authority()
     assert "has 1 of 12 户 done" in refused(ledger, pledge_id, "complete")
-    assert "has 1 of 12 户 done" in refused(ledger, pledge_id, "complete", note="组织确认")  # not an organiser
+    assert "may not complete below target pledge" in refused(ledger, pledge_id, "complete", NotPermitted,
+                                                             note="组织确认")  # not an organiser
     run(ledger, [pledge_id], "record_progress", ACTOR, amount=11)
     run(ledger, [pledge_id], "complete", ACTOR)
     row = pledge_row(ledger, pledge_id)
@@ -243,7 +247,7 @@ def test_extend_moves_the_due_date_later_and_keeps_the_original(ledger, make_ple
 def test_only_an_organiser_extends(ledger, make_pledge, no_authority):
     pledge_id = make_pledge("approved")
     no_authority()
-    assert "may not extend" in refused(ledger, pledge_id, "extend", due=date(2026, 11, 30), reason="r")
+    assert "may not extend" in refused(ledger, pledge_id, "extend", NotPermitted, due=date(2026, 11, 30), reason="r")
 
 
 # many at once -------------------------------------------------------------------------------
