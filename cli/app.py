@@ -32,5 +32,11 @@ class App:
             raise NoActor()
         return name
 
+    @property
+    def reader(self) -> str | None:
+        """Who is reading (``--as``, may be absent): listings show only what they may read
+        (pledges/scope.py)."""
+        return (self.actor_name or "").strip() or None
+
 
 pass_app = click.make_pass_decorator(App)

@@ -173,8 +173,8 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
 
     def board():
         if by:
-            return breakdown(ledger, by, org=org, as_of=as_of, campaign=campaign)
-        return figures(ledger, org=org, depth=depth, as_of=as_of, campaign=campaign)
+            return breakdown(ledger, by, org=org, as_of=as_of, campaign=campaign, reader=app.reader)
+        return figures(ledger, org=org, depth=depth, as_of=as_of, campaign=campaign, reader=app.reader)
 
     view = breakdown_view if by else dashboard_view
     _warn_if_outside(app, ledger, campaign, as_of)
@@ -256,7 +256,8 @@ def overdue(app: App, org, escalated, as_of, campaign, fmt):
     from pledges.figures import overdue_rows
     from pledges.cli.pledge_cmds import measure_cell
 
-    day, rows = overdue_rows(app.ledger(), org=org, as_of=as_of, campaign=campaign, escalated=escalated)
+    day, rows = overdue_rows(app.ledger(), org=org, as_of=as_of, campaign=campaign, escalated=escalated,
+                             reader=app.reader)
     if fmt != "table":
         return emit_stream((row.as_dict() for row in rows), fmt)  # a province's list is never held whole
     records = [{**row.as_dict(), "measure": measure_cell(row.as_dict(), app.lang)} for row in rows]

@@ -49,7 +49,7 @@ def member_list(app: App, org, fmt):
     """
     from pledges.members import list_members
 
-    rows = [row.as_dict() for row in list_members(app.ledger(), org)]
+    rows = [row.as_dict() for row in list_members(app.ledger(), org, app.reader)]
     columns = [Column("number", "number"), Column("name", "name"), Column("org", "org"),
                Column("org_name", "name")]
     emit(rows, columns, fmt, app.lang)

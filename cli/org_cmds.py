@@ -60,7 +60,7 @@ def org_list(app: App, under, fmt):
     """
     from pledges.orgs import list_orgs
 
-    rows = [row.as_dict() for row in list_orgs(app.ledger(), under)]
+    rows = [row.as_dict() for row in list_orgs(app.ledger(), under, app.reader)]
     for row in rows:
         row["name_shown"] = "  " * row["depth"] + row["name"]
     columns = [Column("name_shown", "name") if column.key == "name" else column for column in ORG_COLUMNS]
@@ -86,7 +86,7 @@ def org_tree(app: App, code):
     from pledges.cli.render import console, safe
     from pledges.orgs import list_orgs
 
-    rows = list_orgs(app.ledger(), code)
+    rows = list_orgs(app.ledger(), code, app.reader)
     if not rows:
         return say("no_rows", app.lang)
     root = Tree(i18n.word("org", app.lang), hide_root=True)

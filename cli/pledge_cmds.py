@@ -76,7 +76,7 @@ def add(app: App, org, member, due, campaign, fmt, **kwargs):
     pledge = create_pledge(app.ledger(), org=org, member=member, due=due, campaign=campaign, actor=app.actor,
                            **content)
     if fmt == "json":
-        click.echo(to_json(show_pledge(app.ledger(), pledge.id).as_dict()))
+        click.echo(to_json(show_pledge(app.ledger(), pledge.id, app.reader).as_dict()))
     else:
         click.echo(pledge.id)
         say("pledge_added", app.lang, err=True, id=pledge.id, title=pledge.title)
@@ -119,7 +119,8 @@ def list_(app: App, org, state, overdue, as_of, campaign, fmt):
     """
     from pledges.queries import list_pledges
 
-    views = list_pledges(app.ledger(), org=org, state=state, overdue=overdue, as_of=as_of, campaign=campaign)
+    views = list_pledges(app.ledger(), org=org, state=state, overdue=overdue, as_of=as_of, campaign=campaign,
+                         reader=app.reader)
     records = [view.as_dict() for view in views]
     if fmt == "table":
         for record in records:
@@ -142,7 +143,7 @@ def show(app: App, pledge_id, fmt):
     """
     from pledges.queries import show_pledge
 
-    view = show_pledge(app.ledger(), pledge_id).as_dict(details=True)
+    view = show_pledge(app.ledger(), pledge_id, app.reader).as_dict(details=True)
     if fmt == "json":
         click.echo(to_json(view))
     else:

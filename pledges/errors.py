@@ -165,3 +165,38 @@ class BackupNeeded(PledgeError):
     """``upgrade`` on PostgreSQL with no recent ``pledges backup`` and no ``--no-backup``."""
 
     key = "backup_needed"
+
+
+# --- read scopes and database security (issue 10, docs/roles.md#reading) ---
+
+
+class NoReader(BadInput):
+    """People are defined, and nobody said who is reading."""
+
+    key = "no_reader"
+
+
+class UnknownReader(Refused):
+    """``--as`` names nobody among the ledger's people."""
+
+    key = "unknown_reader"
+
+
+class OutsideScope(Refused):
+    """``--org`` names an organisation outside what the reader may read."""
+
+    key = "outside_scope"
+
+
+class PledgeOutsideScope(Refused):
+    key = "pledge_outside_scope"
+
+
+class UnsafeWebhook(BadInput):
+    """A webhook to a loopback, private-network, link-local or metadata address."""
+
+    key = "unsafe_webhook"
+
+
+class NotPostgreSQL(BadInput):
+    key = "secure_needs_postgresql"

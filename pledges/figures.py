@@ -20,8 +20,9 @@ from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.models import Campaign, Member, Organisation, OrgClosure, Pledge, ProgressRecord
-from pledges.orgs import org_by_code, org_row, subtree_ids, tree_order, tree_rows
+from pledges.orgs import org_row, tree_order, tree_rows
 from pledges.queries import end_of_day_utc, standing
+from pledges.scope import EVERYTHING, roots, within
 from pledges.vocab import APPROVED_OR_LATER, DISPLAYED_OR_LATER, FINISHED, NOT_DECLARED, WORKING, Outcome, State
 
 COUNTS = ("declared", "org_pledges", "member_pledges", "approved_or_later", "displayed_or_later", "due",
@@ -206,14 +207,16 @@ def counts_of(row) -> dict:
     return {name: (float if name == "progress_sum" else int)(sums[name] or 0) for name in (*COUNTS, "progress_sum")}
 
 
-def _shown_orgs(session: Session, org: str | None, depth: int):
-    """The organisations the dashboard shows: ``org`` (default: every organisation without a
-    parent) and ``depth`` levels below, as a subquery of ids and as rows of ``tree_rows`` in
-    tree order (their depth counted below their top)."""
-    if org:
-        tops = select(literal(org_by_code(session, org).id))
-    else:
+def _shown_orgs(session: Session, scope: list[int] | None, depth: int):
+    """The organisations the dashboard shows: the ``scope``'s tops (``pledges.scope.roots``;
+    ``EVERYTHING``: every organisation without a parent) and ``depth`` levels below, as a
+    subquery of ids and as rows of ``tree_rows`` in tree order (their depth counted below their top)."""
+    if scope is EVERYTHING:
         tops = select(Organisation.id).where(Organisation.parent_id.is_(None))
+    elif len(scope) == 1:
+        tops = select(literal(scope[0]))
+    else:
+        tops = select(Organisation.id).where(Organisation.id.in_(scope))
     ids = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
     query = tree_rows(OrgClosure, OrgClosure.descendant_id, OrgClosure.depth).where(
         OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
@@ -221,19 +224,20 @@ def _shown_orgs(session: Session, org: str | None, depth: int):
 
 
 def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: date | None = None,
-              campaign: int | None = None) -> Dashboard:
-    """The figures of ``org``'s subtree (default: the whole ledger) for one campaign, with a
-    row for each organisation down to ``depth`` levels below it."""
+              campaign: int | None = None, reader: str | None = None) -> Dashboard:
+    """The figures of ``org``'s subtree (default: all that ``reader`` reads) for one campaign,
+    with a row for each organisation down to ``depth`` levels below it."""
     if depth < 0:
         raise BadInput("bad_depth", depth=depth)
     with ledger.session() as session:
-        shown_ids, shown = _shown_orgs(session, org, depth)
+        tops = roots(session, reader, org)
+        shown_ids, shown = _shown_orgs(session, tops, depth)
         period = campaign_if_any(session, ledger, campaign, as_of)
         day = as_of or ledger.today(period.timezone if period else "Asia/Shanghai")
         counts: dict[int, dict] = {}
         if period is not None:
             columns, replay = standing(ledger, period, day)
-            scope = [Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id))] if org else []
+            scope = within(Pledge.org_id, tops)
             plan_for_aggregates(session)
             counts = _rolled_up(session, _per_org(period, columns, replay, day, scope=scope), shown_ids)
     rows = [OrgFigures(**org_row(row).as_dict(), **counts.get(row.id, {})) for row in shown]
@@ -304,12 +308,12 @@ def overdue(ledger: Ledger, **scope) -> tuple[date, list[OverdueRow]]:
 
 
 def overdue_rows(ledger: Ledger, *, org: str | None = None, as_of: date | None = None, campaign: int | None = None,
-                 escalated: bool = False) -> tuple[date, Iterator[OverdueRow]]:
+                 escalated: bool = False, reader: str | None = None) -> tuple[date, Iterator[OverdueRow]]:
     """Every overdue pledge in ``org``'s subtree, most days late first, with the day of its
     last progress record (as recorded by the end of ``as_of``).  ``escalated``: only those more
     than the campaign's ``escalation_days`` late (what the escalation reminder goes out for).
     The rows are read as they are consumed, a few thousand at a time."""
-    query, day = _overdue_query(ledger, org, as_of, campaign, escalated)
+    query, day = _overdue_query(ledger, org, as_of, campaign, escalated, reader)
     return day, _read_overdue(ledger, query, day)
 
 
@@ -321,9 +325,10 @@ def _read_overdue(ledger: Ledger, query, day: date) -> Iterator[OverdueRow]:
             yield OverdueRow(**row._mapping, days_late=rules.days_late(row.due, day))
 
 
-def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign: int | None, escalated: bool):
+def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign: int | None, escalated: bool,
+                   reader: str | None = None):
     with ledger.session() as session:
-        scope = org_by_code(session, org).id if org else None  # an unknown code is refused even with no campaign
+        tops = roots(session, reader, org)  # an unknown or unreadable code is refused even with no campaign
         period = campaign_if_any(session, ledger, campaign, as_of)
         if period is None:
             return None, as_of or ledger.today()
@@ -348,6 +353,5 @@ def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign
         ).where(Pledge.campaign_id == period.id, rules.overdue(state, due, day)).order_by(due, Pledge.id)
         if escalated:
             query = query.where(rules.escalated(state, due, day - timedelta(days=period.escalation_days)))
-        if scope is not None:
-            query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
+        query = query.where(*within(Pledge.org_id, tops))
     return query, day

@@ -787,3 +787,39 @@ MESSAGES.update({
     "restored": ("已从 {file} 恢复到 {url}（{rows} 行，{seconds} 秒）", "restored {file} into {url} ({rows} rows, {seconds} s)"),
     "copied": ("已把 {url} 复制到 {target}（{rows} 行，{seconds} 秒）", "copied {url} to {target} ({rows} rows, {seconds} s)"),
 })
+
+# --- read scopes and database security (issue 10) ---------------------------------------------
+
+MESSAGES.update({
+    "no_reader": (
+        "本台账已有用户：请用 --as 用户名 或 PLEDGES_USER 写明您是谁（pledges user list 查看用户）",
+        "this ledger has users: say who you are with --as NAME or PLEDGES_USER (see `pledges user list`)",
+    ),
+    "unknown_reader": (
+        "{name} 不是本台账的用户：请用 --as 写明您的用户名（pledges user list 查看用户）",
+        "{name} is not a user of this ledger: pass your user name with --as (see `pledges user list`)",
+    ),
+    "outside_scope": (
+        "{code} 不在 {name} 可查看的范围内（可查看：{tops} 及其下级）：请换用其中的组织代码",
+        "{code} is outside what {name} may read ({tops} and below): choose an organisation inside it",
+    ),
+    "pledge_outside_scope": (
+        "承诺 {id} 不在 {name} 可查看的范围内（可查看：{tops} 及其下级）",
+        "pledge {id} is outside what {name} may read ({tops} and below)",
+    ),
+    "unsafe_webhook": (
+        "机器人地址 {value} 指向{why}，不能作为提醒地址：请填写钉钉/企业微信机器人的公网地址"
+        "（测试用本机地址须由管理员设置 PLEDGES_ALLOW_PRIVATE_WEBHOOKS=1）",
+        "the webhook {value} points to {why}, which reminders may not post to: give the robot's public "
+        "address (an admin may allow local addresses for tests with PLEDGES_ALLOW_PRIVATE_WEBHOOKS=1)",
+    ),
+    "secure_needs_postgresql": (
+        "pledges secure 只用于 PostgreSQL（{url} 不是）：SQLite 文件的权限由文件系统控制",
+        "pledges secure is for PostgreSQL only ({url} is not): a SQLite file is protected by its file permissions",
+    ),
+    "secured": (
+        "已设置 {url} 的数据库权限：表归 {owner} 所有，个人登录名通过 {group} 获得权限（{tables} 张表，{policies} 条行级策略）",
+        "secured {url}: the tables belong to {owner}; person logins get their rights through {group} "
+        "({tables} tables, {policies} row-level policies)",
+    ),
+})

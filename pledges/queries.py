@@ -15,7 +15,7 @@ from pledges.db import Ledger
 from pledges.entries import pledge_by_id
 from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge,
                             PledgeVersion, ProgressRecord)
-from pledges.orgs import org_by_code, subtree_ids
+from pledges.scope import check_pledge, roots, within
 from pledges.vocab import State
 
 
@@ -115,11 +115,11 @@ def _base_query(figures: Standing):
 
 
 def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = None, overdue: bool = False,
-                 as_of: date | None = None, campaign: int | None = None) -> list[PledgeView]:
+                 as_of: date | None = None, campaign: int | None = None, reader: str | None = None) -> list[PledgeView]:
     """Pledges of one campaign (default: this year's), in ``org``'s subtree.  With ``as_of``
     before today, each pledge is shown as it stood at the end of that day (from the audit log)."""
     with ledger.session() as session:
-        scope = org_by_code(session, org).id if org else None  # an unknown code is refused even with no campaign
+        tops = roots(session, reader, org)  # an unknown or unreadable code is refused even with no campaign
         period = campaign_if_any(session, ledger, campaign, as_of)
         if period is None:
             return []
@@ -127,8 +127,7 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
         figures, replay = standing(ledger, period, day)
         query = replay(_base_query(figures))
         query = query.where(Pledge.campaign_id == period.id).order_by(Pledge.id)
-        if scope is not None:
-            query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
+        query = query.where(*within(Pledge.org_id, tops))
         if state:
             query = query.where(figures.state == State(state))
         if overdue:
@@ -136,11 +135,12 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
         return [_late(PledgeView(**row._mapping), day) for row in session.execute(query)]
 
 
-def show_pledge(ledger: Ledger, pledge_id: int) -> PledgeView:
+def show_pledge(ledger: Ledger, pledge_id: int, reader: str | None = None) -> PledgeView:
     """One pledge with its history (every audit event), progress, displays, ratings and the
     versions an amendment replaced."""
     with ledger.session() as session:
         pledge = pledge_by_id(session, pledge_id)
+        check_pledge(session, reader, pledge_id)
         row = session.execute(_base_query(OWN).where(Pledge.id == pledge_id)).one()
         period = session.get(Campaign, pledge.campaign_id)
         view = _late(PledgeView(**row._mapping), ledger.today(period.timezone))
