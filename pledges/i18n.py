@@ -813,6 +813,11 @@ MESSAGES.update({
         "the webhook {value} points to {why}, which reminders may not post to: give the robot's public "
         "address (an admin may allow local addresses for tests with PLEDGES_ALLOW_PRIVATE_WEBHOOKS=1)",
     ),
+    "bad_role_name": (
+        "{what} {name} 不能作为 PostgreSQL 角色名：请用小写字母、数字和下划线（以字母或下划线开头，最多 63 个字符）",
+        "{what} {name} cannot be a PostgreSQL role name: use lower-case letters, digits and underscores "
+        "(starting with a letter or underscore, at most 63 characters)",
+    ),
     "secure_needs_postgresql": (
         "pledges secure 只用于 PostgreSQL（{url} 不是）：SQLite 文件的权限由文件系统控制",
         "pledges secure is for PostgreSQL only ({url} is not): a SQLite file is protected by its file permissions",
