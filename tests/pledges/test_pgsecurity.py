@@ -197,3 +197,32 @@ def test_bad_role_names_are_refused(deployment):
         secure(deployment.ledger, owner="Robert'); DROP TABLE pledge; --")
     with deployment.ledger.engine.connect() as connection, pytest.raises(BadInput):
         create_login(connection, "x; DROP ROLE postgres")
+
+
+def test_through_the_command_the_login_is_the_reader_and_its_writes_go_through(deployment):
+    """The CLI on the person's own login URL: the login, not ``--as``, says whose subtree is read."""
+    import json
+
+    import time_machine
+    from click.testing import CliRunner
+
+    from pledges.cli.main import cli
+    from support import NOW
+
+    url = make_url(deployment.url).set(username=deployment.login).render_as_string(hide_password=False)
+
+    def pledges(*args, who="大溪书记"):
+        with time_machine.travel(NOW, tick=False):
+            return CliRunner().invoke(cli, ["--db", url, "--as", who, "--lang", "en", *map(str, args)],
+                                      env={"PLEDGES_USER": None})
+
+    listed = pledges("list", "--format", "json", who="冒名者")  # another name changes nothing
+    assert listed.exit_code == 0, listed.output
+    assert [row["id"] for row in json.loads(listed.stdout)] == [deployment.inside]
+    assert "outside what 大溪书记 may read" in pledges("dashboard", "--org", "CB").stderr
+    done = pledges("progress", deployment.inside, "--amount", "2")
+    assert done.exit_code == 0, done.output
+    assert deployment.pledge_row(deployment.inside).done == 2
+    assert events_of(deployment.ledger, deployment.inside)[-1].trigger == "record_progress"
+    assert pledges("progress", deployment.outside, "--amount", "2").exit_code == 1
+    assert deployment.pledge_row(deployment.outside).done == 0
