@@ -67,7 +67,7 @@ def member_set(app: App, number, email):
       pledges member set M0001 --email zhangsan@example.com
     """
     from pledges.cli.org_cmds import say_contact
-    from pledges.contacts import set_member_contact
+    from pledges.workflows.contacts import set_member_contact
 
     say_contact(app, number, set_member_contact(app.ledger(), number, actor=app.actor, email=email))
 

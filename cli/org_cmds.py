@@ -109,7 +109,7 @@ def org_set(app: App, code, **contact):
     Example:
       pledges org set DX-V1 --secretary 王书记 --email wang@example.com --webhook https://oapi.dingtalk.com/robot/send?access_token=…
     """
-    from pledges.contacts import set_org_contact
+    from pledges.workflows.contacts import set_org_contact
 
     changes = set_org_contact(app.ledger(), code, actor=app.actor, **contact)
     say_contact(app, code, changes)

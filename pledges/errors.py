@@ -197,6 +197,16 @@ class UnsafeWebhook(BadInput):
 
     key = "unsafe_webhook"
 
+    def message(self, lang: str = "zh") -> str:
+        why = i18n.text(self.params["why_key"], lang)
+        return i18n.text(self.key, lang, **{**self.params, "why": why})
+
+
+class ContactRefused(Refused):
+    """Contacts are changed only by a secretary or organiser of the organisation or above."""
+
+    key = "contact_refused"
+
 
 class NotPostgreSQL(BadInput):
     key = "secure_needs_postgresql"

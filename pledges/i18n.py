@@ -808,10 +808,18 @@ MESSAGES.update({
         "pledge {id} is outside what {name} may read ({tops} and below)",
     ),
     "unsafe_webhook": (
-        "机器人地址 {value} 指向{why}，不能作为提醒地址：请填写钉钉/企业微信机器人的公网地址"
-        "（测试用本机地址须由管理员设置 PLEDGES_ALLOW_PRIVATE_WEBHOOKS=1）",
-        "the webhook {value} points to {why}, which reminders may not post to: give the robot's public "
-        "address (an admin may allow local addresses for tests with PLEDGES_ALLOW_PRIVATE_WEBHOOKS=1)",
+        "机器人地址 {value} 指向{why}（{host}），不能作为提醒地址：请填写钉钉/企业微信机器人的公网地址"
+        "（内网或本机的机器人须由管理员设置 PLEDGES_ALLOW_PRIVATE_WEBHOOKS=1）",
+        "the webhook {value} points to {why} ({host}), which reminders may not post to: give the robot's "
+        "public address (an admin may allow private and local robots with PLEDGES_ALLOW_PRIVATE_WEBHOOKS=1)",
+    ),
+    "webhook_loopback": ("本机地址", "a loopback address"),
+    "webhook_link_local": ("链路本地地址", "a link-local address"),
+    "webhook_metadata": ("云服务器元数据地址", "a cloud metadata address"),
+    "webhook_private": ("内网或保留地址", "a private-network or reserved address"),
+    "contact_refused": (
+        "{actor} 不能修改 {code} 的联系方式：只有该组织或其上级组织的书记、组织部门可以修改",
+        "{actor} may not change the contacts of {code}: only a secretary or organiser of it or above may",
     ),
     "bad_role_name": (
         "{what} {name} 不能作为 PostgreSQL 角色名：请用小写字母、数字和下划线（以字母或下划线开头，最多 63 个字符）",

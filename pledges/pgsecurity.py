@@ -157,6 +157,15 @@ def secure(ledger: Ledger, owner: str | None = None, group: str | None = None) -
         engine.dispose()
 
 
+def secure_again(ledger: Ledger) -> Secured | None:
+    """``secure`` with the roles it was last run with, on a ledger that was secured (after an
+    upgrade); ``None`` for one that never was."""
+    with ledger.engine.connect() as connection:
+        if _secured_group(connection) is None:
+            return None
+    return secure(ledger)
+
+
 def _has_table(connection: Connection, name: str) -> bool:
     return connection.dialect.has_table(connection, name)
 

@@ -13,3 +13,9 @@ def may_approve(session: Session, actor: str, org_id: int) -> bool:
 def is_organiser(session: Session, actor: str, org_id: int) -> bool:
     """Is ``actor`` an organiser (town/city organisation department) over ``org_id``?"""
     return bool(actor)
+
+
+def may_manage(session: Session, actor: str, org_id: int) -> bool:
+    """May ``actor`` change the organisation ``org_id``'s contacts (e-mail, group robot) and
+    those of its members?  A secretary or organiser of it or one above it."""
+    return bool(actor)
