@@ -10,7 +10,7 @@ Who is reading: on PostgreSQL the person whose login is the connection's (the da
 itself keeps them to the same subtree, pledges/pgsecurity.py); otherwise the ``--as`` name.
 """
 
-from sqlalchemy import exists, select, text, true
+from sqlalchemy import exists, literal_column, select, true
 from sqlmodel import Session
 
 from pledges.errors import NoReader, OutsideScope, PledgeOutsideScope, UnknownReader
@@ -24,20 +24,17 @@ def reader(session: Session, name: str | None) -> Person | None:
     """The person reading: the one whose login is the connection's on PostgreSQL, else the one
     named ``name``; ``None`` when the ledger has no people.  An unknown or missing name is
     refused once people exist."""
-    if session.scalar(select(Person.id).limit(1)) is None:
-        return None
     if session.get_bind().dialect.name == "postgresql":
-        login = session.scalar(text("SELECT current_user"))
-        person = session.scalar(select(Person).where(Person.login == login))
+        person = session.scalar(select(Person).where(Person.login == literal_column("current_user")))
         if person is not None:
             return person
     name = (name or "").strip()
+    person = session.scalar(select(Person).where(Person.name == name)) if name else None
+    if person is not None or session.scalar(select(Person.id).limit(1)) is None:
+        return person
     if not name:
         raise NoReader()
-    person = session.scalar(select(Person).where(Person.name == name))
-    if person is None:
-        raise UnknownReader(name=name)
-    return person
+    raise UnknownReader(name=name)
 
 
 def readable_roots(session: Session, name: str | None) -> list[int] | None:
