@@ -90,7 +90,12 @@ RLS = {
     "reminder": _ON_PLEDGE,
     "reminder_attempt": Rules("reminder_id IN (SELECT id FROM reminder)", "reminder_id IN (SELECT id FROM reminder)",
                               "reminder_id IN (SELECT id FROM reminder)"),
-    "audit_event": Rules("true", f"entity <> 'pledge' OR entity_id IN (SELECT id FROM pledge WHERE org_id IN {WRITE})"),
+    "audit_event": Rules("true", f"""CASE entity
+        WHEN 'pledge' THEN entity_id IN (SELECT id FROM pledge WHERE org_id IN {WRITE})
+        WHEN 'member' THEN entity_id IN (SELECT id FROM member WHERE org_id IN {WRITE})
+        WHEN 'organisation' THEN entity_id IN (SELECT id FROM organisation WHERE id IN {WRITE}
+                                                OR parent_id IN {WRITE})
+        ELSE {ADMIN} END"""),  # events about anything else (campaigns, people, grants): admins
     "campaign": _ADMIN_ONLY,
     "person": Rules("true", ADMIN, ADMIN, ADMIN),
     "role_grant": Rules("true", ADMIN, ADMIN, ADMIN),

@@ -139,6 +139,10 @@ def test_writes_outside_the_subtree_are_refused(deployment):
         assert person.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'").rowcount == 0
         refused(person, "INSERT INTO audit_event (at, effective_on, actor, entity, entity_id, trigger) "
                         "VALUES (now(), '2026-06-15', 'x', 'pledge', %s, 'complete')", deployment.outside)
+        refused(person, "INSERT INTO audit_event (at, effective_on, actor, entity, entity_id, trigger) "
+                        "VALUES (now(), '2026-06-15', 'x', 'organisation', %s, 'set_contact')", outside_org)
+        refused(person, "INSERT INTO audit_event (at, effective_on, actor, entity, entity_id, trigger) "
+                        "VALUES (now(), '2026-06-15', 'x', 'campaign', 1, 'create')")
     after = deployment.pledge_row(deployment.outside)
     assert after.model_dump() == before.model_dump()
     assert deployment.ledger.schema_version() is not None
@@ -226,3 +230,13 @@ def test_through_the_command_the_login_is_the_reader_and_its_writes_go_through(d
     assert events_of(deployment.ledger, deployment.inside)[-1].trigger == "record_progress"
     assert pledges("progress", deployment.outside, "--amount", "2").exit_code == 1
     assert deployment.pledge_row(deployment.outside).done == 0
+    for args in (("org", "add", "DX-V9", "新支部", "--parent", "DX"), ("org", "set", "DX-V9", "--email", "v9@example.com"),
+                 ("member", "add", "M9", "张三", "--org", "DX-V9")):
+        assert pledges(*args).exit_code == 0, args
+    assert pledges("org", "add", "CB-V9", "新支部", "--parent", "CB").exit_code == 1
+    with deployment.ledger.session() as session:
+        codes = set(session.scalars(text("SELECT code FROM organisation")))
+        below_dx = set(session.scalars(text("SELECT o.code FROM org_closure c JOIN organisation o "
+                                            "ON o.id = c.descendant_id WHERE c.ancestor_id = :dx"),
+                                       {"dx": deployment.org_ids["DX"]}))
+    assert "DX-V9" in below_dx and "CB-V9" not in codes
