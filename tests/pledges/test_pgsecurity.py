@@ -240,3 +240,30 @@ def test_through_the_command_the_login_is_the_reader_and_its_writes_go_through(d
                                             "ON o.id = c.descendant_id WHERE c.ancestor_id = :dx"),
                                        {"dx": deployment.org_ids["DX"]}))
     assert "DX-V9" in below_dx and "CB-V9" not in codes
+
+
+def test_an_upgrade_secures_the_tables_it_adds(deployment):
+    from pledges.schema import migrate, transactional_engine
+    from pledges.upgrade import upgrade_ledger
+
+    engine = transactional_engine(deployment.url)
+    with engine.begin() as connection:  # back to schema 3, as the superuser: person, role_grant and rating go
+        migrate(connection, "0003", downgrade=True)
+    engine.dispose()
+    upgrade_ledger(deployment.ledger, no_backup=True)  # they come back, made by the superuser...
+    with deployment.ledger.engine.connect() as connection:
+        owners = dict(connection.execute(text(
+            "SELECT tablename, tableowner FROM pg_tables WHERE schemaname = current_schema()")).all())
+    assert set(owners.values()) == {deployment.owner}, owners  # ...and are handed to the owner again
+    with deployment.ledger.session() as session:  # the person and their grant were dropped with the tables
+        person = Person(name="大溪书记", login=deployment.login, created_at=deployment.ledger.now(), created_by=ACTOR)
+        session.add(person)
+        session.flush()
+        session.add(RoleGrant(person_id=person.id, role="secretary", org_id=deployment.org_ids["DX"], granted_by=ACTOR,
+                              granted_at=deployment.ledger.now()))
+    with deployment.connect() as person:
+        refused(person, "TRUNCATE rating")
+        refused(person, "INSERT INTO role_grant (person_id, role, org_id, granted_by, granted_at) "
+                        "SELECT id, 'admin', %s, 'me', now() FROM person WHERE login = current_user",
+                deployment.org_ids["WL"])
+        assert person.execute("SELECT count(*) FROM rating").fetchone()[0] == 0
