@@ -35,27 +35,24 @@ ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")  # lower case: PostgreSQL fol
 OWNER_KEY, GROUP_KEY = "pg_owner", "pg_group"  # meta keys: how the ledger was secured
 
 # The SQL functions the policies ask (non-definer: current_user is the person's login).
-_FUNCTIONS = """
+_IS_ADMIN = """
 CREATE OR REPLACE FUNCTION pledges_is_admin() RETURNS boolean LANGUAGE sql STABLE
 SET search_path = {schema}, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM role_grant g JOIN person p ON p.id = g.person_id
                  WHERE p.login = current_user AND g.role = 'admin')
 $$;
-CREATE OR REPLACE FUNCTION pledges_readable_orgs() RETURNS SETOF integer LANGUAGE sql STABLE
+"""
+# The organisations under the login's grants (every one for an admin); ``roles`` narrows the grants.
+_ORGS = """
+CREATE OR REPLACE FUNCTION {name}() RETURNS SETOF integer LANGUAGE sql STABLE
 SET search_path = {schema}, pg_temp AS $$
   SELECT c.descendant_id FROM org_closure c WHERE c.depth = 0 AND pledges_is_admin()
   UNION
   SELECT c.descendant_id FROM org_closure c JOIN role_grant g ON g.org_id = c.ancestor_id
-    JOIN person p ON p.id = g.person_id WHERE p.login = current_user
-$$;
-CREATE OR REPLACE FUNCTION pledges_writable_orgs() RETURNS SETOF integer LANGUAGE sql STABLE
-SET search_path = {schema}, pg_temp AS $$
-  SELECT c.descendant_id FROM org_closure c WHERE c.depth = 0 AND pledges_is_admin()
-  UNION
-  SELECT c.descendant_id FROM org_closure c JOIN role_grant g ON g.org_id = c.ancestor_id
-    JOIN person p ON p.id = g.person_id WHERE p.login = current_user AND g.role <> 'viewer'
+    JOIN person p ON p.id = g.person_id WHERE p.login = current_user{roles}
 $$;
 """
+SCOPES = {"pledges_readable_orgs": "", "pledges_writable_orgs": " AND g.role <> 'viewer'"}
 
 ADMIN = "(SELECT pledges_is_admin())"
 READ = "(SELECT pledges_readable_orgs())"
@@ -184,7 +181,9 @@ def _install(connection: Connection, owner: str, group: str) -> Secured:
     run(f"GRANT USAGE, CREATE ON SCHEMA {q_schema} TO {q_owner}")
     run(f"REVOKE CREATE ON SCHEMA {q_schema} FROM PUBLIC, {q_group}")
     run(f"GRANT USAGE ON SCHEMA {q_schema} TO {q_group}")
-    run(_FUNCTIONS.format(schema=q_schema))
+    run(_IS_ADMIN.format(schema=q_schema))
+    for name, roles in SCOPES.items():
+        run(_ORGS.format(name=name, schema=q_schema, roles=roles))
     tables = list(connection.scalars(text(
         "SELECT tablename FROM pg_tables WHERE schemaname = :schema ORDER BY tablename"), {"schema": schema}))
     functions = connection.scalars(text(
