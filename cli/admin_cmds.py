@@ -155,4 +155,32 @@ def copy(app: App, target):
         rows=f"{done.total:,}", seconds=f"{time.perf_counter() - started:.1f}")
 
 
-COMMANDS = [upgrade, backup, restore, copy]
+@click.command("secure")
+@click.option("--owner", metavar="ROLE", help="The role that owns the tables; no person uses it "
+              "[default: as last secured, else pledges_owner].")
+@click.option("--group", metavar="ROLE", help="The role every person's login is a member of "
+              "[default: as last secured, else pledges_person].")
+@pass_app
+def secure(app: App, owner, group):
+    """PostgreSQL: hand the tables to an owner role and let person logins do only their part.
+
+    Persons (logins made by `pledges user add --login`) get SELECT, INSERT and UPDATE on the
+    working tables, INSERT alone on the history, and row-level security keeps them inside the
+    subtrees of their grants; no TRUNCATE, no DDL, no triggers.  Run by a superuser; run it
+    again at any time (it changes only what differs).  `pledges upgrade` runs it again on a
+    secured ledger.
+
+    \b
+    Example:
+      pledges --db postgresql://postgres@db/pledges secure --owner pledges_owner
+    """
+    from pledges.db import shown_url
+    from pledges.pgsecurity import secure as install
+
+    ledger = app.ledger()
+    done = install(ledger, owner, group)
+    say("secured", app.lang, url=shown_url(ledger.url), owner=done.owner, group=done.group, tables=done.tables,
+        policies=done.policies)
+
+
+COMMANDS = [upgrade, backup, restore, copy, secure]

@@ -45,5 +45,11 @@ class App:
 
         return checker(self.actor, action)
 
+    @property
+    def reader(self) -> str | None:
+        """Who is reading (``--as``, may be absent): listings show only what they may read
+        (pledges/scope.py)."""
+        return (self.actor_name or "").strip() or None
+
 
 pass_app = click.make_pass_decorator(App)

@@ -163,7 +163,7 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
         if by:
             from pledges.breakdown import breakdown
 
-            return breakdown(app.ledger(), by, org=org, as_of=as_of, campaign=campaign)
+            return breakdown(app.ledger(), by, org=org, as_of=as_of, campaign=campaign, reader=app.reader)
         from pledges import fastread
 
         fast = fastread.dashboard(app.db, org=org, depth=depth, as_of=as_of, campaign=campaign)
@@ -172,7 +172,7 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
         from pledges.figures import dashboard as figures
 
         _warn_if_outside(app, app.ledger(), campaign, as_of)
-        return figures(app.ledger(), org=org, depth=depth, as_of=as_of, campaign=campaign)
+        return figures(app.ledger(), org=org, depth=depth, as_of=as_of, campaign=campaign, reader=app.reader)
 
     if by:
         _warn_if_outside(app, app.ledger(), campaign, as_of)
@@ -283,7 +283,7 @@ def overdue(app: App, org, escalated, as_of, campaign, limit, fmt, bom, no_pager
     if found is None:
         from pledges.figures import overdue_rows
 
-        found = overdue_rows(app.ledger(), **options)
+        found = overdue_rows(app.ledger(), **options, reader=app.reader)
     day, rows = found
     if limit:
         rows = islice(rows, limit)

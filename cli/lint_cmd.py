@@ -115,7 +115,7 @@ def lint(app: App, org, campaign, depth, limit, fmt):
     """
     from pledges.quality import lint as run_lint
 
-    report = run_lint(app.ledger(), org=org, campaign=campaign, depth=depth)
+    report = run_lint(app.ledger(), org=org, campaign=campaign, depth=depth, reader=app.reader)
     if fmt == "json":
         click.echo(to_json(report.as_dict(app.lang)))
     elif fmt == "csv":

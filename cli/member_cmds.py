@@ -49,7 +49,7 @@ def member_list(app: App, org, fmt):
     """
     from pledges.members import list_members
 
-    rows = [row.as_dict() for row in list_members(app.ledger(), org)]
+    rows = [row.as_dict() for row in list_members(app.ledger(), org, app.reader)]
     columns = [Column("number", "number"), Column("name", "name"), Column("org", "org"),
                Column("org_name", "name")]
     emit(rows, columns, fmt, app.lang)
@@ -67,10 +67,9 @@ def member_set(app: App, number, email):
       pledges member set M0001 --email zhangsan@example.com
     """
     from pledges.cli.org_cmds import say_contact
-    from pledges.contacts import set_member_contact
+    from pledges.workflows.contacts import set_member_contact
 
-    say_contact(app, number, set_member_contact(app.ledger(), number, actor=app.actor, email=email,
-                                                check=app.may("member_set")))
+    say_contact(app, number, set_member_contact(app.ledger(), number, actor=app.actor, email=email))
 
 
 COMMANDS = [member]

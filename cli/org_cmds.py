@@ -61,7 +61,7 @@ def org_list(app: App, under, fmt):
     """
     from pledges.orgs import list_orgs
 
-    rows = [row.as_dict() for row in list_orgs(app.ledger(), under)]
+    rows = [row.as_dict() for row in list_orgs(app.ledger(), under, app.reader)]
     for row in rows:
         row["name_shown"] = "  " * row["depth"] + row["name"]
     columns = [Column("name_shown", "name") if column.key == "name" else column for column in ORG_COLUMNS]
@@ -87,7 +87,7 @@ def org_tree(app: App, code):
     from pledges.cli.render import console, safe
     from pledges.orgs import list_orgs
 
-    rows = list_orgs(app.ledger(), code)
+    rows = list_orgs(app.ledger(), code, app.reader)
     if not rows:
         return say("no_rows", app.lang)
     root = Tree(i18n.word("org", app.lang), hide_root=True)
@@ -110,9 +110,9 @@ def org_set(app: App, code, **contact):
     Example:
       pledges org set DX-V1 --secretary 王书记 --email wang@example.com --webhook https://oapi.dingtalk.com/robot/send?access_token=…
     """
-    from pledges.contacts import set_org_contact
+    from pledges.workflows.contacts import set_org_contact
 
-    changes = set_org_contact(app.ledger(), code, actor=app.actor, check=app.may("org_set"), **contact)
+    changes = set_org_contact(app.ledger(), code, actor=app.actor, **contact)
     say_contact(app, code, changes)
 
 

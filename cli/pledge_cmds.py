@@ -79,7 +79,7 @@ def add(app: App, org, member, due, campaign, fmt, **kwargs):
     pledge = create_pledge(app.ledger(), org=org, member=member, due=due, campaign=campaign, actor=app.actor,
                            check=app.may("create"), **content)
     if fmt == "json":
-        click.echo(to_json(show_pledge(app.ledger(), pledge.id).as_dict()))
+        click.echo(to_json(show_pledge(app.ledger(), pledge.id, app.reader).as_dict()))
     else:
         click.echo(pledge.id)
         say("pledge_added", app.lang, err=True, id=pledge.id, title=pledge.title)
@@ -134,7 +134,7 @@ def list_(app: App, org, state, overdue, as_of, campaign, limit, fmt, bom, no_pa
     if records is None:
         from pledges.queries import list_pledges
 
-        records = [view.as_dict() for view in list_pledges(app.ledger(), **options)]
+        records = [view.as_dict() for view in list_pledges(app.ledger(), **options, reader=app.reader)]
     if fmt == "json":
         click.echo(to_json(records))
     elif fmt == "csv":
@@ -163,7 +163,7 @@ def show(app: App, pledge_id, fmt):
     """
     from pledges.queries import show_pledge
 
-    view = show_pledge(app.ledger(), pledge_id).as_dict(details=True)
+    view = show_pledge(app.ledger(), pledge_id, app.reader).as_dict(details=True)
     if fmt == "json":
         click.echo(to_json(view))
     else:

@@ -226,7 +226,7 @@ def remind_list(app: App, state, rule, fmt):
     """
     from pledges.workflows.outbox import listing
 
-    rows = listing(app.ledger(), state, rule)
+    rows = listing(app.ledger(), state, rule, reader=app.reader)
     if fmt == "table":
         return emit(list(rows), LIST_COLUMNS, fmt, app.lang)
     emit_stream(rows, fmt)

@@ -153,7 +153,8 @@ def export(app: App, out, fmt, org, campaign):
 
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "xlsx")
     with progress_bar(app.lang) as report:
-        count = write(app.ledger(), out, fmt=fmt, org=org, campaign=campaign, lang=app.lang, report=report)
+        count = write(app.ledger(), out, fmt=fmt, org=org, campaign=campaign, lang=app.lang, report=report,
+                      reader=app.reader)
     say("export_done", app.lang, pledges=count, path=out)
 
 

@@ -88,7 +88,7 @@ def visit_sample(app: App, orgs, n, seed, quotas, fmt):
     """
     from pledges.workflows.visit import sample
 
-    drawn = sample(app.ledger(), orgs, n, seed, quotas)
+    drawn = sample(app.ledger(), orgs, n, seed, quotas, reader=app.reader)
     if fmt == "json":
         click.echo(to_json(drawn.as_dict()))
     elif fmt == "csv":

@@ -16,8 +16,8 @@ from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.figures import Figures, _per_org, counts_of, plan_for_aggregates, sums_of
 from pledges.models import DEFAULT_TIMEZONE, Organisation, Pledge
-from pledges.orgs import org_by_code, subtree_ids
 from pledges.queries import standing
+from pledges.scope import roots, within
 
 BY = ("kind", "category")
 
@@ -60,13 +60,13 @@ def _grouped(session, by: str, per_org_args: tuple, scope: list):
 
 
 def breakdown(ledger: Ledger, by: str, *, org: str | None = None, as_of: date | None = None,
-              campaign: int | None = None) -> Breakdown:
+              campaign: int | None = None, reader: str | None = None) -> Breakdown:
     """The figures of ``org``'s subtree (default: the whole ledger) for one campaign, one row
     per unit kind or per category, largest first."""
     if by not in BY:
         raise BadInput("bad_choice", what="--by", value=by, choices="|".join(BY))
     with ledger.session() as session:
-        scope = [Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id))] if org else []
+        scope = within(Pledge.org_id, roots(session, reader, org))
         period = campaign_if_any(session, ledger, campaign, as_of)
         day = as_of or ledger.today(period.timezone if period else DEFAULT_TIMEZONE)
         rows = []

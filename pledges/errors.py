@@ -188,3 +188,48 @@ class ActorMismatch(Refused):
 
 class NotPermitted(Refused):
     """The actor's grants do not allow the change; the message says who may."""
+
+
+# --- read scopes and database security (issue 10, docs/roles.md#reading) ---
+
+
+class NoReader(BadInput):
+    """People are defined, and nobody said who is reading."""
+
+    key = "no_reader"
+
+
+class UnknownReader(Refused):
+    """``--as`` names nobody among the ledger's people."""
+
+    key = "unknown_reader"
+
+
+class OutsideScope(Refused):
+    """``--org`` names an organisation outside what the reader may read."""
+
+    key = "outside_scope"
+
+
+class PledgeOutsideScope(Refused):
+    key = "pledge_outside_scope"
+
+
+class UnsafeWebhook(BadInput):
+    """A webhook to a loopback, private-network, link-local or metadata address."""
+
+    key = "unsafe_webhook"
+
+    def message(self, lang: str = "zh") -> str:
+        why = i18n.text(self.params["why_key"], lang)
+        return i18n.text(self.key, lang, **{**self.params, "why": why})
+
+
+class ContactRefused(Refused):
+    """Contacts are changed only by a secretary or organiser of the organisation or above."""
+
+    key = "contact_refused"
+
+
+class NotPostgreSQL(BadInput):
+    key = "secure_needs_postgresql"

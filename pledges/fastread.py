@@ -9,7 +9,9 @@ them, for both databases, into ``pledges/readsql.py``, and a test fails when tha
 what the definitions compile to today.  The rows are turned into the same objects
 (``pledges.tally``) and counted into the same rates.
 
-Anything out of the ordinary returns ``None`` and the caller takes the ledger's own path, which
+A ledger with people defined is read through the ledger's own path too: what each person
+reads is narrowed to their subtree there (``pledges.scope``).  Anything else out of the
+ordinary returns ``None`` and the caller takes the ledger's own path, which
 gives the usual answer or the usual error: a past ``--as-of`` (replayed from the audit log),
 an unknown organisation or campaign, a ledger of another schema version, a URL this module
 does not parse, a database that cannot be opened.
@@ -106,6 +108,8 @@ def _campaign(reader: _Reader, campaign: int | None, as_of: date | None) -> tupl
     would read today's standing and warn of nothing."""
     found = reader.one("schema_version")
     if found is None or int(found["value"]) != readsql.SCHEMA_VERSION:
+        return None
+    if reader.one("anyone") is not None:  # people are defined: the reader's scope (pledges.scope) applies
         return None
     year = campaign if campaign is not None else (as_of.year if as_of else _today(readsql.DEFAULT_TIMEZONE).year)
     period = reader.one("campaign", year=year)
@@ -243,7 +247,7 @@ def _statements():
     from sqlalchemy import Date, Integer, String, bindparam, select
 
     from pledges.figures import counts_query, overdue_query, shown_queries
-    from pledges.models import Campaign, Meta, Organisation, UTCDateTime
+    from pledges.models import Campaign, Meta, Organisation, Person, UTCDateTime
     from pledges.queries import list_query
 
     def param(name, kind):
@@ -255,6 +259,7 @@ def _statements():
         "campaign": select(Campaign.id, Campaign.year, Campaign.timezone, Campaign.starts,
                            Campaign.escalation_days).where(Campaign.year == param("year", Integer())),
         "org_id": select(Organisation.id).where(Organisation.code == param("code", String())),
+        "anyone": select(Person.id).limit(1),
     }
     for scope, top in (("all", None), ("org", org_id)):
         ids, tree = shown_queries(top, param("depth", Integer()))

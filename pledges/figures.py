@@ -19,8 +19,9 @@ from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.models import Member, Organisation, OrgClosure, Pledge, ProgressRecord
-from pledges.orgs import org_by_code, org_row, subtree_ids, tree_order, tree_rows
+from pledges.orgs import org_row, subtree_ids, tree_order, tree_rows
 from pledges.queries import OWN, end_of_day_utc, standing
+from pledges.scope import EVERYTHING, roots, within
 from pledges.tally import (COUNTS, LAGGING_SHARE, RATES, Dashboard, Figures, OrgFigures,  # noqa: F401
                            OverdueRow, counts_from, mark_lagging, ratio, totals_of)
 from pledges.vocab import APPROVED_OR_LATER, DISPLAYED_OR_LATER, FINISHED, NOT_DECLARED, WORKING, Outcome, State
@@ -119,51 +120,57 @@ def counts_of(row) -> dict:
     return counts_from(row._mapping)
 
 
-def shown_queries(top_id, depth):
-    """The organisations the dashboard shows: ``top_id`` (``None``: every organisation without
-    a parent) and ``depth`` levels below, as a subquery of ids and as a query of ``tree_rows``
-    (their depth counted below their top).  Either may be a value or a bind parameter."""
-    if top_id is not None:
-        tops = select(literal(top_id) if not isinstance(top_id, ColumnElement) else top_id)
-    else:
+def shown_queries(top, depth):
+    """The organisations the dashboard shows: ``top`` (an id, a bind parameter, a list of ids
+    from ``pledges.scope.roots``, or ``EVERYTHING``: every organisation without a parent) and
+    ``depth`` levels below, as a subquery of ids and as a query of ``tree_rows`` (their depth
+    counted below their top)."""
+    if top is EVERYTHING:
         tops = select(Organisation.id).where(Organisation.parent_id.is_(None))
+    elif isinstance(top, list) and len(top) > 1:
+        tops = select(Organisation.id).where(Organisation.id.in_(top))
+    else:
+        top = top[0] if isinstance(top, list) else top
+        tops = select(top if isinstance(top, ColumnElement) else literal(top))
     ids = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
     query = tree_rows(OrgClosure, OrgClosure.descendant_id, OrgClosure.depth).where(
         OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
     return ids, query
 
 
-def _shown_orgs(session: Session, org: str | None, depth: int):
-    """``shown_queries`` of ``org``'s id: the subquery of ids, and the rows in tree order."""
-    ids, query = shown_queries(org_by_code(session, org).id if org else None, depth)
+def _shown_orgs(session: Session, tops: list[int] | None, depth: int):
+    """``shown_queries`` of the reader's tops: the subquery of ids, and the rows in tree order."""
+    ids, query = shown_queries(tops, depth)
     return ids, tree_order(session.execute(query).all())
 
 
-def counts_query(campaign_id, day, shown, scope_id=None, columns=None, replay=None):
+def counts_query(campaign_id, day, shown, scope_id=None, columns=None, replay=None, where=()):
     """The rolled-up counts of the shown organisations (``shown``: a subquery of ids) over the
-    campaign's pledges in ``scope_id``'s subtree (``None``: all).  The values may be bind
-    parameters (``pledges.fastread`` compiles this once, with them)."""
+    campaign's pledges in ``scope_id``'s subtree (``None``: all) and ``where`` (the reader's
+    scope, ``pledges.scope.within``).  The values may be bind parameters (``pledges.fastread``
+    compiles this once, with them)."""
     scope = [Pledge.org_id.in_(subtree_ids(scope_id))] if scope_id is not None else []
+    scope += list(where)
     per_org = _per_org(campaign_id, columns or OWN, replay or (lambda query: query), day, scope=scope)
     return rolled_up_query(per_org, shown)
 
 
 def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: date | None = None,
-              campaign: int | None = None) -> Dashboard:
-    """The figures of ``org``'s subtree (default: the whole ledger) for one campaign, with a
-    row for each organisation down to ``depth`` levels below it."""
+              campaign: int | None = None, reader: str | None = None) -> Dashboard:
+    """The figures of ``org``'s subtree (default: all that ``reader`` reads) for one campaign,
+    with a row for each organisation down to ``depth`` levels below it."""
     if depth < 0:
         raise BadInput("bad_depth", depth=depth)
     with ledger.session() as session:
-        shown_ids, shown = _shown_orgs(session, org, depth)
+        tops = roots(session, reader, org)
+        shown_ids, shown = _shown_orgs(session, tops, depth)
         period = campaign_if_any(session, ledger, campaign, as_of)
         day = as_of or ledger.today(period.timezone if period else "Asia/Shanghai")
         counts: dict[int, dict] = {}
         if period is not None:
             columns, replay = standing(ledger, period, day)
             plan_for_aggregates(session)
-            query = counts_query(period.id, day, shown_ids, org_by_code(session, org).id if org else None,
-                                 columns, replay)
+            query = counts_query(period.id, day, shown_ids, None, columns, replay, where=within(Pledge.org_id, tops))
             counts = {row.ancestor_id: counts_of(row) for row in session.execute(query)}
     rows = [OrgFigures(**org_row(row).as_dict(), **counts.get(row.id, {})) for row in shown]
     mark_lagging(rows)
@@ -179,12 +186,12 @@ def overdue(ledger: Ledger, **scope) -> tuple[date, list[OverdueRow]]:
 
 
 def overdue_rows(ledger: Ledger, *, org: str | None = None, as_of: date | None = None, campaign: int | None = None,
-                 escalated: bool = False) -> tuple[date, Iterator[OverdueRow]]:
+                 escalated: bool = False, reader: str | None = None) -> tuple[date, Iterator[OverdueRow]]:
     """Every overdue pledge in ``org``'s subtree, most days late first, with the day of its
     last progress record (as recorded by the end of ``as_of``).  ``escalated``: only those more
     than the campaign's ``escalation_days`` late (what the escalation reminder goes out for).
     The rows are read as they are consumed, a few thousand at a time."""
-    query, day = _overdue_query(ledger, org, as_of, campaign, escalated)
+    query, day = _overdue_query(ledger, org, as_of, campaign, escalated, reader)
     return day, _read_overdue(ledger, query, day)
 
 
@@ -196,16 +203,18 @@ def _read_overdue(ledger: Ledger, query, day: date) -> Iterator[OverdueRow]:
             yield OverdueRow(**row._mapping, days_late=rules.days_late(row.due, day))
 
 
-def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign: int | None, escalated: bool):
+def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign: int | None, escalated: bool,
+                   reader: str | None = None):
     with ledger.session() as session:
-        scope = org_by_code(session, org).id if org else None  # an unknown code is refused even with no campaign
+        tops = roots(session, reader, org)  # an unknown or unreadable code is refused even with no campaign
         period = campaign_if_any(session, ledger, campaign, as_of)
         if period is None:
             return None, as_of or ledger.today()
         day = as_of or ledger.today(period.timezone)
         columns, replay = standing(ledger, period, day)
         cutoff = day - timedelta(days=period.escalation_days) if escalated else None
-        query = overdue_query(period.id, day, end_of_day_utc(day, period.timezone), scope, cutoff, columns, replay)
+        query = overdue_query(period.id, day, end_of_day_utc(day, period.timezone), None, cutoff, columns, replay)
+        query = query.where(*within(Pledge.org_id, tops))
     return query, day
 
 

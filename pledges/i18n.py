@@ -985,3 +985,52 @@ MESSAGES.update({
     "act_grant": ("授权", "grant roles"),
     "act_revoke": ("撤销授权", "revoke roles"),
 })
+
+# --- read scopes and database security (issue 10) ---------------------------------------------
+
+MESSAGES.update({
+    "no_reader": (
+        "本台账已有用户：请用 --as 用户名 或 PLEDGES_USER 写明您是谁（pledges user list 查看用户）",
+        "this ledger has users: say who you are with --as NAME or PLEDGES_USER (see `pledges user list`)",
+    ),
+    "unknown_reader": (
+        "{name} 不是本台账的用户：请用 --as 写明您的用户名（pledges user list 查看用户）",
+        "{name} is not a user of this ledger: pass your user name with --as (see `pledges user list`)",
+    ),
+    "outside_scope": (
+        "{code} 不在 {name} 可查看的范围内（可查看：{tops} 及其下级）：请换用其中的组织代码",
+        "{code} is outside what {name} may read ({tops} and below): choose an organisation inside it",
+    ),
+    "pledge_outside_scope": (
+        "承诺 {id} 不在 {name} 可查看的范围内（可查看：{tops} 及其下级）",
+        "pledge {id} is outside what {name} may read ({tops} and below)",
+    ),
+    "unsafe_webhook": (
+        "机器人地址 {value} 指向{why}（{host}），不能作为提醒地址：请填写钉钉/企业微信机器人的公网地址"
+        "（内网或本机的机器人须由管理员设置 PLEDGES_ALLOW_PRIVATE_WEBHOOKS=1）",
+        "the webhook {value} points to {why} ({host}), which reminders may not post to: give the robot's "
+        "public address (an admin may allow private and local robots with PLEDGES_ALLOW_PRIVATE_WEBHOOKS=1)",
+    ),
+    "webhook_loopback": ("本机地址", "a loopback address"),
+    "webhook_link_local": ("链路本地地址", "a link-local address"),
+    "webhook_metadata": ("云服务器元数据地址", "a cloud metadata address"),
+    "webhook_private": ("内网或保留地址", "a private-network or reserved address"),
+    "contact_refused": (
+        "{actor} 不能修改 {code} 的联系方式：只有该组织或其上级组织的书记、组织部门可以修改",
+        "{actor} may not change the contacts of {code}: only a secretary or organiser of it or above may",
+    ),
+    "bad_role_name": (
+        "{what} {name} 不能作为 PostgreSQL 角色名：请用小写字母、数字和下划线（以字母或下划线开头，最多 63 个字符）",
+        "{what} {name} cannot be a PostgreSQL role name: use lower-case letters, digits and underscores "
+        "(starting with a letter or underscore, at most 63 characters)",
+    ),
+    "secure_needs_postgresql": (
+        "pledges secure 只用于 PostgreSQL（{url} 不是）：SQLite 文件的权限由文件系统控制",
+        "pledges secure is for PostgreSQL only ({url} is not): a SQLite file is protected by its file permissions",
+    ),
+    "secured": (
+        "已设置 {url} 的数据库权限：表归 {owner} 所有，个人登录名通过 {group} 获得权限（{tables} 张表，{policies} 条行级策略）",
+        "secured {url}: the tables belong to {owner}; person logins get their rights through {group} "
+        "({tables} tables, {policies} row-level policies)",
+    ),
+})

@@ -9,7 +9,8 @@ from pledges import audit
 from pledges.db import Ledger
 from pledges.errors import Duplicate, UnknownMember
 from pledges.models import Member, Organisation
-from pledges.orgs import Check, check_code, check_text, org_by_code, subtree_ids
+from pledges.orgs import Check, check_code, check_text, org_by_code
+from pledges.scope import roots, within
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,13 @@ def add_member(ledger: Ledger, number: str, name: str, *, org: str, actor: str, 
     return MemberRow(number, name, owner.code, owner.name)
 
 
-def list_members(ledger: Ledger, org: str | None = None) -> list[MemberRow]:
-    """Members of ``org`` and every organisation below it (all members without ``org``)."""
+def list_members(ledger: Ledger, org: str | None = None, reader: str | None = None) -> list[MemberRow]:
+    """Members of ``org`` and every organisation below it (all that ``reader`` reads without ``org``)."""
     query = (
         select(Member.number, Member.name, Organisation.code, Organisation.name)
         .join(Organisation, Organisation.id == Member.org_id)
         .order_by(Organisation.code, Member.number)
     )
     with ledger.session() as session:
-        if org:
-            query = query.where(Member.org_id.in_(subtree_ids(org_by_code(session, org).id)))
+        query = query.where(*within(Member.org_id, roots(session, reader, org)))
         return [MemberRow(*row) for row in session.execute(query)]

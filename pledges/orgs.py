@@ -102,8 +102,11 @@ def _link(session: Session, org_id: int, parent_id: int | None) -> None:
         session.execute(insert(OrgClosure).from_select(["ancestor_id", "descendant_id", "depth"], above))
 
 
-def list_orgs(ledger: Ledger, under: str | None = None) -> list[OrgRow]:
-    """Organisations in tree order (each followed by its subtree, siblings by code)."""
+def list_orgs(ledger: Ledger, under: str | None = None, reader: str | None = None) -> list[OrgRow]:
+    """Organisations in tree order (each followed by its subtree, siblings by code): those of
+    ``under``'s subtree, or all that ``reader`` reads."""
+    from pledges.scope import roots, within
+
     depth = (
         select(OrgClosure.descendant_id, func.max(OrgClosure.depth).label("depth"))
         .group_by(OrgClosure.descendant_id)
@@ -111,8 +114,7 @@ def list_orgs(ledger: Ledger, under: str | None = None) -> list[OrgRow]:
     )
     query = tree_rows(depth, depth.c.descendant_id, depth.c.depth)
     with ledger.session() as session:
-        if under:
-            query = query.where(Organisation.id.in_(subtree_ids(org_by_code(session, under).id)))
+        query = query.where(*within(Organisation.id, roots(session, reader, under)))
         rows = session.execute(query).all()
     return [org_row(row) for row in tree_order(rows)]
 

@@ -32,7 +32,7 @@ from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.figures import _shown_orgs
 from pledges.models import Campaign, Member, Organisation, OrgClosure, Pledge
-from pledges.orgs import org_by_code, subtree_ids
+from pledges.scope import roots, within
 from pledges.vocab import NOT_DECLARED, State
 
 # Words that promise effort, not a result (the seed: "亮诺内容比较原则，量化、可评比的内容不够普遍").
@@ -323,19 +323,20 @@ class LintReport:
                 "findings": [f.as_dict(lang) for f in self.findings]}
 
 
-def lint(ledger: Ledger, *, org: str | None = None, campaign: int | None = None, depth: int = 1) -> LintReport:
+def lint(ledger: Ledger, *, org: str | None = None, campaign: int | None = None, depth: int = 1,
+         reader: str | None = None) -> LintReport:
     """Every finding on the pledges of ``org``'s subtree (default: the whole ledger) in one
     campaign, and the checkable rate of ``org`` and each organisation down to ``depth`` levels
     below it, each rolled up over its subtree."""
     with ledger.session() as session:
-        scope_id = org_by_code(session, org).id if org else None
-        shown_ids, shown = _shown_orgs(session, org, depth)
+        tops = roots(session, reader, org)
+        shown_ids, shown = _shown_orgs(session, tops, depth)
         period = campaign_if_any(session, ledger, campaign)
         year = period.year if period else campaign or current_year(ledger)
         units = {r[0]: UnitQuality(code=r[2], name=r[3], kind=r[4], parent=r[5], depth=r[6]) for r in shown}
         if period is None:
             return LintReport(year, [u.code for u in units.values() if u.depth == 0], list(units.values()), [])
-        scope = [Pledge.org_id.in_(subtree_ids(scope_id))] if scope_id is not None else []
+        scope = within(Pledge.org_id, tops)
         declared = _declared_per_org(session, period, scope)
         candidates, same_title = _candidates(session, period, scope)
         below = _descendants(session, shown_ids)

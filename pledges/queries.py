@@ -14,7 +14,8 @@ from pledges.db import Ledger
 from pledges.entries import pledge_by_id
 from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge,
                             PledgeVersion, ProgressRecord)
-from pledges.orgs import org_by_code, subtree_ids
+from pledges.orgs import subtree_ids
+from pledges.scope import check_pledge, roots, within
 from pledges.tally import end_of_day_utc
 from pledges.vocab import State
 
@@ -110,18 +111,20 @@ def _base_query(figures: Standing):
 
 
 def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = None, overdue: bool = False,
-                 as_of: date | None = None, campaign: int | None = None, limit: int | None = None) -> list[PledgeView]:
-    """Pledges of one campaign (default: this year's), in ``org``'s subtree, the first ``limit``
-    by id.  With ``as_of`` before today, each pledge is shown as it stood at the end of that day
-    (from the audit log)."""
+                 as_of: date | None = None, campaign: int | None = None, limit: int | None = None,
+                 reader: str | None = None) -> list[PledgeView]:
+    """Pledges of one campaign (default: this year's), in ``org``'s subtree (within what ``reader``
+    may read), the first ``limit`` by id.  With ``as_of`` before today, each pledge is shown as
+    it stood at the end of that day (from the audit log)."""
     with ledger.session() as session:
-        scope = org_by_code(session, org).id if org else None  # an unknown code is refused even with no campaign
+        tops = roots(session, reader, org)  # an unknown or unreadable code is refused even with no campaign
         period = campaign_if_any(session, ledger, campaign, as_of)
         if period is None:
             return []
         day = as_of or ledger.today(period.timezone)
         figures, replay = standing(ledger, period, day)
-        query = list_query(period.id, day, scope, State(state) if state else None, overdue, figures, replay)
+        query = list_query(period.id, day, None, State(state) if state else None, overdue, figures, replay)
+        query = query.where(*within(Pledge.org_id, tops))
         if limit is not None:
             query = query.limit(limit)
         return [_late(PledgeView(**row._mapping), day) for row in session.execute(query)]
@@ -142,11 +145,12 @@ def list_query(campaign_id, day, scope_id=None, state=None, overdue: bool = Fals
     return query
 
 
-def show_pledge(ledger: Ledger, pledge_id: int) -> PledgeView:
+def show_pledge(ledger: Ledger, pledge_id: int, reader: str | None = None) -> PledgeView:
     """One pledge with its history (every audit event), progress, displays, ratings and the
     versions an amendment replaced."""
     with ledger.session() as session:
         pledge = pledge_by_id(session, pledge_id)
+        check_pledge(session, reader, pledge_id)
         row = session.execute(_base_query(OWN).where(Pledge.id == pledge_id)).one()
         period = session.get(Campaign, pledge.campaign_id)
         view = _late(PledgeView(**row._mapping), ledger.today(period.timezone))

@@ -40,6 +40,10 @@ def upgrade_ledger(ledger: Ledger, no_backup: bool = False, progress: Progress |
                 connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7474650001)")
             migrate(connection, progress=progress, version_locations=version_locations)
             check_foreign_keys(connection)
+        if engine.dialect.name == "postgresql":
+            from pledges.pgsecurity import secure_again
+
+            secure_again(ledger)  # new tables get the owner, grants and policies of the others
         return Upgraded(int(todo.current), int(todo.head), todo.stamp, saved)
     finally:
         engine.dispose()

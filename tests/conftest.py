@@ -116,6 +116,13 @@ def pledges(cli_env):
 # --- reminders (issue 4): real local SMTP and webhook servers ---
 
 
+@pytest.fixture(autouse=True)
+def local_robots_allowed(monkeypatch):
+    """The test robots listen on 127.0.0.1, which only the administrator's setting lets a webhook
+    reach: it is on in every test (tests/cli/test_webhook_safety.py takes it away)."""
+    monkeypatch.setenv("PLEDGES_ALLOW_PRIVATE_WEBHOOKS", "1")
+
+
 @pytest.fixture
 def smtp_server():
     """An SMTP server on 127.0.0.1; yields (port, MailBox)."""

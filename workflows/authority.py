@@ -185,3 +185,9 @@ def manage_people(actor: str, action: str, role: str | None = None):
         require(session, actor, action, None)
 
     return check
+
+
+def may_manage(session: Session, actor: str, org_id: int) -> bool:
+    """May ``actor`` change the organisation ``org_id``'s contacts (e-mail, group robot) and
+    those of its members?  A secretary or organiser of it or one above it (``org_set``)."""
+    return allowed(session, actor, "org_set", org_id)

@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import insert, update
 
 from pledges import i18n
+from pledges.contacts import private_allowed
 from pledges.db import Ledger
 from pledges.models import Reminder, ReminderAttempt
 from pledges.vocab import ReminderState
@@ -59,6 +60,8 @@ class Settings:
     batch: int = 500
     robot_per_minute: int = 20
     lang: str = "zh"
+    # PLEDGES_ALLOW_PRIVATE_WEBHOOKS: robots on loopback or private addresses (the admin's choice)
+    allow_private_webhooks: bool = field(default_factory=private_allowed)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ, **overrides) -> "Settings":
@@ -74,7 +77,7 @@ class Settings:
             smtp_from=get("SMTP_FROM", cls.smtp_from), webhook_timeout=get("WEBHOOK_TIMEOUT", 10.0, float),
             max_attempts=get("REMIND_MAX_ATTEMPTS", 5, int), retry_minutes=get("REMIND_RETRY_MINUTES", 5, int),
             batch=get("REMIND_BATCH", cls.batch, int), robot_per_minute=get("ROBOT_PER_MINUTE", 20, int),
-            lang=i18n.norm_lang(env.get("PLEDGES_LANG")),
+            lang=i18n.norm_lang(env.get("PLEDGES_LANG")), allow_private_webhooks=private_allowed(env),
         )
         return cls(**{**values, **overrides})
 
@@ -327,7 +330,8 @@ class Pass:
         title, text, items = digest.message(taken)
         self.pacer.wait(digest.robot.url)
         try:
-            digest.robot.post(digest.robot.body(title, text, items), self.settings.webhook_timeout)
+            digest.robot.post(digest.robot.body(title, text, items), self.settings.webhook_timeout,
+                              allow_private=self.settings.allow_private_webhooks)
             error = None
         except Exception as err:  # a refused digest is a failed try of each reminder in it
             error = f"webhook: {str(err) or err.__class__.__name__}"

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from pledges import i18n
 from pledges.db import Ledger
 from pledges.models import Campaign, Member, Organisation, Pledge, Reminder
+from pledges.scope import roots, within
 from pledges.vocab import Outcome, ReminderState, Rule
 from pledges.workflows import robots
 from pledges.workflows.reminders import PARENT, RULES
@@ -170,10 +171,13 @@ def campaigns_of(ledger: Ledger) -> dict[int, Campaign]:
         return {c.id: c for c in session.scalars(select(Campaign))}
 
 
-def listing(ledger: Ledger, state: str | None = None, rule: str | None = None) -> Iterator[dict]:
-    """The outbox for ``pledges remind list``, read as it is consumed: every reminder, failed
-    ones included.  Webhooks are shown without their secret."""
+def listing(ledger: Ledger, state: str | None = None, rule: str | None = None,
+            reader: str | None = None) -> Iterator[dict]:
+    """The outbox for ``pledges remind list``, read as it is consumed: every reminder of the
+    pledges ``reader`` may read, failed ones included.  Webhooks are shown without their secret."""
     where = [column == value for column, value in ((Reminder.state, state), (Reminder.rule, rule)) if value]
+    with ledger.session() as session:
+        where += within(Pledge.org_id, roots(session, reader))
     for row in _rows(ledger, *where, stream=True):
         recipient = recipient_of(row.rule, row)
         yield {"id": row.id, "pledge": row.pledge_id, "title": row.title, "rule": row.rule, "period": row.period,

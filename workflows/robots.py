@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pledges.contacts import split_secret
+from pledges.contacts import forbidden_address, forbidden_host, split_secret
 
 DINGTALK, WECOM, GENERIC = "dingtalk", "wecom", "generic"
 LIMITS = {DINGTALK: 16_000, WECOM: 4_096, GENERIC: 16_000}
@@ -104,8 +104,11 @@ class Robot:
             body["reminders"] = items
         return body
 
-    def post(self, body: dict, timeout: float, millis: int | None = None) -> None:
-        """POST one message; raise on a refusal (HTTP error, or a JSON ``errcode`` other than 0)."""
+    def post(self, body: dict, timeout: float, millis: int | None = None, allow_private: bool = False) -> None:
+        """POST one message; raise on a refusal (HTTP error, or a JSON ``errcode`` other than 0),
+        and, unless ``allow_private``, before connecting to an address that is not public: the
+        host name is resolved here, at each post, and the connection goes to the address that
+        was checked (a name that changes its answer, DNS rebinding, gains nothing)."""
         import urllib.request  # here: a run with no robot to post to does not import http and ssl
 
         url, secret = split_secret(self.address)
@@ -114,7 +117,7 @@ class Robot:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         request = urllib.request.Request(url, data=data, method="POST",
                                          headers={"Content-Type": "application/json; charset=utf-8"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with guarded_opener(allow_private).open(request, timeout=timeout) as response:
             answer = response.read()
         try:
             reply = json.loads(answer or b"{}")
@@ -122,6 +125,57 @@ class Robot:
             return
         if isinstance(reply, dict) and reply.get("errcode") not in (None, 0):
             raise RuntimeError(f"errcode {reply.get('errcode')}: {reply.get('errmsg')}")
+
+
+class UnsafeAddress(OSError):
+    """A webhook whose host is, or resolves to, a loopback, private, link-local or metadata address."""
+
+
+def checked_connection(address: tuple, timeout=None, source_address=None):
+    """``socket.create_connection`` that refuses a host that is or resolves to an address that is
+    not public, and connects to the very address it checked."""
+    import socket
+
+    host, port = address
+    why = forbidden_host(host)
+    infos = [] if why else socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    for *_, sockaddr in infos:
+        why = why or forbidden_address(sockaddr[0])
+    if why:
+        raise UnsafeAddress(f"webhook host {host} is not a public address ({why.removeprefix('webhook_')})")
+    ip = infos[0][4][0]
+    return socket.create_connection((ip, port), timeout, source_address)
+
+
+def guarded_opener(allow_private: bool):
+    """A urllib opener for robots: direct (no proxy from the environment), and unless
+    ``allow_private`` every connection made by ``checked_connection``."""
+    import http.client
+    import urllib.request
+
+    if allow_private:
+        return urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    class Checked:
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = checked_connection
+
+    class CheckedHTTP(Checked, http.client.HTTPConnection):
+        pass
+
+    class CheckedHTTPS(Checked, http.client.HTTPSConnection):
+        pass
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(CheckedHTTP, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(CheckedHTTPS, req, context=self._context)
+
+    return urllib.request.build_opener(urllib.request.ProxyHandler({}), HTTPHandler(), HTTPSHandler())
 
 
 @dataclass

@@ -179,7 +179,8 @@ def draw(rows: Iterable[OrgRow], top: OrgRow, n: int, seed: str, quotas: Mapping
     return OrgDraw(top.code, top.name, sum(len(units) for units in by_kind.values()), kinds)
 
 
-def sample(ledger: Ledger, orgs: Iterable[str], n: int, seed: str, quota_texts: Iterable[str] = ()) -> Sample:
+def sample(ledger: Ledger, orgs: Iterable[str], n: int, seed: str, quota_texts: Iterable[str] = (),
+           reader: str | None = None) -> Sample:
     """``n`` basic units drawn under each of ``orgs`` (docs/evaluation.md); all refused if any is."""
     if not (seed or "").strip():
         raise BadInput("empty_field", field="--seed")
@@ -188,7 +189,7 @@ def sample(ledger: Ledger, orgs: Iterable[str], n: int, seed: str, quota_texts: 
     quotas = parse_quotas(quota_texts)
     draws = []
     for code in dict.fromkeys(orgs):  # each organisation once, in the order given
-        rows = list_orgs(ledger, code)
+        rows = list_orgs(ledger, code, reader)
         draws.append(draw(rows, rows[0], n, seed, quotas))
     return Sample(seed, n, quotas, draws)
 

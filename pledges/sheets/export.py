@@ -12,7 +12,7 @@ from pledges import rules
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
 from pledges.models import Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge, ProgressRecord
-from pledges.orgs import org_by_code, subtree_ids
+from pledges.scope import EVERYTHING, roots, within
 from pledges.vocab import RaterGroup
 
 STREAM = 2_000  # rows fetched at a time
@@ -20,22 +20,22 @@ STREAM = 2_000  # rows fetched at a time
 
 @dataclass
 class Scope:
-    org_id: int | None
+    tops: list[int] | None  # pledges.scope.roots
     campaign_id: int | None
     year: int | None
     day: date
 
 
-def scope_of(ledger: Ledger, org: str | None, campaign: int | None) -> Scope:
+def scope_of(ledger: Ledger, org: str | None, campaign: int | None, reader: str | None = None) -> Scope:
     with ledger.session() as session:
-        org_id = org_by_code(session, org).id if org else None
+        tops = roots(session, reader, org)
         period = campaign_if_any(session, ledger, campaign)
         day = ledger.today(period.timezone if period else "Asia/Shanghai")
-        return Scope(org_id, period and period.id, period and period.year, day)
+        return Scope(tops, period and period.id, period and period.year, day)
 
 
 def _within(query, column, scope: Scope):
-    return query.where(column.in_(subtree_ids(scope.org_id))) if scope.org_id else query
+    return query if scope.tops is EVERYTHING else query.where(*within(column, scope.tops))
 
 
 def org_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
@@ -114,20 +114,20 @@ def _stream(ledger: Ledger, query) -> Iterator[dict]:
 
 
 def export(ledger: Ledger, path, *, fmt: str = "xlsx", org: str | None = None, campaign: int | None = None,
-           lang: str = "zh", depth: int = 99, report=None) -> int:
+           lang: str = "zh", depth: int = 99, report=None, reader: str | None = None) -> int:
     """Write the scope's pledges (and, in .xlsx, its organisations, members and dashboard
     figures) to ``path``; returns how many pledges were written."""
     from pledges.figures import dashboard
     from pledges.sheets import headers as H
     from pledges.sheets.writer import write_csv, write_xlsx
 
-    scope = scope_of(ledger, org, campaign)
+    scope = scope_of(ledger, org, campaign, reader)
     if report is not None:  # the bar knows how many pledges there are
         total, given = pledge_count(ledger, scope), report
         report = lambda stage, done: given(stage, done, total)  # noqa: E731
     if fmt == "csv":
         return write_csv(path, pledge_rows(ledger, scope), lang, report)
-    figures = [row.as_dict() for row in dashboard(ledger, org=org, depth=depth, campaign=scope.year).rows]
+    figures = [row.as_dict() for row in dashboard(ledger, org=org, depth=depth, campaign=scope.year, reader=reader).rows]
     sheets = {H.ORGS: org_rows(ledger, scope), H.MEMBERS: member_rows(ledger, scope),
               H.PLEDGES: pledge_rows(ledger, scope), H.PROGRESS: progress_rows(ledger, scope)}
     return write_xlsx(path, sheets, figures, lang, report)

@@ -132,7 +132,7 @@ def test_a_wrong_secret_is_refused_by_the_robot_and_retried(ledger, clock, make_
     assert signed_robot.accepted() == []
     unsigned = robots.Robot(signed_robot.url)
     with pytest.raises(RuntimeError, match="310000"):
-        unsigned.post(unsigned.body("t", "x", []), timeout=5)
+        unsigned.post(unsigned.body("t", "x", []), timeout=5, allow_private=True)
 
 
 def test_the_signature_is_dingtalks():
@@ -157,10 +157,10 @@ def test_posts_to_one_robot_are_paced(ledger, clock, make_pledge, robot):
     real_post = robots.Robot.post
     sent_at = []
 
-    def timed(self, body, timeout, millis=None):
+    def timed(self, body, timeout, millis=None, **options):
         sent_at.append(fake.now)
         fake.now += 1  # each post takes a second
-        return real_post(self, body, timeout, millis)
+        return real_post(self, body, timeout, millis, **options)
 
     robots.Robot.post = timed
     try:
