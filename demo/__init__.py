@@ -21,10 +21,11 @@ from pledges.db import Ledger
 from pledges.errors import BadInput, DemoRefused
 from pledges.loader import BulkWriter
 from pledges.models import (DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, AuditEvent, Campaign, DisplayRecord,
-                            Evaluation, Member, Organisation, OrgClosure, Pledge, PledgeVersion, ProgressRecord)
+                            Member, Organisation, OrgClosure, Pledge, PledgeScore, PledgeVersion, ProgressRecord,
+                            Rating)
 from pledges.demo import words
-from pledges.demo.life import (AUDIT_COLUMNS, CONTENT_COLUMNS, DISPLAY_COLUMNS, EVALUATION_COLUMNS,
-                                         PLEDGE_COLUMNS, PROGRESS_COLUMNS, VERSION_COLUMNS, Life, Rows, instant)
+from pledges.demo.life import (AUDIT_COLUMNS, CONTENT_COLUMNS, DISPLAY_COLUMNS, PLEDGE_COLUMNS, PROGRESS_COLUMNS,
+                               RATING_COLUMNS, SCORE_COLUMNS, VERSION_COLUMNS, Life, Rows, instant)
 from pledges.demo.plan import SCALES, DemoPlan, OrgSpec, plan_demo
 from pledges.demo.story import Story, declared, walk
 
@@ -33,9 +34,10 @@ BATCH = 5_000  # pledges per round trip of inserts
 Progress = Callable[[str, int, int], None]
 
 CHILD_TABLES = ((DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS),
-                (Evaluation, EVALUATION_COLUMNS), (PledgeVersion, VERSION_COLUMNS), (AuditEvent, AUDIT_COLUMNS))
-ID_TABLES = (Campaign, Organisation, Member, Pledge, DisplayRecord, ProgressRecord, Evaluation, PledgeVersion,
-             AuditEvent)
+                (Rating, RATING_COLUMNS), (PledgeScore, SCORE_COLUMNS), (PledgeVersion, VERSION_COLUMNS),
+                (AuditEvent, AUDIT_COLUMNS))
+ID_TABLES = (Campaign, Organisation, Member, Pledge, DisplayRecord, ProgressRecord, Rating, PledgeScore,
+             PledgeVersion, AuditEvent)
 
 
 @dataclass
@@ -50,7 +52,7 @@ class DemoSummary:
     audit_events: int = 0
     display_records: int = 0
     progress_records: int = 0
-    evaluations: int = 0
+    ratings: int = 0
     pledge_versions: int = 0
     states: dict[str, int] = field(default_factory=dict)
 
@@ -93,7 +95,7 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
     return DemoSummary(scale, seed, as_of, counts["orgs"], counts["members"], counts["org_pledges"],
                        counts["member_pledges"], writer.written.get("audit_event", 0),
                        writer.written.get("display_record", 0), writer.written.get("progress_record", 0),
-                       writer.written.get("evaluation", 0), writer.written.get("pledge_version", 0),
+                       writer.written.get("rating", 0), writer.written.get("pledge_version", 0),
         dict(sorted(loader.states.items())))
 
 

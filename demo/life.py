@@ -16,7 +16,7 @@ from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from pledges import audit
-from pledges.models import DEFAULT_TIMEZONE, DisplayRecord, Evaluation, PledgeVersion, ProgressRecord
+from pledges.models import DEFAULT_TIMEZONE, DisplayRecord, PledgeScore, PledgeVersion, ProgressRecord, Rating
 from pledges.vocab import State
 from pledges.workflows import lifecycle
 from pledges.workflows.effects import reason_of
@@ -28,15 +28,17 @@ PLEDGE_COLUMNS = ("id", "campaign_id", "org_id", "member_id", "title", "content"
                   "last_progress_on", "approved_on", "created_at", "updated_at", "version")
 DISPLAY_COLUMNS = ("id", "pledge_id", "channel", "place", "day", "actor", "recorded_at")
 PROGRESS_COLUMNS = ("id", "pledge_id", "day", "amount", "note", "evidence", "actor", "recorded_at")
-EVALUATION_COLUMNS = ("id", "pledge_id", "rater_group", "grade", "comment", "actor", "recorded_at")
+RATING_COLUMNS = ("id", "pledge_id", "rater_group", "grade", "count", "comment", "actor", "status", "source",
+                  "recorded_at")
+SCORE_COLUMNS = ("id", "pledge_id", "score", "grade", "frozen_at", "actor")
 CONTENT_COLUMNS = ("title", "content", "category", "target", "unit", "qualitative", "criterion")
 VERSION_COLUMNS = ("id", "pledge_id", "number", "replaced_at", "actor", "reason", *CONTENT_COLUMNS)
 
 audit_row = itemgetter(*AUDIT_COLUMNS[1:])  # an event_values dict → the row after its id
 # A record an effect adds (a dict) → its table and its bulk row after the id.
 RECORD_ROW = {model: (model.__tablename__, itemgetter(*columns[1:])) for model, columns in (
-    (DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS), (Evaluation, EVALUATION_COLUMNS),
-    (PledgeVersion, VERSION_COLUMNS))}
+    (DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS), (Rating, RATING_COLUMNS),
+    (PledgeScore, SCORE_COLUMNS), (PledgeVersion, VERSION_COLUMNS))}
 
 # The lifecycle, read once from its one definition: what each trigger allows and leads to.
 SOURCES = {trigger: frozenset(lifecycle.sources(trigger)) for trigger in lifecycle.TRIGGERS}
@@ -163,8 +165,13 @@ class Life:
         at = self.step("amend", day, rng, pledge=pledge, reason=reason, version=1, content=content)
         return before if at is None else after
 
-    def evaluate(self, day: date, rng: random.Random, grade: str, comment: str) -> None:
-        self.step("evaluate", day, rng, grade=grade, comment=comment)
+    def evaluate(self, day: date, rng: random.Random, grade: str, comment: str, score: float | None = None) -> None:
+        """``score``: what the engine computes from the pledge's ratings (``pledges.scores``);
+        by default the organisation grade's points alone."""
+        from pledges.scores import POINTS
+
+        self.step("evaluate", day, rng, grade=grade, comment=comment,
+                  score=POINTS[grade] if score is None else score)
 
 
 class _Content:

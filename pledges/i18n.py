@@ -787,3 +787,63 @@ MESSAGES.update({
     "restored": ("已从 {file} 恢复到 {url}（{rows} 行，{seconds} 秒）", "restored {file} into {url} ({rows} rows, {seconds} s)"),
     "copied": ("已把 {url} 复制到 {target}（{rows} 行，{seconds} 秒）", "copied {url} to {target} ({rows} rows, {seconds} s)"),
 })
+
+
+# --- evaluation: ratings, scores, quality at add/submit, the visit survey and report (issue 13) ---
+
+from pledges.vocab import PublicGrade  # noqa: E402  (this block is appended; see the brief)
+
+LABELS[PublicGrade] = {
+    "satisfied": ("满意", "satisfied"),
+    "fair": ("基本满意", "fair"),
+    "unsatisfied": ("不满意", "unsatisfied"),
+}
+TRIGGERS["rate"] = ("评价", "rate")
+TRIGGERS["set_campaign"] = ("修改活动设置", "set campaign")
+TRIGGERS["survey_import"] = ("导入问卷", "import survey")
+WORDS.update({
+    "ballots": ("票数", "Ballots"),
+    "score": ("得分", "Score"),
+    "final_grade": ("综合等次", "Final grade"),
+    "satisfaction": ("满意率", "Satisfaction"),
+    "checkable": ("可评比", "Checkable"),
+    "checkable_rate": ("可评比率", "Checkable rate"),
+    "scored": ("已评分", "Scored"),
+    "weights": ("评价权重", "Weights"),
+    "awareness": ("知晓率", "Awareness"),
+    "answers": ("答卷", "Answers"),
+    "interval": ("95% 置信区间", "95% interval"),
+    "respondent_group": ("调查对象", "Respondents"),
+})
+MESSAGES.update({
+    "bad_rater_group": ("评价主体 {value} 无效：可选 {choices}（或 自评/党员评/群众评/组织评）",
+                        "rater group {value} is not valid: choose {choices}"),
+    "bad_rating_grade": ("{group}的等次 {value} 无效：可选 {choices}", "{group} grade {value} is not valid: choose {choices}"),
+    "bad_rating_count": ("票数 {value} 无效：应为 1 到 {limit} 的整数", "count {value} is not valid: give a whole number from 1 to {limit}"),
+    "rate_state": ("承诺 {id} 处于{state}状态：亮诺之后才能评价", "pledge {id} is {state}: it can be rated once displayed"),
+    "rate_not_allowed": ("{actor} 无权对 {org} 的承诺作{group}", "{actor} may not give a {group} rating on {org}'s pledges"),
+    "rated": ("承诺 {id}：已记录{group}「{grade}」{count} 票", "pledge {id}: recorded {count} {group} rating(s) \"{grade}\""),
+    "rated_score": ("承诺 {id} 现得分 {score}（{grade}）", "pledge {id} now scores {score} ({grade})"),
+    "rated_frozen": ("承诺 {id} 已评诺，得分 {score}（{grade}）已固定，本次评价不改变得分",
+                     "pledge {id} is evaluated: its score {score} ({grade}) is frozen and this rating does not change it"),
+    "bad_weight_group": ("权重中的评价主体 {value} 无效：可选 {choices}", "weight group {value} is not valid: choose {choices}"),
+    "bad_weight": ("权重 {value} 无效：应形如 organisation=0.4，数值在 0 到 1 之间",
+                   "weight {value} is not valid: give group=number with the number between 0 and 1"),
+    "weight_twice": ("权重中{group}出现了两次", "the weights name {group} twice"),
+    "weights_sum": ("各项权重之和为 {total}，应为 1", "the weights add up to {total}: they must add up to 1"),
+    "campaign_nothing": ("没有要修改的设置：请给出 --weights、--lint-refuses 或 --lint-warns",
+                         "nothing to change: give --weights, --lint-refuses or --lint-warns"),
+    "campaign_set": ("{year} 年度活动：{what}", "campaign {year}: {what}"),
+    "campaign_weights": ("评价权重 {weights}", "weights {weights}"),
+    "campaign_lint_refuses": ("质量检查不通过的承诺不能添加或提交", "pledges that break a quality rule are refused at add and submit"),
+    "campaign_lint_warns": ("质量检查只作提醒", "quality rules only warn at add and submit"),
+    "lint_warning": ("提醒：承诺 {id} {code} {message}。建议：{suggestion}", "warning: pledge {id} {code} {message}. Suggestion: {suggestion}"),
+    "lint_refused": ("承诺 {id} 未通过质量检查 {code}：{message}。建议：{suggestion}（本活动设置为不通过即拒绝）",
+                     "pledge {id} breaks quality rule {code}: {message}. Suggestion: {suggestion} (this campaign refuses it)"),
+    "rating_sheet_none": ("{files} 中没有评价表：表头需有 承诺编号、评价主体、等次",
+                          "no rating sheet in {files}: it needs the headers 承诺编号, 评价主体, 等次"),
+    "ratings_imported": ("已导入评价 {rows} 行（{ballots} 票）", "imported {rows} rating rows ({ballots} ballots)"),
+    "ratings_problems": ("评价表有 {count} 处问题，未导入任何评价：", "{count} problems in the rating sheet; nothing was imported:"),
+    "need_org_rating_counted": ("承诺 {id} 还没有组织评价：先用 --grade 或 pledges rate --group organisation 评价",
+                                "pledge {id} has no organisation rating yet: give --grade, or pledges rate --group organisation"),
+})

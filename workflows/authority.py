@@ -10,6 +10,12 @@ def may_approve(session: Session, actor: str, org_id: int) -> bool:
     return bool(actor)
 
 
+def may_rate(session: Session, actor: str, org_id: int, group: str) -> bool:
+    """May ``actor`` record a rating of rater group ``group`` (self, members, public,
+    organisation) on a pledge of the organisation ``org_id``?"""
+    return bool(actor)
+
+
 def is_organiser(session: Session, actor: str, org_id: int) -> bool:
     """Is ``actor`` an organiser (town/city organisation department) over ``org_id``?"""
     return bool(actor)

@@ -14,7 +14,8 @@ from pledges.entries import merged_content
 from pledges import rules
 from pledges.errors import BadInput, TransitionRefused
 from pledges.i18n import Trigger, choices
-from pledges.models import MAX_INT, DisplayRecord, Evaluation, Organisation
+from pledges.models import MAX_INT, DisplayRecord, Organisation, Rating
+from pledges.scores import counting
 from pledges.vocab import Channel, Grade, RaterGroup
 from pledges.workflows import authority
 from pledges.workflows.move import Move
@@ -200,8 +201,8 @@ def has_org_rating(move: Move) -> None:
     if move.args.get("grade") is not None:
         return
     rated = move.session.scalar(
-        select(func.count()).select_from(Evaluation).where(
-            Evaluation.pledge_id == move.pledge.id, Evaluation.rater_group == RaterGroup.organisation)
+        select(func.count()).select_from(Rating).where(
+            Rating.pledge_id == move.pledge.id, Rating.rater_group == RaterGroup.organisation, counting(Rating))
     )
     if not rated:
         raise _refuse("need_org_rating", move)

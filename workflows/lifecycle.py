@@ -27,7 +27,7 @@ TRANSITIONS: list[dict] = [
     {"trigger": "fail", "source": [S.displayed, S.in_progress], "dest": S.unfulfilled,
      "conditions": [g.reason_given, g.due_passed_or_organiser], "after": [do.mark_unfulfilled]},
     {"trigger": "evaluate", "source": [S.fulfilled, S.unfulfilled], "dest": S.evaluated,
-     "conditions": [g.grade_valid, g.has_org_rating], "after": [do.record_rating]},
+     "conditions": [g.grade_valid, g.has_org_rating], "after": [do.record_rating, do.freeze_score]},
     {"trigger": "amend", "source": [S.displayed, S.in_progress], "dest": S.submitted,
      "conditions": [g.reason_given, g.amendment_valid], "after": [do.apply_amendment]},
     {"trigger": "withdraw", "source": [S.draft, S.submitted, S.approved], "dest": S.withdrawn,

@@ -11,7 +11,8 @@ from sqlalchemy.orm import aliased
 from pledges import rules
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
-from pledges.models import Campaign, Evaluation, Member, Organisation, Pledge
+from pledges.models import Campaign, Member, Organisation, Pledge, Rating
+from pledges.scores import counting
 from pledges.orgs import org_by_code, subtree_ids
 from pledges.vocab import RaterGroup
 
@@ -58,9 +59,9 @@ def pledge_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
     and the organisation's latest grade."""
     if scope.campaign_id is None:
         return
-    grade = (select(Evaluation.grade).where(Evaluation.pledge_id == Pledge.id,
-                                            Evaluation.rater_group == RaterGroup.organisation.value)
-             .order_by(Evaluation.id.desc()).limit(1).scalar_subquery())
+    grade = (select(Rating.grade).where(Rating.pledge_id == Pledge.id, counting(Rating),
+                                        Rating.rater_group == RaterGroup.organisation.value)
+             .order_by(Rating.id.desc()).limit(1).scalar_subquery())
     query = (
         select(Pledge.id, Organisation.code.label("org"), Organisation.name.label("org_name"),
                Member.number.label("member"), Member.name.label("member_name"), Pledge.title, Pledge.content,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from pledges.db import Ledger
 from pledges.entries import create_pledge
 from pledges.errors import DemoRefused
-from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, OrgClosure,
+from pledges.models import (AuditEvent, Campaign, DisplayRecord, Rating, Member, Organisation, OrgClosure,
                             Pledge, PledgeVersion, ProgressRecord)
 from pledges.orgs import CODE_PATTERN, add_org
 from pledges.queries import end_of_day_utc
@@ -27,7 +27,7 @@ from pledges.workflows.engine import run
 from support import ACTOR, TODAY, Clock
 
 TABLES = (Campaign, Organisation, OrgClosure, Member, Pledge, PledgeVersion, DisplayRecord, ProgressRecord,
-          Evaluation, AuditEvent)
+          Rating, AuditEvent)
 TZ = "Asia/Shanghai"
 
 
@@ -87,7 +87,7 @@ def test_the_summary_counts_what_was_written(ledger, demo):
         assert demo.audit_events == count(AuditEvent)
         assert demo.progress_records == count(ProgressRecord)
         assert demo.display_records == count(DisplayRecord)
-        assert demo.evaluations == count(Evaluation)
+        assert demo.ratings == count(Rating)
         assert demo.pledge_versions == count(PledgeVersion)
         assert sum(demo.states.values()) == count(Pledge)
         assert 1_300 <= count(Pledge) <= 1_700
@@ -229,7 +229,7 @@ def test_nothing_happens_after_the_as_of_day(ledger, clock, as_of):
     end = end_of_day_utc(as_of, TZ)
     with ledger.session() as session:
         for column in (AuditEvent.at, Pledge.created_at, Pledge.updated_at, ProgressRecord.recorded_at,
-                       DisplayRecord.recorded_at, Evaluation.recorded_at, Organisation.created_at, Member.created_at):
+                       DisplayRecord.recorded_at, Rating.recorded_at, Organisation.created_at, Member.created_at):
             assert session.scalar(select(func.count()).where(column >= end)) == 0, column
             assert session.scalar(select(func.count()).where(column > clock.now)) == 0, column  # nor after now
         for column in (AuditEvent.effective_on, ProgressRecord.day, DisplayRecord.day, Pledge.finished_on):
@@ -318,7 +318,7 @@ def _records(ledger: Ledger, pledge_id: int) -> dict:
     with ledger.session() as session:
         pledge = session.get(Pledge, pledge_id)
         found = {"pledge": {name: getattr(pledge, name) for name in PLEDGE_FIELDS}}
-        for model in (DisplayRecord, ProgressRecord, Evaluation, PledgeVersion):
+        for model in (DisplayRecord, ProgressRecord, Rating, PledgeVersion):
             rows = session.scalars(select(model).where(model.pledge_id == pledge_id).order_by(model.id))
             found[model.__tablename__] = [{k: v for k, v in row.model_dump().items() if k not in ("id", "pledge_id")}
                                           for row in rows]
