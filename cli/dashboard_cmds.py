@@ -63,7 +63,14 @@ DASHBOARD_COLUMNS = [
     Ranked(Column("evaluation_coverage", "evaluation_coverage", lambda v, _: percent(v), justify="right",
                   wrap=False), 10),
     Ranked(Column("lagging", "lagging", _lagging), 11),
+    # evaluation figures (pledges/evaluation.py): the first a narrow terminal drops
+    Ranked(Column("score", "score", lambda v, _: "-" if v is None else f"{v:.1f}", justify="right", wrap=False), 12),
+    Ranked(Column("satisfaction", "satisfaction", lambda v, _: percent(v), justify="right", wrap=False), 13),
+    Ranked(Column("checkable_rate", "checkable_rate", lambda v, _: percent(v), justify="right", wrap=False), 14),
 ]
+
+
+EVALUATION = ("score", "satisfaction", "checkable_rate")  # per organisation only, not per kind or category
 
 
 def dashboard_view(board, lang: str, width: int):
@@ -90,7 +97,7 @@ def breakdown_view(split, lang: str, width: int):
 
     records = [{**row.as_dict(), "label": label(row.key)} for row in split.rows]
     columns = [Ranked(Column("label", split.by), 0),
-               *(ranked for ranked in DASHBOARD_COLUMNS if ranked.column.key not in ("label", "lagging"))]
+               *(ranked for ranked in DASHBOARD_COLUMNS if ranked.column.key not in ("label", "lagging", *EVALUATION))]
     return _view(title, split.totals, columns, records, [None] * len(records), lang, width)
 
 

@@ -97,9 +97,44 @@ class OrgFigures(Figures):
     parent: str | None
     depth: int
     lagging: list[str] = field(default_factory=list)  # why the unit stands out: completion_rate, overdue
+    # --- evaluation figures (docs/figures.md "Evaluation figures"; pledges/evaluation.py) ---
+    scored: int = 0  # pledges with a score
+    score_sum: float = 0.0
+    grade_excellent: int = 0  # final grades
+    grade_good: int = 0
+    grade_pass: int = 0
+    grade_fail: int = 0
+    public_ratings: int = 0  # counting public ratings (ballots)
+    public_positive: int = 0  # of which satisfied or fair
+    checkable: int = 0  # declared pledges that are checkable
+
+    @property
+    def score(self) -> float | None:
+        """A unit's score: the mean of its pledges' scores."""
+        return _ratio(self.score_sum, self.scored)
+
+    @property
+    def satisfaction(self) -> float | None:
+        """满意率: (satisfied + fair) / public ratings."""
+        return _ratio(self.public_positive, self.public_ratings)
+
+    @property
+    def checkable_rate(self) -> float | None:
+        return _ratio(self.checkable, self.declared)
+
+    def add(self, other: "Figures") -> None:
+        super().add(other)
+        for name in EVALUATION_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict:
-        return {**super().as_dict(), "lagging": list(self.lagging)}
+        return {**super().as_dict(), **{name: getattr(self, name) for name in (*EVALUATION_FIELDS, *EVALUATION_RATES)},
+                "lagging": list(self.lagging)}
+
+
+EVALUATION_FIELDS = ("scored", "score_sum", "grade_excellent", "grade_good", "grade_pass", "grade_fail",
+                     "public_ratings", "public_positive", "checkable")
+EVALUATION_RATES = ("score", "satisfaction", "checkable_rate")
 
 
 @dataclass
@@ -231,16 +266,25 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
         period = campaign_if_any(session, ledger, campaign, as_of)
         day = as_of or ledger.today(period.timezone if period else "Asia/Shanghai")
         counts: dict[int, dict] = {}
+        evaluated: dict[int, dict] = {}
         if period is not None:
             columns, replay = standing(ledger, period, day)
             scope = [Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id))] if org else []
             plan_for_aggregates(session)
             counts = _rolled_up(session, _per_org(period, columns, replay, day, scope=scope), shown_ids)
-    rows = [OrgFigures(**org_row(row).as_dict(), **counts.get(row.id, {})) for row in shown]
+            evaluated = _evaluation(session, period, scope, end_of_day_utc(day, period.timezone), shown_ids)
+    rows = [OrgFigures(**org_row(row).as_dict(), **counts.get(row.id, {}), **evaluated.get(row.id, {}))
+            for row in shown]
     mark_lagging(rows)
     year = period.year if period else campaign or (as_of.year if as_of else current_year(ledger))
     return Dashboard(campaign=year, as_of=day, scope=[r.code for r in rows if r.depth == 0],
                      totals=_totals(rows), rows=rows)
+
+
+def _evaluation(session: Session, period: Campaign, scope, before, shown_ids) -> dict[int, dict]:
+    from pledges import evaluation  # it reads pledges.quality, which reads this module
+
+    return evaluation.rolled_up(session, evaluation.per_org(session, period, scope, before), shown_ids)
 
 
 def _totals(rows: list[OrgFigures]) -> OrgFigures:

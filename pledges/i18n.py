@@ -844,6 +844,10 @@ MESSAGES.update({
                           "no rating sheet in {files}: it needs the headers 承诺编号, 评价主体, 等次"),
     "ratings_imported": ("已导入评价 {rows} 行（{ballots} 票）", "imported {rows} rating rows ({ballots} ballots)"),
     "ratings_problems": ("评价表有 {count} 处问题，未导入任何评价：", "{count} problems in the rating sheet; nothing was imported:"),
+    "usage_rate": ("请给出承诺编号、--group 和 --grade，或用 --sheet 导入评价表", "give ID, --group and --grade, or --sheet FILE"),
+    "usage_rate_sheet": ("--sheet 不能与承诺编号、--group、--grade 同用", "--sheet does not go with ID, --group or --grade"),
+    "ratings_checked": ("检查通过：评价 {rows} 行（{ballots} 票），未写入（--dry-run）",
+                        "checked: {rows} rating rows ({ballots} ballots); nothing written (--dry-run)"),
     "need_org_rating_counted": ("承诺 {id} 还没有组织评价：先用 --grade 或 pledges rate --group organisation 评价",
                                 "pledge {id} has no organisation rating yet: give --grade, or pledges rate --group organisation"),
 })

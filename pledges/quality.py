@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import String, case, cast, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, not_, or_, select
 from sqlmodel import Session
 
 from pledges.campaigns import campaign_if_any, current_year
@@ -450,3 +450,35 @@ def _candidates(session: Session, period: Campaign, scope) -> tuple[list[Candida
     for start in range(0, len(rest), ID_BATCH):
         rows.update((r[0], Candidate(*r)) for r in session.execute(_rows([Pledge.id.in_(rest[start:start + ID_BATCH])])))
     return list(rows.values()), same_title
+
+
+# --- the checkable count per organisation (the figures, the lint, the visit report) -----------------
+
+
+def numeric_sql():
+    """``numeric`` as SQL: a numeric target above 0, with a unit."""
+    return and_(Pledge.qualitative.is_(False), Pledge.target.is_not(None), Pledge.target > 0,
+                Pledge.unit.is_not(None), func.trim(Pledge.unit) != "")
+
+
+def not_checkable_per_org(session: Session, period: Campaign, scope=()) -> dict[int, int]:
+    """Declared pledges that are not checkable, per organisation (their own pledges).  SQL finds
+    the declared pledges without a numeric target, grouped by their criterion; ``concrete`` (a
+    Python rule: it reads words) decides each distinct criterion once.  A pledge stored in the
+    ledger always has a due date."""
+    query = (select(Pledge.org_id, Pledge.qualitative, Pledge.criterion, func.count())
+             .where(Pledge.campaign_id == period.id, Pledge.state.not_in(list(NOT_DECLARED)), not_(numeric_sql()),
+                    *scope)
+             .group_by(Pledge.org_id, Pledge.qualitative, Pledge.criterion))
+    blocked: dict[int, int] = defaultdict(int)
+    decided: dict[str | None, bool] = {}
+    for org_id, qualitative, criterion, n in session.execute(query):
+        if criterion not in decided:
+            decided[criterion] = concrete(criterion)
+        if not (qualitative and decided[criterion]):
+            blocked[org_id] += n
+    return dict(blocked)
+
+
+def declared_per_org(session: Session, period: Campaign, scope=()) -> dict[int, int]:
+    return _declared_per_org(session, period, scope)

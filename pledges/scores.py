@@ -58,7 +58,8 @@ def counting(rating=Rating, before: datetime | None = None) -> ColumnElement:
         return rating.status.in_(COUNTING_STATUSES)
     return and_(rating.recorded_at < before,
                 or_(rating.status == "recorded",
-                    and_(rating.status == "approved", rating.moderated_at < before)))
+                    and_(rating.status == "approved",
+                         or_(rating.moderated_at.is_(None), rating.moderated_at < before))))
 
 
 def counts(status: str) -> bool:
