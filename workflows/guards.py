@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from pledges.campaigns import inside
 from pledges.entries import merged_content
-from pledges import rules
+from pledges import quality, rules
 from pledges.errors import BadInput, TransitionRefused
 from pledges.i18n import Trigger, choices
 from pledges.models import MAX_INT, DisplayRecord, Organisation, Rating
@@ -61,6 +61,14 @@ def has_measure(move: Move) -> None:
     measurable = pledge.target is not None and pledge.target > 0 and bool(pledge.unit)
     if not (measurable or (pledge.qualitative and pledge.criterion)):
         raise _refuse("need_measure", move)
+
+
+@guard("row")
+def passes_quality(move: Move) -> None:
+    """The quality rules refuse a vague pledge when its campaign says so (``campaign set
+    --lint-refuses``); otherwise ``submit`` only warns (docs/evaluation.md)."""
+    if move.campaign.lint_refuses:
+        quality.enforce(move.session, move.pledge, move.campaign)
 
 
 @guard("row")

@@ -13,7 +13,7 @@ S = State
 
 TRANSITIONS: list[dict] = [
     {"trigger": "submit", "source": [S.draft], "dest": S.submitted,
-     "conditions": [g.has_title, g.has_owner, g.has_measure, g.due_in_campaign]},
+     "conditions": [g.has_title, g.has_owner, g.has_measure, g.due_in_campaign, g.passes_quality]},
     {"trigger": "approve", "source": [S.submitted], "dest": S.approved, "conditions": [g.actor_may_approve, g.day_not_future],
      "after": [do.mark_approved]},
     {"trigger": "return", "source": [S.submitted], "dest": S.draft, "conditions": [g.reason_given]},
