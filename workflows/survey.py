@@ -143,7 +143,7 @@ def import_answers(ledger: Ledger, paths: list[Path], *, actor: str, campaign: i
     if not sheets:
         raise BadInput("survey_sheet_none", files="、".join(Path(p).name for p in paths))
     with ledger.session() as session:
-        period = campaign_for(session, ledger, campaign)
+        period = campaign_for(session, ledger, campaign, actor)  # created with defaults on first use, as by add
         sources = sorted({Path(p).name for p in paths})
         seen = session.scalars(select(SurveyAnswer.source).where(SurveyAnswer.campaign_id == period.id,
                                                                   SurveyAnswer.source.in_(sources)).limit(1)).first()
