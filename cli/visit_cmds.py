@@ -10,7 +10,7 @@ import click
 from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.lint_cmd import add_row, grid_of
-from pledges.cli.params import format_option
+from pledges.cli.params import DATE, format_option
 from pledges.cli.dashboard_cmds import percent
 from pledges.cli.render import console, say, to_csv, to_json
 from pledges.textsafe import visible
@@ -194,6 +194,41 @@ def survey_results(app: App, org, campaign, fmt):
                              respondents=group.respondents, awareness=percent(aware.rate, 1),
                              a_low=_bound(aware, 0), a_high=_bound(aware, 1), satisfaction=percent(satisfied.rate, 1),
                              s_low=_bound(satisfied, 0), s_high=_bound(satisfied, 1)))
+
+
+@visit.command("report")
+@click.option("--org", "orgs", multiple=True, metavar="CODE",
+              help="A scope to report on (repeatable) [default: the top organisations].")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.html|FILE.xlsx")
+@click.option("--seed", help="Draw the units to visit with this seed (as `visit sample`); without it, no sample section.")
+@click.option("--units", "n", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Basic units drawn under each --org (with --seed).")
+@click.option("--quota", "quotas", multiple=True, metavar="KIND=N", help="A fixed number for a unit kind (with --seed).")
+@click.option("--as-of", type=DATE, help="Figures as they stood at the end of that day [default: today].")
+@click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
+@pass_app
+def visit_report(app: App, orgs, out, seed, n, quotas, as_of, campaign):
+    """Write the visit report (现场点评报告): the scope's figures and its units', completion by unit
+    kind, leading and lagging units with the reason, the sampled units one by one (pledges,
+    what is overdue or vague, scores), the questionnaire's rates with 95 % intervals, and an
+    appendix with the definition and SQL behind every number.  HTML prints on A4; .xlsx
+    holds the same tables.
+
+    \b
+    Example:
+      pledges visit report --org WL-DX --org WL-SM --seed 2026-09-14 --units 10 --out 点评报告.html
+      pledges visit report --org WL-DX --out 点评报告.xlsx
+    """
+    from pledges.workflows.report import build_report, write_report
+
+    if out.suffix.lower() not in (".html", ".xlsx"):
+        from pledges.errors import BadInput
+
+        raise BadInput("report_format", path=out)
+    report = build_report(app.ledger(), list(orgs), campaign=campaign, as_of=as_of, seed=seed, units=n,
+                          quotas=tuple(quotas))
+    write_report(report, out)
+    say("report_written", app.lang, path=out.resolve())
 
 
 def _bound(rate, end: int) -> str:

@@ -856,6 +856,9 @@ MESSAGES.update({
     "survey_rate_line": ("{group}（{respondents} 份）：知晓率 {awareness}（{a_low}–{a_high}），满意率 {satisfaction}（{s_low}–{s_high}）",
                          "{group} ({respondents} answers): awareness {awareness} ({a_low}–{a_high}), "
                          "satisfaction {satisfaction} ({s_low}–{s_high})"),
+    "report_empty": ("台账中没有党组织，无法生成报告", "the ledger has no organisations to report on"),
+    "report_format": ("{path}：报告只能写成 .html 或 .xlsx", "{path}: the report is written as .html or .xlsx"),
+    "report_written": ("已写出现场点评报告：{path}", "wrote the visit report: {path}"),
     "rating_sheet_none": ("{files} 中没有评价表：表头需有 承诺编号、评价主体、等次",
                           "no rating sheet in {files}: it needs the headers 承诺编号, 评价主体, 等次"),
     "ratings_imported": ("已导入评价 {rows} 行（{ballots} 票）", "imported {rows} rating rows ({ballots} ballots)"),
