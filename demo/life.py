@@ -91,6 +91,7 @@ class Life:
         self.day, self.minute, self.version = date.min, 0, 0
         self.first = self.last = None
         self.ended = False
+        self.ratings: list[tuple[str, str, int]] = []  # (group, grade, ballots) recorded so far
 
     def clock(self, day: date, rng: random.Random) -> datetime | None:
         """The moment of the next step on ``day`` (never before the previous one), or None
@@ -165,13 +166,32 @@ class Life:
         at = self.step("amend", day, rng, pledge=pledge, reason=reason, version=1, content=content)
         return before if at is None else after
 
-    def evaluate(self, day: date, rng: random.Random, grade: str, comment: str, score: float | None = None) -> None:
-        """``score``: what the engine computes from the pledge's ratings (``pledges.scores``);
-        by default the organisation grade's points alone."""
-        from pledges.scores import POINTS
+    def rate(self, day: date, rng: random.Random, group: str, grade: str, count: int) -> bool:
+        """A rating, as ``pledges rate`` records it: a rating row and its audit event (entity
+        ``rating``, trigger ``rate``); the pledge row does not change."""
+        from pledges.workflows.effects import rating_values
 
-        self.step("evaluate", day, rng, grade=grade, comment=comment,
-                  score=POINTS[grade] if score is None else score)
+        at = self.clock(max(day, self.day), rng)
+        if at is None:
+            return False
+        self.args, self.now = {"comment": None}, at
+        table, row = RECORD_ROW[Rating]
+        rating_id = self.rows.add(table, *row(rating_values(self, self.id, group, grade, count)))
+        self.ratings.append((group, grade, count))
+        event = audit.event_values(at=at, effective_on=self.day, actor=self.rows.actor, entity="rating",
+                                   entity_id=rating_id, trigger="rate",
+                                   detail={"pledge": self.id, "group": group, "grade": grade, "count": count},
+                                   due_after=None, done_after=None, outcome_after=None)
+        self.rows.add("audit_event", *audit_row(event))
+        return True
+
+    def evaluate(self, day: date, rng: random.Random, grade: str, comment: str) -> None:
+        """The organisation's grade; the score frozen with it is the one the engine would compute
+        from this pledge's ratings (``pledges.scores``)."""
+        from pledges.scores import DEFAULT_WEIGHTS, combine, group_means
+
+        score = combine(group_means([*self.ratings, ("organisation", grade, 1)]), DEFAULT_WEIGHTS)
+        self.step("evaluate", day, rng, grade=grade, comment=comment, score=score)
 
 
 class _Content:

@@ -73,7 +73,8 @@ class _Step:
 
 def record(ledger: Ledger, session: Session, pledge: Pledge, group: str, grade: str, count: int,
            comment: str | None, actor: str, source: str = "cli") -> Rating:
-    """Check and add one rating, with its audit event (on the pledge's history: trigger ``rate``)."""
+    """Check and add one rating, with its audit event (entity ``rating``, trigger ``rate``; the
+    pledge row is not changed, so its history and version are not either)."""
     if pledge.state not in DISPLAYED_OR_LATER:
         raise Refused("rate_state", id=pledge.id, state=State(pledge.state))
     if not authority.may_rate(session, actor, pledge.org_id, group):
@@ -82,9 +83,10 @@ def record(ledger: Ledger, session: Session, pledge: Pledge, group: str, grade: 
     now = ledger.now()
     rating = Rating(**rating_values(_Step(actor, now, comment), pledge.id, group, grade, count, source))
     session.add(rating)
-    audit.append_for_pledge(session, pledge, at=now, effective_on=ledger.today(), actor=actor, trigger="rate",
-                            from_state=pledge.state, to_state=pledge.state, reason=comment,
-                            detail={"group": group, "grade": grade, "count": count})
+    session.flush()
+    audit.append(session, at=now, effective_on=ledger.today(), actor=actor, entity="rating", entity_id=rating.id,
+                 trigger="rate", reason=comment, detail={"pledge": pledge.id, "group": group, "grade": grade,
+                                                         "count": count})
     return rating
 
 

@@ -51,9 +51,9 @@ def test_a_hand_worked_score_with_tallied_ballots_and_labels(pledges, tree):
     # members 70 at 0.2: (40 + 24.75 + 8.5 + 14) / 1.0 = 87.25
     assert json.loads(en.stdout)["score"] == pytest.approx(87.25)
     with tree.session() as session:
-        events = session.scalars(select(AuditEvent.trigger).where(AuditEvent.entity == "pledge",
-                                                                  AuditEvent.entity_id == pledge_id)).all()
-    assert events.count("rate") == 5
+        events = session.scalars(select(AuditEvent.detail).where(AuditEvent.entity == "rating",
+                                                                 AuditEvent.trigger == "rate")).all()
+    assert [json.loads(detail)["pledge"] for detail in events] == [pledge_id] * 5
 
 
 def test_weights_per_campaign_renormalised_over_the_groups_that_rated(pledges, tree):
