@@ -245,3 +245,36 @@ def test_the_dashboards_evaluation_figures_equal_a_plain_sql_recount(pledges, tr
     assert rows["DX-V2"]["checkable_rate"] == pytest.approx(2 / 3)
     table = ok(pledges("dashboard", "--depth", "3", env={"COLUMNS": "250"})).stdout
     assert "得分" in table and "满意率" in table and "可评比率" in table
+
+
+CHECKABLE = """
+WITH RECURSIVE sub(top, org) AS (SELECT id, id FROM organisation UNION ALL
+                                 SELECT sub.top, o.id FROM sub JOIN organisation o ON o.parent_id = sub.org)
+SELECT o.code, p.id, p.title, p.target, p.unit, p.qualitative, p.criterion, p.due
+FROM organisation o JOIN sub ON sub.top = o.id JOIN pledge p ON p.org_id = sub.org
+WHERE p.state NOT IN ('draft', 'withdrawn')
+"""
+
+
+def test_the_checkable_rate_per_unit_equals_a_recount_pledge_by_pledge(pledges, tree):
+    from pledges.quality import PledgeText, checkable
+
+    add(pledges, title="走访困难群众", target="12", unit="户")
+    walk(pledges, add(pledges, "--qualitative", title="认真做好各项工作", target=None, unit=None,
+                      criterion="认真做好各项工作"), "submitted")
+    walk(pledges, add(pledges, "--qualitative", org="DX-V2", title="安全生产零事故", target=None, unit=None,
+                      criterion="全年无安全生产责任事故"), "submitted")
+    walk(pledges, add(pledges, org="SX-V1", title="帮扶困难户", target="3", unit="户"), "approved")
+    add(pledges, org="DX-V1")  # a draft: not declared
+    with tree.engine.connect() as connection:
+        rows = connection.execute(text(CHECKABLE)).all()
+    expected = defaultdict(lambda: [0, 0])
+    for code, pledge_id, title, target, unit, qualitative, criterion, due in rows:
+        expected[code][0] += 1
+        expected[code][1] += checkable(PledgeText(pledge_id, title, target, unit, bool(qualitative), criterion, due))
+    board = as_json(pledges("dashboard", "--depth", "3", "--format", "json"))
+    lint = as_json(pledges("lint", "--depth", "3", "--format", "json"))
+    for source in (board["rows"], lint["units"]):
+        found = {row["code"]: [row["declared"], row["checkable"]] for row in source}
+        assert found == {code: expected.get(code, [0, 0]) for code in found}
+    assert expected["WL"] == [3, 2]
