@@ -62,6 +62,20 @@ BOARD_COLUMNS = [
     Col("fulfilled", "col_fulfilled_all", right=True, rank=13),
     Col("lagging", "lagging", _lagging, keep=True),
 ]
+# With --evaluation (pledges/evaluation.py), before the reason of a "!": the first a narrow
+# terminal leaves out.
+EVALUATION_COLUMNS = [
+    Col("score", "score", lambda v, _: "-" if v is None else f"{v:.1f}", right=True, rank=14),
+    Col("satisfaction", "satisfaction", lambda v, _: percent(v), right=True, rank=15),
+    Col("checkable_rate", "checkable_rate", lambda v, _: percent(v), right=True, rank=16),
+]
+
+
+def board_columns(board) -> list:
+    """The dashboard's columns; the evaluation figures when they were read."""
+    if not any(row.evaluation for row in board.rows):
+        return BOARD_COLUMNS
+    return [*BOARD_COLUMNS[:-1], *EVALUATION_COLUMNS, BOARD_COLUMNS[-1]]
 
 
 def lagging_first(rows: list) -> list:
@@ -93,7 +107,7 @@ def board_lines(board, lang: str, width: int, color: bool = False):
     yield from wrap(title, width)
     yield from wrap(i18n.text("board_totals", lang, **shown), width)
     yield ""
-    yield from render(BOARD_COLUMNS, records, lang, width=width, notes=[i18n.text("board_legend", lang)],
+    yield from render(board_columns(board), records, lang, width=width, notes=[i18n.text("board_legend", lang)],
                       style=style, color=color)
 
 
@@ -137,7 +151,9 @@ def breakdown_lines(split, lang: str, width: int, color: bool = False):
 @bom_option
 @pager_option
 @pass_app
-def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames, fmt, bom, no_pager):
+@click.option("--evaluation", is_flag=True,
+              help="Also the evaluation figures per unit: score, final grades, satisfaction (满意率), checkable rate.")
+def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames, fmt, bom, no_pager, evaluation):
     """Completion rates by organisation, each rolled up over everything below it.
 
     Shows the scope and the level below it, lagging units first; drill down with --org, or
@@ -153,6 +169,7 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
       pledges dashboard --org WL-DX --as-of 2026-06-30
       pledges dashboard --depth 9 --no-pager
       pledges dashboard --by kind --org WL-DX
+      pledges dashboard --org WL-DX --evaluation
       pledges dashboard --format csv --bom > 统计.csv
     """
     if watch and fmt != "table":
@@ -166,13 +183,14 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
             return breakdown(app.ledger(), by, org=org, as_of=as_of, campaign=campaign, reader=app.reader)
         from pledges import fastread
 
-        fast = fastread.dashboard(app.db, org=org, depth=depth, as_of=as_of, campaign=campaign)
+        fast = None if evaluation else fastread.dashboard(app.db, org=org, depth=depth, as_of=as_of, campaign=campaign)
         if fast is not None:
             return fast  # read today's standing: nothing to warn of
         from pledges.figures import dashboard as figures
 
         _warn_if_outside(app, app.ledger(), campaign, as_of)
-        return figures(app.ledger(), org=org, depth=depth, as_of=as_of, campaign=campaign, reader=app.reader)
+        return figures(app.ledger(), org=org, depth=depth, as_of=as_of, campaign=campaign, reader=app.reader,
+                       evaluation=evaluation)
 
     if by:
         _warn_if_outside(app, app.ledger(), campaign, as_of)
@@ -205,8 +223,9 @@ def _flat(row, lang: str) -> dict:
     """A row for CSV: rates as percentages (Excel reads "62.5%" as a percentage), the reasons of
     a lagging unit as one cell."""
     record = row.as_dict()
-    for name in RATES:
-        record[name] = None if record[name] is None else f"{record[name] * 100:.1f}%"
+    for name in (*RATES, "satisfaction", "checkable_rate"):
+        if name in record:
+            record[name] = None if record[name] is None else f"{record[name] * 100:.1f}%"
     if "lagging" in record:
         record["lagging"] = " ".join(record["lagging"])
     return record

@@ -44,7 +44,10 @@ def submit(app: App, pledge_ids):
     Example:
       pledges submit 12 13 14
     """
+    from pledges.cli.pledge_cmds import warn_quality
+
     fire(app, pledge_ids, "submit")
+    warn_quality(app, pledge_ids)
 
 
 @click.command("approve")

@@ -83,6 +83,17 @@ def add(app: App, org, member, due, campaign, fmt, **kwargs):
     else:
         click.echo(pledge.id)
         say("pledge_added", app.lang, err=True, id=pledge.id, title=pledge.title)
+    warn_quality(app, [pledge.id])
+
+
+def warn_quality(app: App, pledge_ids) -> None:
+    """The quality rules a pledge breaks, as warnings on stderr (docs/evaluation.md): printed,
+    nothing refused (a campaign with ``lint_refuses`` refused them already)."""
+    from pledges.quality import findings_of_pledges
+
+    for finding in findings_of_pledges(app.ledger(), pledge_ids):
+        say("lint_warning", app.lang, err=True, id=finding.id, code=finding.rule, message=finding.message(app.lang),
+            suggestion=finding.suggestion(app.lang))
 
 
 @click.command("edit")

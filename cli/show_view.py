@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from pledges import i18n
 from pledges.cli.render import Column, console, labelled, safe, table
 from pledges.models import DEFAULT_TIMEZONE
-from pledges.vocab import Channel, Grade, Outcome, RaterGroup, State
+from pledges.vocab import Channel, Grade, Outcome, PublicGrade, RaterGroup, State
 
 
 def _local(value: str, lang: str) -> str:
@@ -25,8 +25,12 @@ PROGRESS = [Column("day", "on", wrap=False), Column("amount", "amount", justify=
             Column("evidence", "evidence"), Column("actor", "actor")]
 DISPLAYS = [Column("day", "on", wrap=False), Column("channel", "channel", labelled(Channel)), Column("place", "place"),
             Column("actor", "actor")]
-EVALUATIONS = [Column("rater_group", "rater", labelled(RaterGroup)), Column("grade", "grade", labelled(Grade)),
-               Column("comment", "comment"), Column("actor", "actor")]
+def _grade(value, lang):
+    return i18n.label_of(PublicGrade if value in PublicGrade.__members__.values() else Grade, value, lang)
+
+
+EVALUATIONS = [Column("rater_group", "rater", labelled(RaterGroup)), Column("grade", "grade", _grade),
+               Column("count", "ballots", justify="right"), Column("comment", "comment"), Column("actor", "actor")]
 VERSIONS = [Column("number", "id", justify="right"), Column("title", "title"), Column("target", "target"),
             Column("unit", "unit"), Column("criterion", "criterion"), Column("reason", "reason")]
 
@@ -47,6 +51,9 @@ def _facts(view: dict, lang: str) -> list[tuple[str, str]]:
         ("category", view["category"] or ""),
         ("content", view["content"] or ""),
     ]
+    if view.get("score") is not None:
+        facts.append(("score", f"{view['score']:.1f}（{_grade(view['final_grade'], lang)}）" if lang != "en"
+                      else f"{view['score']:.1f} ({_grade(view['final_grade'], lang)})"))
     if view["overdue"]:
         facts.append(("days_late", str(view["days_late"])))
     return [(i18n.word(key, lang), value) for key, value in facts if value]

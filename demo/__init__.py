@@ -21,21 +21,26 @@ from pledges.db import Ledger
 from pledges.errors import BadInput, DemoRefused
 from pledges.loader import BulkWriter
 from pledges.models import (DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, AuditEvent, Campaign, DisplayRecord,
-                            Evaluation, Member, Organisation, OrgClosure, Pledge, PledgeVersion, ProgressRecord)
+                            Member, Organisation, OrgClosure, Pledge, PledgeScore, PledgeVersion, ProgressRecord,
+                            Rating, SurveyAnswer)
 from pledges.demo import words
-from pledges.demo.life import (AUDIT_COLUMNS, CONTENT_COLUMNS, DISPLAY_COLUMNS, EVALUATION_COLUMNS,
-                                         PLEDGE_COLUMNS, PROGRESS_COLUMNS, VERSION_COLUMNS, Life, Rows, instant)
+from pledges.demo.life import (AUDIT_COLUMNS, CONTENT_COLUMNS, DISPLAY_COLUMNS, PLEDGE_COLUMNS, PROGRESS_COLUMNS,
+                               RATING_COLUMNS, SCORE_COLUMNS, VERSION_COLUMNS, Life, Rows, instant)
 from pledges.demo.plan import SCALES, DemoPlan, OrgSpec, plan_demo
 from pledges.demo.story import Story, declared, walk
 
 DEMO_ACTOR = "演示数据"
+SURVEY_TOWNS = ("WL-DX", "WL-CB")  # the demo's questionnaires: the visit of the seed's two towns
+SURVEY_SEED, SURVEY_UNITS, SURVEY_EACH = "2026-09-14", 10, 5
+SURVEY_FILE = "演示问卷.xlsx"
 BATCH = 5_000  # pledges per round trip of inserts
 Progress = Callable[[str, int, int], None]
 
 CHILD_TABLES = ((DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS),
-                (Evaluation, EVALUATION_COLUMNS), (PledgeVersion, VERSION_COLUMNS), (AuditEvent, AUDIT_COLUMNS))
-ID_TABLES = (Campaign, Organisation, Member, Pledge, DisplayRecord, ProgressRecord, Evaluation, PledgeVersion,
-             AuditEvent)
+                (Rating, RATING_COLUMNS), (PledgeScore, SCORE_COLUMNS), (PledgeVersion, VERSION_COLUMNS),
+                (AuditEvent, AUDIT_COLUMNS))
+ID_TABLES = (Campaign, Organisation, Member, Pledge, DisplayRecord, ProgressRecord, Rating, PledgeScore,
+             PledgeVersion, AuditEvent)
 
 
 @dataclass
@@ -50,7 +55,7 @@ class DemoSummary:
     audit_events: int = 0
     display_records: int = 0
     progress_records: int = 0
-    evaluations: int = 0
+    ratings: int = 0
     pledge_versions: int = 0
     states: dict[str, int] = field(default_factory=dict)
 
@@ -81,6 +86,7 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
         writer = BulkWriter(connection)
         rows = Rows({t.__tablename__: writer.next_id(t.__table__) for t in ID_TABLES}, actor, as_of)
         loader = _Loader(writer, rows, plan, random.Random(f"{seed}/names"), as_of)
+        loader.eval_rng = random.Random(f"{seed}/evaluation")
         loader.campaign(connection)
         report("orgs", 0, len(plan.orgs))
         loader.orgs()
@@ -88,12 +94,13 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
         loader.members()
         with writer.indexes_deferred(t.__table__ for t in (Pledge, *(child for child, _ in CHILD_TABLES))):
             loader.pledges(random.Random(f"{seed}/lives"), report)
+        loader.survey(random.Random(f"{seed}/survey"))
         writer.reset_sequences(t.__table__ for t in ID_TABLES)
     counts = plan.counts()
     return DemoSummary(scale, seed, as_of, counts["orgs"], counts["members"], counts["org_pledges"],
                        counts["member_pledges"], writer.written.get("audit_event", 0),
                        writer.written.get("display_record", 0), writer.written.get("progress_record", 0),
-                       writer.written.get("evaluation", 0), writer.written.get("pledge_version", 0),
+                       writer.written.get("rating", 0), writer.written.get("pledge_version", 0),
         dict(sorted(loader.states.items())))
 
 
@@ -184,18 +191,65 @@ class _Loader:
                 self._flush((Pledge, PLEDGE_COLUMNS), *CHILD_TABLES)
                 report("pledges", done, total)
 
+    def survey(self, rng: random.Random) -> None:
+        """Filled questionnaires of the visit to the two towns the seed's group visited: the units
+        drawn by the visit rule (``visit sample --units 10 --seed SURVEY_SEED``), five members and
+        five of the public asked about each, as ``visit survey import`` stores them."""
+        from pledges.orgs import OrgRow
+        from pledges.workflows.visit import basic_units, draw
+
+        by_id = {org.id: org for org in self.plan.orgs}
+        rows = [OrgRow(org.code, org.name, org.kind, by_id[org.parent].code if org.parent else None,
+                       len(org.ancestors)) for org in self.plan.orgs]
+        answers, number = [], 0
+        now = instant(self.as_of, 0)
+        for town in [org for org in self.plan.orgs if org.code in SURVEY_TOWNS]:
+            top = next(row for row in rows if row.code == town.code)
+            under = [row for row in rows if row.code.startswith(town.code + "-")]
+            units = len(basic_units([top, *under], top.code))
+            drawn = draw([top, *under], top, min(SURVEY_UNITS, units), SURVEY_SEED, {})
+            codes = {org.code: org.id for org in self.plan.orgs}
+            for kind in drawn.kinds:
+                for unit in kind.drawn:
+                    for group, aware, satisfied, fair in (("members", 0.9, 0.6, 0.3), ("public", 0.65, 0.45, 0.3)):
+                        for _ in range(SURVEY_EACH):
+                            number += 1
+                            roll = rng.random()
+                            satisfaction = ("satisfied" if roll < satisfied else "fair" if roll < satisfied + fair
+                                            else "unsatisfied")
+                            suggestion = rng.choice(words.SUGGESTIONS) if rng.random() < 0.15 else None
+                            answers.append((self.campaign_id, self.org_ids[codes[unit.code]], group,
+                                            rng.random() < aware, satisfaction, suggestion, SURVEY_FILE,
+                                            number + 1, self.rows.actor, now))
+        self.writer.write(SurveyAnswer.__table__, ("campaign_id", "org_id", "respondent_group", "aware",
+                                                   "satisfaction", "suggestion", "source", "row", "actor",
+                                                   "imported_at"), answers)
+
     def _pledge(self, rng: random.Random, org: OrgSpec, member: tuple[int, str] | None) -> None:
         story = story_for(rng, org.kind, member)
         created, due = declared(rng, self.as_of)
         pledge_id = self.rows.next_ids["pledge"]
         self.rows.next_ids["pledge"] += 1
+        if self.eval_rng.random() < words.VAGUE_SHARE:
+            story = vague_story(self.eval_rng, story)
         life = Life(self.rows, pledge_id, due)
+        life.eval_rng = self.eval_rng
         walk(life, story, rng, created)
         self.states[life.state] = self.states.get(life.state, 0) + 1
         self.rows.tables["pledge"].append((
             pledge_id, self.campaign_id, self.org_ids[org.id], member and member[0],
             *(story.content[c] for c in CONTENT_COLUMNS), life.due, due, life.state, life.outcome,
             life.finished_on, life.done, life.last_progress_on, life.approved_on, life.first, life.last, life.version))
+
+
+def vague_story(rng: random.Random, story: Story) -> Story:
+    """The same pledge said vaguely: a title of effort, not result, and a criterion of vague words
+    (what the lint flags as not checkable)."""
+    title, category = rng.choice(words.VAGUE_TITLES)
+    criterion = rng.choice(words.VAGUE_CRITERIA)
+    content = {"title": title, "content": f"{title}，{criterion}", "category": category, "target": None,
+               "unit": None, "qualitative": True, "criterion": criterion}
+    return Story(content, None, None, story.channel, story.place)
 
 
 def story_for(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:

@@ -16,7 +16,7 @@ from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from pledges import audit
-from pledges.models import DEFAULT_TIMEZONE, DisplayRecord, Evaluation, PledgeVersion, ProgressRecord
+from pledges.models import DEFAULT_TIMEZONE, DisplayRecord, PledgeScore, PledgeVersion, ProgressRecord, Rating
 from pledges.vocab import State
 from pledges.workflows import lifecycle
 from pledges.workflows.effects import reason_of
@@ -28,15 +28,17 @@ PLEDGE_COLUMNS = ("id", "campaign_id", "org_id", "member_id", "title", "content"
                   "last_progress_on", "approved_on", "created_at", "updated_at", "version")
 DISPLAY_COLUMNS = ("id", "pledge_id", "channel", "place", "day", "actor", "recorded_at")
 PROGRESS_COLUMNS = ("id", "pledge_id", "day", "amount", "note", "evidence", "actor", "recorded_at")
-EVALUATION_COLUMNS = ("id", "pledge_id", "rater_group", "grade", "comment", "actor", "recorded_at")
+RATING_COLUMNS = ("id", "pledge_id", "rater_group", "grade", "count", "comment", "actor", "status", "source",
+                  "recorded_at")
+SCORE_COLUMNS = ("id", "pledge_id", "score", "grade", "frozen_at", "actor")
 CONTENT_COLUMNS = ("title", "content", "category", "target", "unit", "qualitative", "criterion")
 VERSION_COLUMNS = ("id", "pledge_id", "number", "replaced_at", "actor", "reason", *CONTENT_COLUMNS)
 
 audit_row = itemgetter(*AUDIT_COLUMNS[1:])  # an event_values dict → the row after its id
 # A record an effect adds (a dict) → its table and its bulk row after the id.
 RECORD_ROW = {model: (model.__tablename__, itemgetter(*columns[1:])) for model, columns in (
-    (DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS), (Evaluation, EVALUATION_COLUMNS),
-    (PledgeVersion, VERSION_COLUMNS))}
+    (DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS), (Rating, RATING_COLUMNS),
+    (PledgeScore, SCORE_COLUMNS), (PledgeVersion, VERSION_COLUMNS))}
 
 # The lifecycle, read once from its one definition: what each trigger allows and leads to.
 SOURCES = {trigger: frozenset(lifecycle.sources(trigger)) for trigger in lifecycle.TRIGGERS}
@@ -89,6 +91,7 @@ class Life:
         self.day, self.minute, self.version = date.min, 0, 0
         self.first = self.last = None
         self.ended = False
+        self.ratings: list[tuple[str, str, int]] = []  # (group, grade, ballots) recorded so far
 
     def clock(self, day: date, rng: random.Random) -> datetime | None:
         """The moment of the next step on ``day`` (never before the previous one), or None
@@ -163,8 +166,32 @@ class Life:
         at = self.step("amend", day, rng, pledge=pledge, reason=reason, version=1, content=content)
         return before if at is None else after
 
+    def rate(self, day: date, rng: random.Random, group: str, grade: str, count: int) -> bool:
+        """A rating, as ``pledges rate`` records it: a rating row and its audit event (entity
+        ``rating``, trigger ``rate``); the pledge row does not change."""
+        from pledges.workflows.effects import rating_values
+
+        at = self.clock(max(day, self.day), rng)
+        if at is None:
+            return False
+        self.args, self.now = {"comment": None}, at
+        table, row = RECORD_ROW[Rating]
+        rating_id = self.rows.add(table, *row(rating_values(self, self.id, group, grade, count)))
+        self.ratings.append((group, grade, count))
+        event = audit.event_values(at=at, effective_on=self.day, actor=self.rows.actor, entity="rating",
+                                   entity_id=rating_id, trigger="rate",
+                                   detail={"pledge": self.id, "group": group, "grade": grade, "count": count},
+                                   due_after=None, done_after=None, outcome_after=None)
+        self.rows.add("audit_event", *audit_row(event))
+        return True
+
     def evaluate(self, day: date, rng: random.Random, grade: str, comment: str) -> None:
-        self.step("evaluate", day, rng, grade=grade, comment=comment)
+        """The organisation's grade; the score frozen with it is the one the engine would compute
+        from this pledge's ratings (``pledges.scores``)."""
+        from pledges.scores import DEFAULT_WEIGHTS, combine, group_means
+
+        score = combine(group_means([*self.ratings, ("organisation", grade, 1)]), DEFAULT_WEIGHTS)
+        self.step("evaluate", day, rng, grade=grade, comment=comment, score=score)
 
 
 class _Content:

@@ -143,12 +143,45 @@ def _after_approval(life: Life, story: Story, rng: random.Random, stuck: bool) -
         elif trigger == "extend":
             life.step("extend", day, rng, reason=rng.choice(words.EXTEND_REASONS), due=payload)
         elif trigger == "evaluate":
-            life.evaluate(day, rng, payload, rng.choice(words.COMMENTS[payload]))
+            comment = rng.choice(words.COMMENTS[payload])
+            _ratings(life, day, payload)
+            if not life.ended:
+                life.evaluate(day, rng, payload, comment)
         elif trigger == "amend":
             story.content = life.amend(day, rng, rng.choice(words.AMEND_REASONS), story.content,
                                        story.amended(payload))
         else:
             life.step(trigger, day, rng, reason=payload)
+
+
+RATING_GRADES = ("excellent", "good", "pass", "fail")
+PUBLIC_SHARES = {"excellent": (0.8, 0.15), "good": (0.6, 0.3), "pass": (0.4, 0.35), "fail": (0.2, 0.3)}  # 满意, 基本满意
+
+
+def _ratings(life: Life, day: date, grade: str) -> None:
+    """Self, member and public ratings collected at the evaluation (评诺会), near the
+    organisation's grade: drawn from the life's own random stream (``eval_rng``), so the rest
+    of the demo is the same with or without them."""
+    rng = getattr(life, "eval_rng", None)
+    if rng is None:
+        return
+    i = RATING_GRADES.index(grade)
+    tallies = []
+    if rng.random() < 0.8:  # people rate themselves a little kindly
+        tallies.append(("self", RATING_GRADES[max(0, i - (rng.random() < 0.4))], 1))
+    if rng.random() < 0.6:
+        n = pick(rng, 5, 30)
+        same = int(n * rng.uniform(0.5, 0.9))
+        tallies += [("members", grade, same), ("members", RATING_GRADES[max(0, i - 1)], n - same)]
+    if rng.random() < 0.5:
+        n = pick(rng, 10, 60)
+        satisfied, fair = PUBLIC_SHARES[grade]
+        k = min(n, int(n * satisfied * rng.uniform(0.8, 1.2)))
+        m = min(n - k, int(n * fair * rng.uniform(0.8, 1.2)))
+        tallies += [("public", "satisfied", k), ("public", "fair", m), ("public", "unsatisfied", n - k - m)]
+    for group, given, count in tallies:
+        if count > 0 and not life.rate(day, rng, group, given, count):
+            return
 
 
 def _evidence(rng: random.Random) -> str | None:

@@ -80,3 +80,27 @@ def empty_as_of(ledger: Ledger, year: int | None, day: date) -> Note | None:
     if day < campaign.starts:
         return Note("as_of_before_campaign", {"year": year, "day": day, "starts": campaign.starts})
     return None
+
+
+def set_campaign(ledger: Ledger, year: int | None, *, actor: str, weights: dict[str, float] | None = None,
+                 lint_refuses: bool | None = None) -> Campaign:
+    """Change a campaign's evaluation settings: the rater-group weights (already checked by
+    ``pledges.scores.parse_weights``) and whether quality findings refuse ``add`` and ``submit``.
+    Recorded in the audit log (entity ``campaign``, trigger ``set_campaign``)."""
+    import json
+
+    if weights is None and lint_refuses is None:
+        raise BadInput("campaign_nothing")
+    with ledger.session() as session:
+        campaign = campaign_for(session, ledger, year, actor)
+        detail = {}
+        if weights is not None:
+            campaign.weights = json.dumps(weights, sort_keys=True)
+            detail["weights"] = weights
+        if lint_refuses is not None:
+            campaign.lint_refuses = lint_refuses
+            detail["lint_refuses"] = lint_refuses
+        audit.append(session, at=ledger.now(), effective_on=ledger.today(campaign.timezone), actor=actor,
+                     entity="campaign", entity_id=campaign.id, trigger="set_campaign", detail=detail)
+        session.flush()
+        return campaign

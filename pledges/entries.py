@@ -121,6 +121,9 @@ def create_pledge(ledger: Ledger, *, org: str, title: str, due: date, actor: str
                         **checked.model_dump())
         session.add(pledge)
         session.flush()
+        from pledges.quality import enforce  # quality reads the figures, which read this module
+
+        enforce(session, pledge, period, new=True)  # refuses when the campaign says so (lint_refuses)
         audit.append_for_pledge(session, pledge, at=now, effective_on=ledger.today(period.timezone), actor=actor,
                                 trigger="create", to_state=State.draft)
     return pledge

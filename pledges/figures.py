@@ -18,7 +18,7 @@ from pledges import rules
 from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.errors import BadInput
-from pledges.models import Member, Organisation, OrgClosure, Pledge, ProgressRecord
+from pledges.models import Campaign, Member, Organisation, OrgClosure, Pledge, ProgressRecord
 from pledges.orgs import org_row, subtree_ids, tree_order, tree_rows
 from pledges.queries import OWN, end_of_day_utc, standing
 from pledges.scope import EVERYTHING, roots, within
@@ -156,9 +156,10 @@ def counts_query(campaign_id, day, shown, scope_id=None, columns=None, replay=No
 
 
 def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: date | None = None,
-              campaign: int | None = None, reader: str | None = None) -> Dashboard:
+              campaign: int | None = None, reader: str | None = None, evaluation: bool = False) -> Dashboard:
     """The figures of ``org``'s subtree (default: all that ``reader`` reads) for one campaign,
-    with a row for each organisation down to ``depth`` levels below it."""
+    with a row for each organisation down to ``depth`` levels below it; with ``evaluation``,
+    the evaluation figures too (scores, grades, satisfaction, checkable: pledges/evaluation.py)."""
     if depth < 0:
         raise BadInput("bad_depth", depth=depth)
     with ledger.session() as session:
@@ -167,16 +168,27 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
         period = campaign_if_any(session, ledger, campaign, as_of)
         day = as_of or ledger.today(period.timezone if period else "Asia/Shanghai")
         counts: dict[int, dict] = {}
+        evaluated: dict[int, dict] = {}
         if period is not None:
             columns, replay = standing(ledger, period, day)
             plan_for_aggregates(session)
             query = counts_query(period.id, day, shown_ids, None, columns, replay, where=within(Pledge.org_id, tops))
             counts = {row.ancestor_id: counts_of(row) for row in session.execute(query)}
-    rows = [OrgFigures(**org_row(row).as_dict(), **counts.get(row.id, {})) for row in shown]
+            if evaluation:
+                evaluated = _evaluation(session, period, within(Pledge.org_id, tops),
+                                        end_of_day_utc(day, period.timezone), shown_ids)
+    rows = [OrgFigures(**org_row(row).as_dict(), **counts.get(row.id, {}), **evaluated.get(row.id, {}),
+                       evaluation=evaluation) for row in shown]
     mark_lagging(rows)
     year = period.year if period else campaign or (as_of.year if as_of else current_year(ledger))
     return Dashboard(campaign=year, as_of=day, scope=[r.code for r in rows if r.depth == 0],
                      totals=totals_of(rows), rows=rows)
+
+
+def _evaluation(session: Session, period: Campaign, scope, before, shown_ids) -> dict[int, dict]:
+    from pledges import evaluation  # it reads pledges.quality, which reads this module
+
+    return evaluation.rolled_up(session, evaluation.per_org(session, period, scope, before), shown_ids)
 
 
 def overdue(ledger: Ledger, **scope) -> tuple[date, list[OverdueRow]]:

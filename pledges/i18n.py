@@ -1034,3 +1034,85 @@ MESSAGES.update({
         "({tables} tables, {policies} row-level policies)",
     ),
 })
+
+# --- evaluation: ratings, scores, quality at add/submit, the visit survey and report (issue 13) ---
+
+from pledges.vocab import PublicGrade  # noqa: E402  (this block is appended; see the brief)
+
+LABELS[PublicGrade] = {
+    "satisfied": ("满意", "satisfied"),
+    "fair": ("基本满意", "fair"),
+    "unsatisfied": ("不满意", "unsatisfied"),
+}
+TRIGGERS["rate"] = ("评价", "rate")
+TRIGGERS["set_campaign"] = ("修改活动设置", "set campaign")
+TRIGGERS["survey_import"] = ("导入问卷", "import survey")
+WORDS.update({
+    "ballots": ("票数", "Ballots"),
+    "score": ("得分", "Score"),
+    "final_grade": ("综合等次", "Final grade"),
+    "satisfaction": ("满意率", "Satisfaction"),
+    "checkable": ("可评比", "Checkable"),
+    "checkable_rate": ("可评比率", "Checkable rate"),
+    "scored": ("已评分", "Scored"),
+    "weights": ("评价权重", "Weights"),
+    "awareness": ("知晓率", "Awareness"),
+    "answers": ("答卷", "Answers"),
+    "interval": ("95% 置信区间", "95% interval"),
+    "respondent_group": ("调查对象", "Respondents"),
+})
+MESSAGES.update({
+    "bad_rater_group": ("评价主体 {value} 无效：可选 {choices}（或 自评/党员评/群众评/组织评）",
+                        "rater group {value} is not valid: choose {choices}"),
+    "bad_rating_grade": ("{group}的等次 {value} 无效：可选 {choices}", "{group} grade {value} is not valid: choose {choices}"),
+    "bad_rating_count": ("票数 {value} 无效：应为 1 到 {limit} 的整数", "count {value} is not valid: give a whole number from 1 to {limit}"),
+    "rate_state": ("承诺 {id} 处于{state}状态：亮诺之后才能评价", "pledge {id} is {state}: it can be rated once displayed"),
+    "rate_not_allowed": ("{actor} 无权对 {org} 的承诺作{group}", "{actor} may not give a {group} rating on {org}'s pledges"),
+    "rated": ("承诺 {id}：已记录{group}「{grade}」{count} 票", "pledge {id}: recorded {count} {group} rating(s) \"{grade}\""),
+    "rated_score": ("承诺 {id} 现得分 {score}（{grade}）", "pledge {id} now scores {score} ({grade})"),
+    "rated_frozen": ("承诺 {id} 已评诺，得分 {score}（{grade}）已固定，本次评价不改变得分",
+                     "pledge {id} is evaluated: its score {score} ({grade}) is frozen and this rating does not change it"),
+    "bad_weight_group": ("权重中的评价主体 {value} 无效：可选 {choices}", "weight group {value} is not valid: choose {choices}"),
+    "bad_weight": ("权重 {value} 无效：应形如 organisation=0.4，数值在 0 到 1 之间",
+                   "weight {value} is not valid: give group=number with the number between 0 and 1"),
+    "weight_twice": ("权重中{group}出现了两次", "the weights name {group} twice"),
+    "weights_sum": ("各项权重之和为 {total}，应为 1", "the weights add up to {total}: they must add up to 1"),
+    "campaign_nothing": ("没有要修改的设置：请给出 --weights、--lint-refuses 或 --lint-warns",
+                         "nothing to change: give --weights, --lint-refuses or --lint-warns"),
+    "campaign_set": ("{year} 年度活动：{what}", "campaign {year}: {what}"),
+    "campaign_weights": ("评价权重 {weights}", "weights {weights}"),
+    "campaign_lint_refuses": ("质量检查不通过的承诺不能添加或提交", "pledges that break a quality rule are refused at add and submit"),
+    "campaign_lint_warns": ("质量检查只作提醒", "quality rules only warn at add and submit"),
+    "lint_warning": ("提醒：承诺 {id} {code} {message}。建议：{suggestion}", "warning: pledge {id} {code} {message}. Suggestion: {suggestion}"),
+    "lint_refused": ("承诺 {id} 未通过质量检查 {code}：{message}。建议：{suggestion}（本活动设置为不通过即拒绝）",
+                     "pledge {id} breaks quality rule {code}: {message}. Suggestion: {suggestion} (this campaign refuses it)"),
+    "lint_refused_add": ("承诺「{title}」未通过质量检查 {code}：{message}。建议：{suggestion}（本活动设置为不通过即拒绝）",
+                         "pledge \"{title}\" breaks quality rule {code}: {message}. Suggestion: {suggestion} (this campaign refuses it)"),
+    "survey_no_units": ("请用 --org 给出要调查的单位", "give the units to ask about with --org"),
+    "survey_sheet_none": ("{files} 中没有问卷表：表头需有 单位代码、调查对象", "no questionnaire sheet in {files}: it needs the headers 单位代码, 调查对象"),
+    "survey_imported_before": ("{file} 已导入过 {year} 年度：同一份问卷不能导入两次（改名前请先核对）",
+                               "{file} was already imported for {year}: a questionnaire file is imported once"),
+    "survey_template_done": ("已写出问卷 {path}：{units} 个单位，{rows} 行（每个单位党员、群众各 {each} 行）",
+                             "wrote the questionnaire {path}: {units} units, {rows} rows ({each} per unit and group)"),
+    "survey_imported": ("已导入答卷 {answers} 份（党员 {members} 份，群众 {public} 份；跳过未填写的 {skipped} 行）",
+                        "imported {answers} answers ({members} members, {public} public; {skipped} blank rows skipped)"),
+    "survey_checked": ("检查通过：答卷 {answers} 份，未写入（--dry-run）", "checked: {answers} answers; nothing written (--dry-run)"),
+    "survey_problems": ("问卷有 {count} 处问题，未导入任何答卷：", "{count} problems in the questionnaire; nothing was imported:"),
+    "survey_title": ("{scope} {year} 年度问卷调查", "{scope}: questionnaire, campaign {year}"),
+    "survey_rate_line": ("{group}（{respondents} 份）：知晓率 {awareness}（{a_low}–{a_high}），满意率 {satisfaction}（{s_low}–{s_high}）",
+                         "{group} ({respondents} answers): awareness {awareness} ({a_low}–{a_high}), "
+                         "satisfaction {satisfaction} ({s_low}–{s_high})"),
+    "report_empty": ("台账中没有党组织，无法生成报告", "the ledger has no organisations to report on"),
+    "report_format": ("{path}：报告只能写成 .html 或 .xlsx", "{path}: the report is written as .html or .xlsx"),
+    "report_written": ("已写出现场点评报告：{path}", "wrote the visit report: {path}"),
+    "rating_sheet_none": ("{files} 中没有评价表：表头需有 承诺编号、评价主体、等次",
+                          "no rating sheet in {files}: it needs the headers 承诺编号, 评价主体, 等次"),
+    "ratings_imported": ("已导入评价 {rows} 行（{ballots} 票）", "imported {rows} rating rows ({ballots} ballots)"),
+    "ratings_problems": ("评价表有 {count} 处问题，未导入任何评价：", "{count} problems in the rating sheet; nothing was imported:"),
+    "usage_rate": ("请给出承诺编号、--group 和 --grade，或用 --sheet 导入评价表", "give ID, --group and --grade, or --sheet FILE"),
+    "usage_rate_sheet": ("--sheet 不能与承诺编号、--group、--grade 同用", "--sheet does not go with ID, --group or --grade"),
+    "ratings_checked": ("检查通过：评价 {rows} 行（{ballots} 票），未写入（--dry-run）",
+                        "checked: {rows} rating rows ({ballots} ballots); nothing written (--dry-run)"),
+    "need_org_rating_counted": ("承诺 {id} 还没有组织评价：先用 --grade 或 pledges rate --group organisation 评价",
+                                "pledge {id} has no organisation rating yet: give --grade, or pledges rate --group organisation"),
+})

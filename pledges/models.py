@@ -17,8 +17,9 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 # The schema's version: the number of the newest Alembic revision (pledges/migrations/versions/
 # NNNN_*.py); every change to these tables is a new revision with a test (docs/upgrading.md).
 # 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on, approved_on;
-# 4: people, role grants, ratings by rater group, campaign weights and lint setting.
-SCHEMA_VERSION = 4
+# 4: people, role grants, ratings by rater group, campaign weights and lint setting;
+# 5: frozen pledge scores and survey answers (the evaluation visit).
+SCHEMA_VERSION = 5
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 
@@ -355,6 +356,43 @@ class Rating(SQLModel, table=True):
     recorded_at: datetime = _utc()
     moderated_by: str | None = None
     moderated_at: datetime | None = _utc(default=None)
+
+
+
+# --- the evaluation visit (issue 13, docs/evaluation.md) ---------------------------------------
+
+class PledgeScore(SQLModel, table=True):
+    """A pledge's score and final grade as they stood when it was evaluated (``evaluate``):
+    frozen, so ratings recorded later do not change them (``pledges.scores``)."""
+
+    __tablename__ = "pledge_score"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = Field(sa_column_args=[ForeignKey("pledge.id")], unique=True)
+    score: float
+    grade: str = Field(max_length=16)
+    frozen_at: datetime = _utc()
+    actor: str
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """One respondent's questionnaire answers about one unit (``visit survey import``).
+    ``aware``: knows the unit's pledges (None: not answered); ``satisfaction`` a public grade
+    (satisfied / fair / unsatisfied, None: not answered)."""
+
+    __tablename__ = "survey_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = _fk("campaign.id")
+    org_id: int = _fk("organisation.id", index=True)
+    respondent_group: str = Field(max_length=16)
+    aware: bool | None = None
+    satisfaction: str | None = Field(default=None, max_length=16)
+    suggestion: str | None = Field(default=None, sa_type=Text)
+    source: str
+    row: int
+    actor: str
+    imported_at: datetime = _utc()
 
 
 

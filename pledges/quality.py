@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import String, case, cast, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, not_, or_, select
 from sqlmodel import Session
 
 from pledges.campaigns import campaign_if_any, current_year
@@ -342,13 +342,25 @@ def lint(ledger: Ledger, *, org: str | None = None, campaign: int | None = None,
         below = _descendants(session, shown_ids)
     ctx = Context(campaign_ends=period.ends, same_title=same_title)
     findings, blocked, per_org_rules = [], defaultdict(int), defaultdict(lambda: defaultdict(int))
+    # The rules read a pledge's content only (and its id, for duplicated titles): pledges with the
+    # same content (copied pledges, templates) are checked once.  Halves the city's lint.
+    decided: dict[tuple, tuple[list[tuple[str, dict]], bool]] = {}
     for c in candidates:
-        found = findings_of(c, ctx, org=c.org, member=c.member_number)
-        if found:
-            findings.extend(found)
-            for finding in found:
-                per_org_rules[c.org_id][finding.rule] += 1
-        if c.declared and not checkable(c):
+        if c.id in same_title:
+            broken = [(f.rule, f.params) for f in findings_of(c, ctx)]
+            ok = checkable(c)
+        else:
+            content = c[1:8]
+            known = decided.get(content)
+            if known is None:
+                known = decided[content] = ([(f.rule, f.params) for f in findings_of(c, ctx)], checkable(c))
+            broken, ok = known
+        if broken:
+            org_rules = per_org_rules[c.org_id]
+            for rule, params in broken:
+                findings.append(Finding(c.id, c.org, c.member_number, c.title, rule, params))
+                org_rules[rule] += 1
+        if c.declared and not ok:
             blocked[c.org_id] += 1
     for unit_id, unit in units.items():
         _roll_up(unit, below.get(unit_id, ()), declared, blocked, per_org_rules)
@@ -431,7 +443,7 @@ def _same_title(session: Session, live) -> dict[int, tuple[int, ...]]:
     query = (select(func.aggregate_strings(cast(Pledge.id, String), ","))
              .where(*live).group_by(member, owner_org, key).having(func.count() > 1))
     same: dict[int, tuple[int, ...]] = {}
-    for (ids,) in session.execute(query):
+    for (ids,) in session.connection().execute(query):
         group = sorted(int(i) for i in ids.split(","))
         same.update({i: tuple(j for j in group if j != i) for i in group})
     return same
@@ -446,8 +458,106 @@ def _candidates(session: Session, period: Campaign, scope) -> tuple[list[Candida
     could = or_(Pledge.target.is_(None), Pledge.target <= 0, Pledge.target > limit, Pledge.unit.is_(None),
                 func.trim(Pledge.unit) == "", Pledge.qualitative.is_(True), Pledge.due == period.ends,
                 length < TITLE_LENGTH[0], length > TITLE_LENGTH[1])
-    rows = {r[0]: Candidate(*r) for r in session.execute(_rows([*live, could]))}
+    connection = session.connection()  # Core rows: the ORM's row loading cost as much as the rules
+    rows = {r[0]: Candidate(*r) for r in connection.execute(_rows([*live, could]))}
     rest = sorted(set(same_title) - set(rows))
     for start in range(0, len(rest), ID_BATCH):
-        rows.update((r[0], Candidate(*r)) for r in session.execute(_rows([Pledge.id.in_(rest[start:start + ID_BATCH])])))
+        rows.update((r[0], Candidate(*r)) for r in connection.execute(_rows([Pledge.id.in_(rest[start:start + ID_BATCH])])))
     return list(rows.values()), same_title
+
+
+# --- the checkable count per organisation (the figures, the lint, the visit report) -----------------
+
+
+def numeric_sql():
+    """``numeric`` as SQL: a numeric target above 0, with a unit."""
+    return and_(Pledge.qualitative.is_(False), Pledge.target.is_not(None), Pledge.target > 0,
+                Pledge.unit.is_not(None), func.trim(Pledge.unit) != "")
+
+
+def not_checkable_per_org(session: Session, period: Campaign, scope=()) -> dict[int, int]:
+    """Declared pledges that are not checkable, per organisation (their own pledges).  SQL finds
+    the declared pledges without a numeric target, grouped by their criterion; ``concrete`` (a
+    Python rule: it reads words) decides each distinct criterion once.  A pledge stored in the
+    ledger always has a due date."""
+    query = (select(Pledge.org_id, Pledge.qualitative, Pledge.criterion, func.count())
+             .where(Pledge.campaign_id == period.id, Pledge.state.not_in(list(NOT_DECLARED)), not_(numeric_sql()),
+                    *scope)
+             .group_by(Pledge.org_id, Pledge.qualitative, Pledge.criterion))
+    blocked: dict[int, int] = defaultdict(int)
+    decided: dict[str | None, bool] = {}
+    for org_id, qualitative, criterion, n in session.execute(query):
+        if criterion not in decided:
+            decided[criterion] = concrete(criterion)
+        if not (qualitative and decided[criterion]):
+            blocked[org_id] += n
+    return dict(blocked)
+
+
+def declared_per_org(session: Session, period: Campaign, scope=()) -> dict[int, int]:
+    return _declared_per_org(session, period, scope)
+
+
+# --- one pledge, at add and submit ----------------------------------------------------------------
+
+
+def refuses(code: str) -> bool:
+    """The findings a campaign with ``lint_refuses`` refuses at ``add`` and ``submit``: those that
+    make a pledge not checkable, and vague words with no number (L001).  The others (a default
+    due date, a duplicated title, a title's length, a large target) stay warnings."""
+    return RULES_BY_CODE[code].blocks or code == "L001"
+
+
+def pledge_findings(session: Session, pledge: Pledge, period: Campaign | None = None) -> list[Finding]:
+    """Every rule one pledge breaks, its owner's other pledges with the same title included."""
+    period = period or session.get(Campaign, pledge.campaign_id)
+    owner = (Pledge.member_id == pledge.member_id) if pledge.member_id is not None else and_(
+        Pledge.member_id.is_(None), Pledge.org_id == pledge.org_id)
+    key = _same_title_key(pledge.title)
+    rows = session.execute(select(Pledge.id, Pledge.title).where(
+        Pledge.campaign_id == period.id, Pledge.state != State.withdrawn, Pledge.id != pledge.id, owner)).all()
+    others = tuple(sorted(i for i, title in rows if _same_title_key(title) == key))
+    ctx = Context(campaign_ends=period.ends, same_title={pledge.id: others} if others else {})
+    text = PledgeText(pledge.id, pledge.title, pledge.target, pledge.unit, pledge.qualitative, pledge.criterion,
+                      pledge.due, pledge.member_id is not None)
+    org = session.get(Organisation, pledge.org_id)
+    member = session.get(Member, pledge.member_id) if pledge.member_id is not None else None
+    return findings_of(text, ctx, org=org.code, member=member.number if member else None)
+
+
+def enforce(session: Session, pledge: Pledge, period: Campaign | None = None, new: bool = False) -> list[Finding]:
+    """The pledge's findings; when its campaign refuses them (``lint_refuses``), the first
+    refusing one is raised (``Refused``: nothing is written).  ``new``: a pledge being added
+    (the message names its title, not the id it would have had)."""
+    from pledges.errors import TransitionRefused
+
+    period = period or session.get(Campaign, pledge.campaign_id)
+    found = pledge_findings(session, pledge, period)
+    if period.lint_refuses:
+        for finding in found:
+            if refuses(finding.rule):
+                raise TransitionRefused("lint_refused_add" if new else "lint_refused", id=pledge.id, title=pledge.title,
+                                        code=finding.rule, message=LintText(finding),
+                                        suggestion=LintText(finding, suggestion=True))
+    return found
+
+
+class LintText:
+    """A finding's message or suggestion inside another message, in that message's language."""
+
+    def __init__(self, finding: Finding, suggestion: bool = False):
+        self.finding, self.suggestion = finding, suggestion
+
+    def message(self, lang: str = "zh") -> str:
+        return self.finding.suggestion(lang) if self.suggestion else self.finding.message(lang)
+
+
+def findings_of_pledges(ledger: Ledger, pledge_ids) -> list[Finding]:
+    """The findings of the given pledges, for the warnings ``add`` and ``submit`` print."""
+    from pledges.entries import pledge_by_id
+
+    found = []
+    with ledger.session() as session:
+        for pledge_id in pledge_ids:
+            found.extend(pledge_findings(session, pledge_by_id(session, pledge_id)))
+    return found

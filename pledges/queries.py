@@ -8,11 +8,11 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from pledges import rules
+from pledges import rules, scores
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
 from pledges.entries import pledge_by_id
-from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge,
+from pledges.models import (AuditEvent, Campaign, DisplayRecord, Rating, Member, Organisation, Pledge,
                             PledgeVersion, ProgressRecord)
 from pledges.orgs import subtree_ids
 from pledges.scope import check_pledge, roots, within
@@ -46,12 +46,14 @@ class PledgeView:
     progress: list[dict] = field(default_factory=list)
     displays: list[dict] = field(default_factory=list)
     evaluations: list[dict] = field(default_factory=list)
+    score: float | None = None  # pledges.scores: frozen once evaluated
+    final_grade: str | None = None
     versions: list[dict] = field(default_factory=list)
 
     def as_dict(self, details: bool = False) -> dict:
         data = asdict(self)
         if not details:
-            for key in ("history", "progress", "displays", "evaluations", "versions"):
+            for key in ("history", "progress", "displays", "evaluations", "score", "final_grade", "versions"):
                 data.pop(key)
         return data
 
@@ -163,7 +165,11 @@ def show_pledge(ledger: Ledger, pledge_id: int, reader: str | None = None) -> Pl
         ]
         view.progress = _records(session, ProgressRecord, pledge_id, ("day", "amount", "note", "evidence", "actor"))
         view.displays = _records(session, DisplayRecord, pledge_id, ("day", "channel", "place", "actor"))
-        view.evaluations = _records(session, Evaluation, pledge_id, ("rater_group", "grade", "comment", "actor"))
+        view.evaluations = [
+            {"rater_group": r.rater_group, "grade": r.grade, "count": r.count, "comment": r.comment, "actor": r.actor}
+            for r in session.scalars(select(Rating).where(Rating.pledge_id == pledge_id, scores.counting(Rating))
+                                     .order_by(Rating.id))]
+        view.score, view.final_grade, _ = scores.score_of(session, pledge)
         view.versions = _records(session, PledgeVersion, pledge_id,
                                  ("number", "title", "content", "target", "unit", "qualitative", "criterion",
                                   "category", "actor", "reason"))

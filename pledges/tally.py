@@ -89,9 +89,50 @@ class OrgFigures(Figures):
     parent: str | None
     depth: int
     lagging: list[str] = field(default_factory=list)  # why the unit stands out: completion_rate, overdue_rate
+    # --- evaluation figures (docs/figures.md "Evaluation figures"; pledges/evaluation.py), read
+    # only when asked (``dashboard --evaluation``): ``evaluation`` says they were ---
+    evaluation: bool = False
+    scored: int = 0  # pledges with a score
+    score_sum: float = 0.0
+    grade_excellent: int = 0  # final grades
+    grade_good: int = 0
+    grade_pass: int = 0
+    grade_fail: int = 0
+    public_ratings: int = 0  # counting public ratings (ballots)
+    public_positive: int = 0  # of which satisfied or fair
+    checkable: int = 0  # declared pledges that are checkable
+
+    @property
+    def score(self) -> float | None:
+        """A unit's score: the mean of its pledges' scores."""
+        return ratio(self.score_sum, self.scored)
+
+    @property
+    def satisfaction(self) -> float | None:
+        """满意率: (satisfied + fair) / public ratings."""
+        return ratio(self.public_positive, self.public_ratings)
+
+    @property
+    def checkable_rate(self) -> float | None:
+        return ratio(self.checkable, self.declared)
+
+    def add(self, other: "Figures") -> None:
+        super().add(other)
+        if isinstance(other, OrgFigures) and other.evaluation:
+            self.evaluation = True
+            for name in EVALUATION_FIELDS:
+                setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict:
-        return {**super().as_dict(), "lagging": list(self.lagging)}
+        shown = {**super().as_dict(), "lagging": list(self.lagging)}
+        if self.evaluation:
+            shown.update({name: getattr(self, name) for name in (*EVALUATION_FIELDS, *EVALUATION_RATES)})
+        return shown
+
+
+EVALUATION_FIELDS = ("scored", "score_sum", "grade_excellent", "grade_good", "grade_pass", "grade_fail",
+                     "public_ratings", "public_positive", "checkable")
+EVALUATION_RATES = ("score", "satisfaction", "checkable_rate")
 
 
 @dataclass

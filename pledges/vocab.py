@@ -56,6 +56,14 @@ class RaterGroup(StrEnum):
     public = "public"
 
 
+class PublicGrade(StrEnum):
+    """What the public (群众评) answers: 满意 / 基本满意 / 不满意."""
+
+    satisfied = "satisfied"
+    fair = "fair"
+    unsatisfied = "unsatisfied"
+
+
 class Outcome(StrEnum):
     fulfilled = "fulfilled"
     unfulfilled = "unfulfilled"

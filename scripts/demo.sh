@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # `make demo`: a fresh SQLite ledger in ledgers/demo.db loaded with the small demo (three towns of
-# 温岭, their branches and members, ~1,500 pledges as they stand today), then the dashboard.
+# 温岭, their branches and members, ~1,500 pledges as they stand today, their ratings and the
+# questionnaires of a visit), then the dashboard, and the visit report of 大溪镇 and 城北街道.
 set -euo pipefail
 mkdir -p ledgers
 rm -f ledgers/demo.db ledgers/demo.db-wal ledgers/demo.db-shm
 pledges --db ledgers/demo.db demo --scale small
 pledges --db ledgers/demo.db dashboard
+pledges --db ledgers/demo.db visit report --org WL-DX --org WL-CB --seed 2026-09-14 --units 4 \
+    --out ledgers/visit-report.html
+echo "open ledgers/visit-report.html in a browser (it prints on A4)"

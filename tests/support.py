@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import func, select
 
 from pledges.db import Ledger
-from pledges.models import AuditEvent, DisplayRecord, Evaluation, Pledge, PledgeVersion, ProgressRecord
+from pledges.models import AuditEvent, DisplayRecord, Rating, Pledge, PledgeVersion, ProgressRecord
 
 # 10:00 on 2026-06-15 in Asia/Shanghai: mid-campaign, so due dates on both sides are easy.
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc)
@@ -47,7 +47,7 @@ PATHS = {
 }
 
 
-CHILD_TABLES = (ProgressRecord, DisplayRecord, Evaluation, PledgeVersion)
+CHILD_TABLES = (ProgressRecord, DisplayRecord, Rating, PledgeVersion)
 
 
 def snapshot(ledger: Ledger, pledge_id: int) -> dict:

@@ -191,3 +191,10 @@ def may_manage(session: Session, actor: str, org_id: int) -> bool:
     """May ``actor`` change the organisation ``org_id``'s contacts (e-mail, group robot) and
     those of its members?  A secretary or organiser of it or one above it (``org_set``)."""
     return allowed(session, actor, "org_set", org_id)
+
+
+def may_rate(session: Session, actor: str, org_id: int, group: str) -> bool:
+    """May ``actor`` record a rating of rater group ``group`` (self, members, public,
+    organisation) on a pledge of the organisation ``org_id``?  The ``rate`` right: evaluators
+    and organisers, from above for an organisation's own pledges (docs/roles.md)."""
+    return allowed(session, actor, "rate", org_id)

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from pledges.entries import content_of, merged_content
-from pledges.models import DisplayRecord, Evaluation, PledgeVersion, ProgressRecord
+from pledges import scores
+from pledges.models import DisplayRecord, PledgeScore, PledgeVersion, ProgressRecord, Rating
 from pledges.vocab import Outcome, RaterGroup
 from pledges.workflows.move import Move
 
@@ -105,9 +106,33 @@ def rating(step) -> Change:
     grade = step.args.get("grade")
     if grade is None:
         return Change({}, (), {})
-    record = {"pledge_id": step.pledge.id, "rater_group": RaterGroup.organisation.value, "grade": grade,
-              "comment": step.args.get("comment"), "actor": step.actor, "recorded_at": step.now}
-    return Change({}, ((Evaluation, record),), {"grade": grade})
+    return Change({}, ((Rating, rating_values(step, step.pledge.id, RaterGroup.organisation.value, grade,
+                                              source="evaluate")),), {"grade": grade})
+
+
+def rating_values(step, pledge_id: int, group: str, grade: str, count: int = 1, source: str = "cli") -> dict:
+    """One counting rating (``pledges.scores.counting``): shared by ``evaluate``, ``rate`` and the demo."""
+    return {"pledge_id": pledge_id, "rater_group": group, "grade": grade, "count": count,
+            "comment": step.args.get("comment"), "actor": step.actor, "status": "recorded", "source": source,
+            "recorded_at": step.now}
+
+
+def frozen_score(step) -> Change:
+    """The score and final grade as they stand now, kept (``pledge_score``): later ratings do not
+    change them.  ``args["score"]`` is the score computed from the ratings (``_score_inputs``);
+    a pledge none of whose rater groups has a weight has no score to keep."""
+    score = step.args.get("score")
+    if score is None:
+        return Change({}, (), {})
+    grade = scores.grade_of(score)
+    record = {"pledge_id": step.pledge.id, "score": score, "grade": grade, "frozen_at": step.now, "actor": step.actor}
+    return Change({}, ((PledgeScore, record),), {"score": round(score, 2), "final_grade": grade})
+
+
+def _score_inputs(move: Move) -> None:
+    """The pledge's score from its counting ratings, the organisation grade just given included."""
+    move.session.flush()
+    move.args["score"], _, _ = scores.score_of(move.session, move.pledge)
 
 
 def amendment(step) -> Change:
@@ -138,5 +163,6 @@ record_progress = effect(progress)
 mark_fulfilled = effect(fulfilment)
 mark_unfulfilled = effect(failure)
 record_rating = effect(rating)
+freeze_score = effect(frozen_score, resolve=_score_inputs)
 apply_amendment = effect(amendment, resolve=_amendment_inputs)
 apply_extension = effect(extension)

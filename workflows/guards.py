@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from pledges.campaigns import inside
 from pledges.entries import merged_content
-from pledges import rules
+from pledges import quality, rules
 from pledges.errors import BadInput, TransitionRefused
 from pledges.i18n import Trigger, choices
-from pledges.models import MAX_INT, DisplayRecord, Evaluation
+from pledges.models import MAX_INT, DisplayRecord, Rating
+from pledges.scores import counting
 from pledges.vocab import Channel, Grade, RaterGroup
 from pledges.workflows import authority
 from pledges.workflows.move import Move
@@ -61,6 +62,14 @@ def has_measure(move: Move) -> None:
     measurable = pledge.target is not None and pledge.target > 0 and bool(pledge.unit)
     if not (measurable or (pledge.qualitative and pledge.criterion)):
         raise _refuse("need_measure", move)
+
+
+@guard("row")
+def passes_quality(move: Move) -> None:
+    """The quality rules refuse a vague pledge when its campaign says so (``campaign set
+    --lint-refuses``); otherwise ``submit`` only warns (docs/evaluation.md)."""
+    if move.campaign.lint_refuses:
+        quality.enforce(move.session, move.pledge, move.campaign)
 
 
 @guard("row")
@@ -189,8 +198,8 @@ def has_org_rating(move: Move) -> None:
     if move.args.get("grade") is not None:
         return
     rated = move.session.scalar(
-        select(func.count()).select_from(Evaluation).where(
-            Evaluation.pledge_id == move.pledge.id, Evaluation.rater_group == RaterGroup.organisation)
+        select(func.count()).select_from(Rating).where(
+            Rating.pledge_id == move.pledge.id, Rating.rater_group == RaterGroup.organisation, counting(Rating))
     )
     if not rated:
         raise _refuse("need_org_rating", move)

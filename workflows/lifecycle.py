@@ -13,7 +13,7 @@ S = State
 
 TRANSITIONS: list[dict] = [
     {"trigger": "submit", "source": [S.draft], "dest": S.submitted,
-     "conditions": [g.actor_may, g.has_title, g.has_owner, g.has_measure, g.due_in_campaign]},
+     "conditions": [g.actor_may, g.has_title, g.has_owner, g.has_measure, g.due_in_campaign, g.passes_quality]},
     {"trigger": "approve", "source": [S.submitted], "dest": S.approved, "conditions": [g.actor_may, g.day_not_future],
      "after": [do.mark_approved]},
     {"trigger": "return", "source": [S.submitted], "dest": S.draft, "conditions": [g.actor_may, g.reason_given]},
@@ -27,7 +27,7 @@ TRANSITIONS: list[dict] = [
     {"trigger": "fail", "source": [S.displayed, S.in_progress], "dest": S.unfulfilled,
      "conditions": [g.actor_may, g.reason_given, g.due_passed_or_organiser], "after": [do.mark_unfulfilled]},
     {"trigger": "evaluate", "source": [S.fulfilled, S.unfulfilled], "dest": S.evaluated,
-     "conditions": [g.actor_may, g.grade_valid, g.has_org_rating], "after": [do.record_rating]},
+     "conditions": [g.actor_may, g.grade_valid, g.has_org_rating], "after": [do.record_rating, do.freeze_score]},
     {"trigger": "amend", "source": [S.displayed, S.in_progress], "dest": S.submitted,
      "conditions": [g.actor_may, g.reason_given, g.amendment_valid], "after": [do.apply_amendment]},
     {"trigger": "withdraw", "source": [S.draft, S.submitted, S.approved], "dest": S.withdrawn,

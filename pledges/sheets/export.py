@@ -11,8 +11,9 @@ from sqlalchemy.orm import aliased
 from pledges import rules
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
-from pledges.models import Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge, ProgressRecord
+from pledges.models import Campaign, DisplayRecord, Member, Organisation, Pledge, ProgressRecord, Rating
 from pledges.scope import EVERYTHING, roots, within
+from pledges.scores import counting
 from pledges.vocab import RaterGroup
 
 STREAM = 2_000  # rows fetched at a time
@@ -62,9 +63,9 @@ def pledge_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
                      .order_by(DisplayRecord.day, DisplayRecord.id).limit(1))
     display_channel = first_display.with_only_columns(DisplayRecord.channel).scalar_subquery()
     displayed_on = first_display.with_only_columns(DisplayRecord.day).scalar_subquery()
-    grade = (select(Evaluation.grade).where(Evaluation.pledge_id == Pledge.id,
-                                            Evaluation.rater_group == RaterGroup.organisation.value)
-             .order_by(Evaluation.id.desc()).limit(1).scalar_subquery())
+    grade = (select(Rating.grade).where(Rating.pledge_id == Pledge.id, counting(Rating),
+                                        Rating.rater_group == RaterGroup.organisation.value)
+             .order_by(Rating.id.desc()).limit(1).scalar_subquery())
     query = (
         select(Pledge.id, Organisation.code.label("org"), Organisation.name.label("org_name"),
                Member.number.label("member"), Member.name.label("member_name"), Pledge.title, Pledge.content,
@@ -127,7 +128,8 @@ def export(ledger: Ledger, path, *, fmt: str = "xlsx", org: str | None = None, c
         report = lambda stage, done: given(stage, done, total)  # noqa: E731
     if fmt == "csv":
         return write_csv(path, pledge_rows(ledger, scope), lang, report)
-    figures = [row.as_dict() for row in dashboard(ledger, org=org, depth=depth, campaign=scope.year, reader=reader).rows]
+    figures = [row.as_dict() for row in dashboard(ledger, org=org, depth=depth, campaign=scope.year, reader=reader,
+                                                  evaluation=True).rows]
     sheets = {H.ORGS: org_rows(ledger, scope), H.MEMBERS: member_rows(ledger, scope),
               H.PLEDGES: pledge_rows(ledger, scope), H.PROGRESS: progress_rows(ledger, scope)}
     return write_xlsx(path, sheets, figures, lang, report)

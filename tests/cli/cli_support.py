@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import func, select
 
-from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, OrgClosure,
+from pledges.models import (AuditEvent, Campaign, DisplayRecord, Rating, Member, Organisation, OrgClosure,
                             Pledge, PledgeVersion, ProgressRecord)
 
 LIST_FIELDS = {"id", "org", "member", "title", "state", "outcome", "due", "original_due", "target", "unit", "done"}
@@ -14,7 +14,7 @@ HISTORY_FIELDS = {"trigger", "from", "to", "actor", "at", "reason"}
 TRIGGERS = ("submit", "approve", "return", "display", "record_progress", "complete", "fail", "evaluate",
             "amend", "withdraw", "extend")
 TABLES = (Organisation, OrgClosure, Member, Campaign, Pledge, PledgeVersion, ProgressRecord, DisplayRecord,
-          Evaluation, AuditEvent)
+          Rating, AuditEvent)
 
 # Options that make a valid numeric pledge; ``add`` overrides them per test.
 DEFAULTS = {"--org": "DX-V1", "--title": "走访困难群众", "--target": "12", "--unit": "户", "--due": "2026-09-30"}

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from pledges.db import Ledger
 from pledges.entries import create_pledge
 from pledges.errors import DemoRefused
-from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, OrgClosure,
+from pledges.models import (AuditEvent, Campaign, DisplayRecord, Rating, Member, Organisation, OrgClosure,
                             Pledge, PledgeVersion, ProgressRecord)
 from pledges.orgs import CODE_PATTERN, add_org
 from pledges.queries import end_of_day_utc
@@ -27,7 +27,7 @@ from pledges.workflows.engine import run
 from support import ACTOR, TODAY, Clock
 
 TABLES = (Campaign, Organisation, OrgClosure, Member, Pledge, PledgeVersion, DisplayRecord, ProgressRecord,
-          Evaluation, AuditEvent)
+          Rating, AuditEvent)
 TZ = "Asia/Shanghai"
 
 
@@ -87,7 +87,7 @@ def test_the_summary_counts_what_was_written(ledger, demo):
         assert demo.audit_events == count(AuditEvent)
         assert demo.progress_records == count(ProgressRecord)
         assert demo.display_records == count(DisplayRecord)
-        assert demo.evaluations == count(Evaluation)
+        assert demo.ratings == count(Rating)
         assert demo.pledge_versions == count(PledgeVersion)
         assert sum(demo.states.values()) == count(Pledge)
         assert 1_300 <= count(Pledge) <= 1_700
@@ -153,7 +153,7 @@ def test_records_agree_with_their_pledges(ledger, demo):
     assert progress_before_display == 0
     evaluated_without_rating = scalar(ledger, """
         SELECT count(*) FROM pledge p WHERE p.state = 'evaluated' AND NOT EXISTS (
-            SELECT 1 FROM evaluation e WHERE e.pledge_id = p.id AND e.rater_group = 'organisation')""")
+            SELECT 1 FROM rating e WHERE e.pledge_id = p.id AND e.rater_group = 'organisation')""")
     assert evaluated_without_rating == 0
     fulfilled_short = scalar(ledger, """
         SELECT count(*) FROM pledge WHERE outcome = 'fulfilled' AND NOT qualitative AND done < target""")
@@ -229,7 +229,7 @@ def test_nothing_happens_after_the_as_of_day(ledger, clock, as_of):
     end = end_of_day_utc(as_of, TZ)
     with ledger.session() as session:
         for column in (AuditEvent.at, Pledge.created_at, Pledge.updated_at, ProgressRecord.recorded_at,
-                       DisplayRecord.recorded_at, Evaluation.recorded_at, Organisation.created_at, Member.created_at):
+                       DisplayRecord.recorded_at, Rating.recorded_at, Organisation.created_at, Member.created_at):
             assert session.scalar(select(func.count()).where(column >= end)) == 0, column
             assert session.scalar(select(func.count()).where(column > clock.now)) == 0, column  # nor after now
         for column in (AuditEvent.effective_on, ProgressRecord.day, DisplayRecord.day, Pledge.finished_on):
@@ -318,7 +318,7 @@ def _records(ledger: Ledger, pledge_id: int) -> dict:
     with ledger.session() as session:
         pledge = session.get(Pledge, pledge_id)
         found = {"pledge": {name: getattr(pledge, name) for name in PLEDGE_FIELDS}}
-        for model in (DisplayRecord, ProgressRecord, Evaluation, PledgeVersion):
+        for model in (DisplayRecord, ProgressRecord, Rating, PledgeVersion):
             rows = session.scalars(select(model).where(model.pledge_id == pledge_id).order_by(model.id))
             found[model.__tablename__] = [{k: v for k, v in row.model_dump().items() if k not in ("id", "pledge_id")}
                                           for row in rows]
@@ -346,6 +346,8 @@ def _replay_args(event: AuditEvent) -> dict:
 
 
 def test_the_demo_writes_what_the_engine_writes_for_the_same_steps(tmp_path):
+    from pledges.workflows.ratings import rate
+
     """Every kind of demo history, replayed through the real engine step by step on a fresh
     ledger, gives the same pledge row, the same records and the same audit events: the demo
     takes what a step changes from the trigger effects themselves, so the two cannot drift."""
@@ -379,7 +381,42 @@ def test_the_demo_writes_what_the_engine_writes_for_the_same_steps(tmp_path):
             steps = session.scalars(select(AuditEvent).where(AuditEvent.entity == "pledge",
                                                              AuditEvent.entity_id == pledge_id)
                                     .order_by(AuditEvent.id)).all()[1:]
-        for event in steps:
+            ratings = [event for event in session.scalars(select(AuditEvent).where(AuditEvent.entity == "rating"))
+                       if json.loads(event.detail)["pledge"] == pledge_id]
+        for event in sorted(steps + ratings, key=lambda e: e.id):
             clock.now = event.at
-            run(replayed, [copy], event.trigger, event.actor, **_replay_args(event))
+            if event.entity == "rating":
+                detail = json.loads(event.detail)
+                rate(replayed, copy, detail["group"], detail["grade"], actor=event.actor, count=detail["count"])
+            else:
+                run(replayed, [copy], event.trigger, event.actor, **_replay_args(event))
         assert _records(replayed, copy) == original, histories[pledge_id]
+
+
+# --- evaluation (issue 13) ------------------------------------------------------------------------
+
+
+def test_the_demo_has_ratings_vague_pledges_and_questionnaires_and_frozen_scores_are_the_engines(ledger, demo):
+    from pledges.campaigns import campaign_for
+    from pledges.models import PledgeScore, SurveyAnswer
+    from pledges.quality import checkable, PledgeText
+    from pledges.scores import combine, grade_of, group_means, weights_of
+
+    with ledger.session() as session:
+        groups = dict(session.execute(select(Rating.rater_group, func.count()).group_by(Rating.rater_group)).all())
+        assert set(groups) == {"self", "members", "public", "organisation"}
+        pledges = session.scalars(select(Pledge).where(Pledge.state.not_in(["draft", "withdrawn"]))).all()
+        vague = [p for p in pledges if not checkable(PledgeText(p.id, p.title, p.target, p.unit, p.qualitative,
+                                                                 p.criterion, p.due))]
+        assert 0.05 < len(vague) / len(pledges) < 0.25  # the seed: "可评比的内容不够普遍"
+        answers = dict(session.execute(select(SurveyAnswer.respondent_group, func.count())
+                                       .group_by(SurveyAnswer.respondent_group)).all())
+        assert answers["members"] == answers["public"] > 0
+        weights = weights_of(campaign_for(session, ledger, None))
+        frozen = session.scalars(select(PledgeScore)).all()
+        assert frozen
+        for row in frozen:  # no rating after the evaluation: the frozen score is the live one
+            ratings = session.execute(select(Rating.rater_group, Rating.grade, Rating.count)
+                                      .where(Rating.pledge_id == row.pledge_id)).all()
+            score = combine(group_means(ratings), weights)
+            assert row.score == pytest.approx(score) and row.grade == grade_of(score)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from pledges.errors import BadInput, NotPermitted, PledgeError, TransitionRefused
-from pledges.models import Evaluation, Pledge, PledgeVersion
+from pledges.models import Pledge, PledgeVersion, Rating
 from pledges.people import add_person, grant_role
 from pledges.workflows.engine import run
 from support import ACTOR, pledge_row, snapshot
@@ -175,7 +175,7 @@ def test_evaluate_records_the_organisation_rating(ledger, make_pledge):
     assert "--grade cannot be superb" in refused(ledger, pledge_id, "evaluate", BadInput, grade="superb")
     run(ledger, [pledge_id], "evaluate", ACTOR, grade="pass", comment="客观原因")
     with ledger.session() as session:
-        ratings = session.scalars(select(Evaluation).where(Evaluation.pledge_id == pledge_id)).all()
+        ratings = session.scalars(select(Rating).where(Rating.pledge_id == pledge_id)).all()
     assert [(r.rater_group, r.grade, r.comment, r.actor) for r in ratings] == [
         ("organisation", "pass", "客观原因", ACTOR)]
     row = pledge_row(ledger, pledge_id)
@@ -190,25 +190,25 @@ def test_evaluate_without_a_grade_or_an_organisation_rating_is_refused(ledger, m
     assert message == (f"pledge {pledge_id} has no organisation rating yet: "
                        f"use `pledges evaluate {pledge_id} --grade GRADE`")
     with ledger.session() as session:
-        assert session.scalars(select(Evaluation).where(Evaluation.pledge_id == pledge_id)).all() == []
+        assert session.scalars(select(Rating).where(Rating.pledge_id == pledge_id)).all() == []
 
 
 def test_evaluate_without_a_grade_uses_an_organisation_rating_recorded_before(ledger, make_pledge):
     pledge_id = make_pledge("fulfilled")
     with ledger.session() as session:  # as `pledges rate --group organisation` will record it
-        session.add(Evaluation(pledge_id=pledge_id, rater_group="organisation", grade="good", actor="点评组",
-                               recorded_at=ledger.now()))
+        session.add(Rating(pledge_id=pledge_id, rater_group="organisation", grade="good", actor="点评组",
+                           recorded_at=ledger.now()))
     run(ledger, [pledge_id], "evaluate", ACTOR)
     with ledger.session() as session:
-        grades = session.scalars(select(Evaluation.grade).where(Evaluation.pledge_id == pledge_id)).all()
+        grades = session.scalars(select(Rating.grade).where(Rating.pledge_id == pledge_id)).all()
     assert (pledge_row(ledger, pledge_id).state, grades) == ("evaluated", ["good"])
 
 
 def test_a_rating_of_another_group_does_not_count(ledger, make_pledge):
     pledge_id = make_pledge("unfulfilled")
     with ledger.session() as session:
-        session.add(Evaluation(pledge_id=pledge_id, rater_group="public", grade="satisfied", actor="群众",
-                               recorded_at=ledger.now()))
+        session.add(Rating(pledge_id=pledge_id, rater_group="public", grade="satisfied", actor="群众",
+                           recorded_at=ledger.now()))
     assert "no organisation rating yet" in refused(ledger, pledge_id, "evaluate")
 
 

@@ -1,0 +1,114 @@
+"""The visit report (docs/evaluation.md "The visit report") through the real command, on SQLite and
+PostgreSQL: its numbers are the dashboard's and the questionnaire's, user text is escaped, the
+workbook holds the same tables; and, in headless Chromium (Debian's, through Playwright), the
+Chinese text is drawn with a CJK font (no missing-glyph boxes) and the page prints on A4."""
+
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from cli_support import add, as_json, ok, pledge_in, walk
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def visited(pledges, tree, tmp_path):
+    """Pledges under DX with ratings, a vague one, an overdue one, and questionnaire answers."""
+    first = pledge_in(pledges, "in_progress", title="走访困难群众 <b>12</b> 户")
+    second = pledge_in(pledges, "displayed", org="DX-V2", due="2026-03-01")  # overdue at NOW (2026-06-15)
+    vague = add(pledges, "--qualitative", org="DX-V2", title="认真做好各项工作", target=None, unit=None,
+                criterion="认真做好各项工作")
+    walk(pledges, vague, "submitted")
+    ok(pledges("rate", first, "--group", "public", "--grade", "满意", "--count", "8"))
+    ok(pledges("rate", first, "--group", "public", "--grade", "不满意", "--count", "2"))
+    ok(pledges("rate", second, "--group", "organisation", "--grade", "good"))
+    answers = tmp_path / "answers.csv"
+    answers.write_text("单位代码,调查对象,是否知晓承诺,满意度,意见建议\n"
+                       "DX-V1,党员,是,满意,多走访\nDX-V1,群众,否,不满意,<script>alert(1)</script>\n"
+                       "DX-V2,群众,是,基本满意,\n", encoding="utf-8")
+    ok(pledges("visit", "survey", "import", answers))
+    return {"first": first, "second": second, "vague": vague}
+
+
+def test_the_html_report_holds_the_dashboards_numbers_and_escapes_user_text(pledges, visited, tmp_path):
+    out = tmp_path / "报告.html"
+    result = ok(pledges("visit", "report", "--org", "DX", "--seed", "s1", "--units", "2", "--out", out))
+    assert result.stdout == f"已写出现场点评报告：{out.resolve()}\n"
+    html = out.read_text(encoding="utf-8")
+    board = as_json(pledges("dashboard", "--org", "DX", "--depth", "1", "--format", "json"))["totals"]
+    assert f'<div class="v">{board["declared"]}</div><div class="k">已承诺</div>' in html
+    assert f'{board["checkable_rate"] * 100:.1f}%</div><div class="k">可评比率</div>' in html
+    assert '<div class="v">80.0%</div><div class="k">群众满意率（10 票）</div>' in html
+    assert "走访困难群众 &lt;b&gt;12&lt;/b&gt; 户" in html and "<b>12</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
+    assert "大溪村党支部" in html and "大溪社区党支部" in html  # both units drawn (2 of 2)
+    assert "逾期 106 天" in html  # the second pledge, due 2026-03-01
+    assert "L003" in html  # the vague criterion
+    assert "@page { size: A4" in html and "<svg" in html
+    assert "附录：数字的来源" in html and "WITH RECURSIVE sub(id)" in html
+
+
+def test_the_workbook_report(pledges, visited, tmp_path):
+    out = tmp_path / "报告.xlsx"
+    ok(pledges("visit", "report", "--org", "DX", "--seed", "s1", "--units", "2", "--out", out))
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["概况", "抽查单位", "问卷", "附录"]
+    overview = list(book["概况"].iter_rows(values_only=True))
+    assert overview[1][1] == "DX" and overview[1][4] == 3  # declared
+    survey = {(row[1], row[2]): row[3:6] for row in book["问卷"].iter_rows(min_row=2, values_only=True)}
+    assert survey["群众", "满意率"] == (1, 2, 0.5)
+    assert "pledges dashboard" not in str(list(book["附录"].values))  # the appendix is the workbook's own
+    assert any(row[0] == "复核 SQL" for row in book["附录"].iter_rows(values_only=True))
+
+
+def test_a_report_to_another_format_is_refused(pledges, visited, tmp_path):
+    result = pledges("visit", "report", "--org", "DX", "--out", tmp_path / "r.pdf")
+    assert result.exit_code == 1 and "只能写成 .html 或 .xlsx" in result.stderr
+
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
+                    reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_in_chromium_chinese_has_a_cjk_font_and_the_page_prints_on_a4(pledges, visited, tmp_path, db_url):
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the browser reads the same HTML whatever the database")
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "report.html"
+    ok(pledges("visit", "report", "--org", "DX", "--seed", "s1", "--units", "2", "--out", out))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(out.as_uri())
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+            checked = 0
+            for selector in ("h1", "h2", ".figure .k", "th", "td", "svg text", "li"):
+                for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"][:40]:
+                    text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+                    if not CJK.search(re.sub(r"<[^>]+>", "", text)):
+                        continue
+                    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+                    # Every glyph is drawn by a real font, the CJK ones by a CJK font: a character
+                    # no font has would be drawn by no font in this list (a missing-glyph box).
+                    assert any("CJK" in f["familyName"] or "CJK" in f.get("postScriptName", "") for f in fonts), (
+                        selector, text, fonts)
+                    checked += 1
+            assert checked > 50
+            pdf = page.pdf(format="A4", print_background=True)
+        finally:
+            browser.close()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert boxes, "no page in the PDF"
+    for width, height in boxes:  # A4: 210 × 297 mm = 595.3 × 841.9 pt
+        assert abs(float(width) - 595.3) < 2 and abs(float(height) - 841.9) < 2
+    assert len(boxes) >= 2
