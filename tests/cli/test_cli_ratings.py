@@ -114,7 +114,7 @@ def test_only_recorded_and_approved_ratings_count(pledges, tree):
                                status=status, source="board", recorded_at=tree.now()))
     # only the approved two count: (30 + 2·100) / 3
     assert show(pledges, pledge_id)["score"] == pytest.approx(230 / 3)
-    board = as_json(pledges("dashboard", "--org", "DX-V1", "--format", "json"))["totals"]
+    board = as_json(pledges("dashboard", "--org", "DX-V1", "--evaluation", "--format", "json"))["totals"]
     assert (board["public_ratings"], board["public_positive"]) == (3, 2)
 
 
@@ -228,7 +228,7 @@ def test_the_dashboards_evaluation_figures_equal_a_plain_sql_recount(pledges, tr
                                            (p[2], "public", "fair", 4), (p[2], "organisation", "fail", 1),
                                            (p[3], "organisation", "excellent", 1), (p[3], "public", "satisfied", 9)):
         rate(pledges, pledge_id, group, grade, "--count", str(count))
-    board = as_json(pledges("dashboard", "--depth", "3", "--format", "json"))
+    board = as_json(pledges("dashboard", "--depth", "3", "--evaluation", "--format", "json"))
     weights = {"organisation": 0.4, "public": 0.3, "members": 0.2, "self": 0.1}
     expected, public = recount(tree, weights)
     rows = {row["code"]: row for row in board["rows"]}
@@ -243,7 +243,7 @@ def test_the_dashboards_evaluation_figures_equal_a_plain_sql_recount(pledges, tr
         assert (row["public_positive"], row["public_ratings"]) == tuple(public.get(code, [0, 0])), code
     assert rows["WL"]["scored"] == 4 and rows["DX-V2"]["checkable"] == 2 and rows["DX-V2"]["declared"] == 3
     assert rows["DX-V2"]["checkable_rate"] == pytest.approx(2 / 3)
-    table = ok(pledges("dashboard", "--depth", "3", env={"COLUMNS": "250"})).stdout
+    table = ok(pledges("dashboard", "--depth", "3", "--evaluation", env={"COLUMNS": "250"})).stdout
     assert "得分" in table and "满意率" in table and "可评比率" in table
 
 
@@ -272,7 +272,7 @@ def test_the_checkable_rate_per_unit_equals_a_recount_pledge_by_pledge(pledges, 
     for code, pledge_id, title, target, unit, qualitative, criterion, due in rows:
         expected[code][0] += 1
         expected[code][1] += checkable(PledgeText(pledge_id, title, target, unit, bool(qualitative), criterion, due))
-    board = as_json(pledges("dashboard", "--depth", "3", "--format", "json"))
+    board = as_json(pledges("dashboard", "--depth", "3", "--evaluation", "--format", "json"))
     lint = as_json(pledges("lint", "--depth", "3", "--format", "json"))
     for source in (board["rows"], lint["units"]):
         found = {row["code"]: [row["declared"], row["checkable"]] for row in source}
