@@ -7,6 +7,7 @@ import click
 from click.exceptions import NoArgsIsHelpError
 
 from pledges import __version__, i18n
+from pledges.cli import words
 from pledges.cli.app import App
 from pledges.cli.failures import Usage, UsageReport, error_line
 from pledges.errors import PledgeError
@@ -23,6 +24,7 @@ class PledgesGroup(click.Group):
 
     def make_context(self, info_name, args, parent=None, **extra):
         lang = _lang_before_parsing(args)
+        words.ARGS_LANG.set(lang)
         try:
             _refuse_undecodable(args)
             return super().make_context(info_name, args, parent=parent, **extra)
@@ -115,6 +117,7 @@ def _register() -> None:
 
 
 _register()
+words.fit(cli)  # after every command is registered: choices, help in both languages, completion
 
 
 def main() -> None:

@@ -277,7 +277,7 @@ def test_database_errors_are_translated_where_the_session_opens(ledger):
 
 
 @pytest.mark.parametrize("args, zh, en", [
-    (("display", "1", "--channel", "radio"), "'radio' 不是可选值，可选 board|", "'radio' is not one of"),
+    (("display", "1", "--channel", "radio"), "'radio' 不是可选值，可选：公示栏（board）、", "'radio' is not one of: board (notice board),"),
     (("progress", "1", "--amount", "three"), "'three' 不是整数", "'three' is not a valid integer"),
     (("list", "--nosuch"), "没有选项 --nosuch", "No such option '--nosuch'"),
     (("list", "--ovrdue"), "--overdue？", "'--overdue'?"),
@@ -327,5 +327,7 @@ def test_an_unsupported_language_is_said_once_and_chinese_is_used(pledges, tree,
 @pytest.mark.parametrize("args", [(), ("org",), ("remind",)])
 def test_a_group_alone_still_prints_its_help(pledges, args):
     result = pledges(*args)
-    assert result.exit_code == 2 and "Usage:" in result.stderr and "错误" not in result.stderr
-    assert "\\x0a" not in result.stderr and "Example:" in result.stderr
+    assert result.exit_code == 2 and "用法：" in result.stderr and "错误" not in result.stderr
+    assert "\\x0a" not in result.stderr and "示例：" in result.stderr
+    english = pledges(*args, env={"PLEDGES_LANG": "en"})
+    assert english.exit_code == 2 and "Usage:" in english.stderr and "Example:" in english.stderr
