@@ -88,7 +88,7 @@ def _sqlite_online_backup(ledger: Ledger, source: Path, payload: Path) -> None:
 def _snapshot_into_sqlite(url: str, payload: Path, progress: Progress | None) -> None:
     from pledges.transfer import copy_ledger
 
-    copy_ledger(url, f"sqlite:///{payload}", progress)
+    copy_ledger(url, f"sqlite:///{payload}", progress, as_it_is=True)
 
 
 def _manifest(url: str, payload: Path) -> dict:

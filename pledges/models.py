@@ -16,8 +16,9 @@ from sqlmodel import Field, SQLModel
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # The schema's version: the number of the newest Alembic revision (pledges/migrations/versions/
 # NNNN_*.py); every change to these tables is a new revision with a test (docs/upgrading.md).
-# 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on, approved_on.
-SCHEMA_VERSION = 3
+# 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on, approved_on;
+# 4: people, role grants, ratings by rater group, campaign weights and lint setting.
+SCHEMA_VERSION = 4
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 
@@ -81,6 +82,10 @@ class Campaign(SQLModel, table=True):
     display_wait_days: int = 3
     evaluation_wait_days: int = 14
     escalation_days: int = 14
+    # --- evaluation (issue 13): rater-group weights as JSON ({"organisation": 0.4, ...}), None
+    # for the defaults of docs/evaluation.md; lint findings refuse add/submit when set ---
+    weights: str | None = Field(default=None, sa_type=Text)
+    lint_refuses: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class Organisation(SQLModel, table=True):
@@ -296,6 +301,62 @@ class SchedulerLease(SQLModel, table=True):
 
 
 # --- end of reminders ------------------------------------------------------------------------
+
+# --- people and grants (issue 10, docs/roles.md) -----------------------------------------------
+
+class Person(SQLModel, table=True):
+    """A user of the ledger.  ``name`` is what ``--as`` names; ``login`` is the person's own
+    PostgreSQL role (``user add --login``); ``member_id`` ties a 党员 user to their member row,
+    so "their own pledges" can be asked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    login: str | None = Field(default=None, unique=True, max_length=63)
+    member_id: int | None = _fk("member.id", default=None, index=True)
+    created_at: datetime = _utc()
+    created_by: str
+
+
+class RoleGrant(SQLModel, table=True):
+    """One role of one person on one organisation, valid in its whole subtree."""
+
+    __tablename__ = "role_grant"
+    __table_args__ = (UniqueConstraint("person_id", "role", "org_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = _fk("person.id", index=True)
+    role: str = Field(max_length=16)
+    org_id: int = _fk("organisation.id", index=True)
+    granted_by: str
+    granted_at: datetime = _utc()
+
+
+# --- ratings (issue 13, docs/evaluation.md; the public board's form, issue 14) -----------------
+
+class Rating(SQLModel, table=True):
+    """One rater group's grade of a pledge: ``count`` ballots of the same grade (tallied paper
+    ballots are one row).  ``status`` is ``recorded`` for ratings entered by people with the
+    right, ``pending`` / ``approved`` / ``rejected`` for the public board's form, which a
+    secretary moderates; only recorded and approved ratings count.  ``origin`` is a keyed hash
+    of the submitting address (the board's rate limit), never the address itself."""
+
+    __table_args__ = (Index("ix_rating_pledge_group", "pledge_id", "rater_group", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = _fk("pledge.id")
+    rater_group: str = Field(max_length=16)
+    grade: str = Field(max_length=16)
+    count: int = 1
+    comment: str | None = Field(default=None, sa_type=Text)
+    actor: str
+    status: str = Field(default="recorded", max_length=16)
+    source: str = Field(default="cli", max_length=16)
+    origin: str | None = Field(default=None, max_length=64)
+    recorded_at: datetime = _utc()
+    moderated_by: str | None = None
+    moderated_at: datetime | None = _utc(default=None)
+
+
 
 _APPEND_ONLY_SQLITE = [
     "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "

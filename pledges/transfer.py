@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from datetime import timezone
 
-from sqlalchemy import Date, DateTime, Table, delete, func, inspect, select
+from sqlalchemy import Column, Date, DateTime, MetaData, Table, delete, func, inspect, select
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -69,14 +69,44 @@ def writing(url: str) -> Iterator[Connection]:
         engine.dispose()
 
 
-def copy_ledger(source_url: str, target_url: str, progress: Progress | None = None) -> Copied:
-    """The ledger at ``source_url`` (at the newest revision) into the empty ``target_url``."""
+def copy_ledger(source_url: str, target_url: str, progress: Progress | None = None,
+                as_it_is: bool = False) -> Copied:
+    """The ledger at ``source_url`` (at the newest revision) into the empty ``target_url``.
+    ``as_it_is`` (a backup taken before an upgrade) also takes a ledger of an older revision:
+    the empty target is given that revision's schema and the rows go over as they are."""
     if normalise_url(source_url) == normalise_url(target_url):
         raise BadInput("copy_same")
     with snapshot(source_url) as source, writing(target_url) as target:
+        revision = stored_revision(source)
+        if as_it_is and revision is not None and revision != HEAD:
+            _prepare_older_target(target, target_url, revision)
+            return copy_rows(source, target, progress, tables_of(source))
         _require_head(source, source_url)
         prepare_target(target, target_url)
         return copy_rows(source, target, progress)
+
+
+def tables_of(connection: Connection) -> list[Table]:
+    """The models' tables as an older ledger has them: only the tables and columns it holds."""
+    present = inspect(connection)
+    narrowed, kept = [], MetaData()
+    for table in tables():
+        if not present.has_table(table.name):
+            continue
+        columns = {column["name"] for column in present.get_columns(table.name)}
+        narrowed.append(Table(table.name, kept, *(Column(c.name, c.type, primary_key=c.primary_key)
+                                                  for c in table.columns if c.name in columns)))
+    return narrowed
+
+
+def _prepare_older_target(connection: Connection, url: str, revision: str) -> None:
+    """An empty database given the schema of ``revision`` by running the revisions up to it."""
+    from pledges.schema import migrate
+
+    if present := inspect(connection).get_table_names():
+        raise NotEmpty(url=shown_url(url), table=present[0], rows="?")
+    migrate(connection, revision)
+    connection.execute(delete(SQLModel.metadata.tables["meta"]))  # the source's own rows come over
 
 
 def _require_head(connection: Connection, url: str) -> None:
@@ -110,20 +140,22 @@ def prepare_target(connection: Connection, url: str) -> None:
         connection.execute(VERSION_TABLE.insert().values(version_num=HEAD))
 
 
-def copy_rows(source: Connection, target: Connection, progress: Progress | None = None) -> Copied:
+def copy_rows(source: Connection, target: Connection, progress: Progress | None = None,
+              which: list[Table] | None = None) -> Copied:
     """Rows travel as the drivers give them, without the models' conversions (3-5x faster): a
     SQLite value is already in the text form PostgreSQL's COPY reads (times in UTC, both
     sessions set to UTC); only times and days from PostgreSQL are spelt as SQLite stores them."""
     for connection in (source, target):
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")
+    which = tables() if which is None else which
     counts = {table.name: source.exec_driver_sql(f"SELECT COUNT(*) FROM ({_select_all(source, table)}) AS t").scalar()
-              for table in tables()}
+              for table in which}
     total, done = sum(counts.values()), 0
     write = _copy_into if target.dialect.name == "postgresql" else _insert_into
     bulk = BulkWriter(target)
-    with bulk.indexes_deferred(tables()):
-        for table in tables():
+    with bulk.indexes_deferred(which):
+        for table in which:
             spell = _sqlite_spelling(table) if (source.dialect.name, target.dialect.name) == ("postgresql", "sqlite") \
                 else None
             result = source.execution_options(stream_results=True).exec_driver_sql(_select_all(source, table))
@@ -132,7 +164,7 @@ def copy_rows(source: Connection, target: Connection, progress: Progress | None 
                 done += len(batch)
                 if progress:
                     progress("copy", done, total)
-    bulk.reset_sequences([table for table in tables() if "id" in table.c])
+    bulk.reset_sequences([table for table in which if "id" in table.c])
     check_foreign_keys(target)
     return Copied(counts)
 

@@ -15,19 +15,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
-from sqlmodel import SQLModel
 
-from ledger_dump import outputs, revision_of, rows, unpack_fixture
+from ledger_dump import kept, legacy_outputs, outputs, revision_of, rows, same_rows, unpack_fixture
 from pledges.backup import backup
 from pledges.db import Ledger
 from pledges.errors import BackupNeeded
-from pledges.schema import HEAD, transactional_engine
-from pledges.transfer import copy_rows, snapshot, writing
+from pledges.models import SCHEMA_VERSION
+from pledges.schema import FIRST, HEAD, migrate, transactional_engine
+from pledges.transfer import copy_rows, snapshot, tables_of, writing
 from pledges.upgrade import upgrade_ledger
 from support import pg_schema
 
 TESTS = Path(__file__).resolve().parent.parent
-EXTRA = str(TESTS / "fixtures" / "extra_versions")  # a test-only revision 0004 that rebuilds `pledge`
+EXTRA = str(TESTS / "fixtures" / "extra_versions")  # a test-only revision after the head that rebuilds `pledge`
+NEXT = SCHEMA_VERSION + 1  # its number
 
 
 def file_of(url: str) -> Path | None:
@@ -61,8 +62,10 @@ def legacy(db_url, tmp_path) -> str:
         fixture.rename(file_of(db_url))
         return db_url
     with writing(db_url) as target, snapshot(f"sqlite:///{fixture}") as source:
-        SQLModel.metadata.create_all(target)
-        copy_rows(source, target)
+        migrate(target, FIRST)  # schema 3 exactly, then as if made before the revisions existed
+        target.exec_driver_sql("DROP TABLE alembic_version")
+        target.exec_driver_sql("DELETE FROM meta")
+        copy_rows(source, target, which=tables_of(source))
     return db_url
 
 
@@ -103,35 +106,41 @@ def upgraded(pledges, url: str) -> str:
 
 
 def test_a_schema3_ledger_upgrades_in_place_with_every_figure_list_and_history_equal(pledges, legacy, tmp_path):
-    before = outputs(legacy)
+    held = rows(legacy)
     assert not stamped(legacy) and revision_of(legacy) == "0003"
-    done = ok(pledges("upgrade"))  # only a stamp: no backup needed, none written
-    assert "迁移工具之前建立的台账" in done.stdout
-    assert list(tmp_path.glob("*.backup")) == []
+    if is_pg(legacy):  # refused until a backup of the old ledger is taken
+        assert "pledges backup" in one_line(pledges("upgrade"))
+        assert not stamped(legacy) and same_rows(held, rows(legacy))
+        ok(pledges("backup", tmp_path / "before.zip"))
+        assert json.loads(zipfile.ZipFile(tmp_path / "before.zip").read("manifest.json"))["revision"] == "0003"
+    done = ok(pledges("upgrade"))
+    assert f"结构第 3 版 → 第 {SCHEMA_VERSION} 版" in done.stdout
+    backups = list(tmp_path.glob("*.backup"))
+    assert len(backups) == (0 if is_pg(legacy) else 1) and all(b.name in done.stderr for b in backups)
     assert stamped(legacy) and revision_of(legacy) == HEAD
-    assert outputs(legacy) == before
+    assert kept(legacy_outputs(), outputs(legacy)) and same_rows(held, rows(legacy))
     assert "nothing to do" in ok(pledges("--lang", "en", "upgrade")).stdout
 
 
 def test_an_upgrade_that_rebuilds_a_table_keeps_every_row_and_backs_up_a_sqlite_file_first(legacy, tmp_path):
-    before, held = outputs(legacy, shows=False), rows(legacy)
+    held = rows(legacy)
     if is_pg(legacy):  # PostgreSQL: refused until a backup is taken (or --no-backup)
         with pytest.raises(BackupNeeded):
             upgrade_ledger(Ledger(legacy), version_locations=(EXTRA,))
         assert not stamped(legacy)
         backup(Ledger(legacy), tmp_path / "taken.zip")
     done = upgrade_ledger(Ledger(legacy), version_locations=(EXTRA,))
-    assert (done.found, done.reached, done.stamped) == (3, 4, True)
-    assert revision_of(legacy) == "0004" and Ledger(legacy).schema_version() == 4
+    assert (done.found, done.reached, done.stamped) == (3, NEXT, True)
+    assert revision_of(legacy) == f"{NEXT:04d}" and Ledger(legacy).schema_version() == NEXT
     assert "test_note" in [c["name"] for c in inspect(Ledger(legacy).engine).get_columns("pledge")]
-    assert outputs(legacy, shows=False) == before
+    assert kept(legacy_outputs(shows=False), outputs(legacy, shows=False))
     if not is_pg(legacy):  # the backup next to the file is the ledger before the upgrade
         assert done.backup.parent == file_of(legacy).parent and done.backup.name.startswith("ledger.db.0003-")
         restored = f"sqlite:///{tmp_path / 'before.db'}"
         from pledges.backup import restore
 
-        restore(done.backup, restored)
-        assert rows(restored) == held
+        restore(done.backup, restored)  # brought to the newest schema on the way
+        assert same_rows(held, rows(restored))
 
 
 def test_a_ledger_newer_than_the_program_is_refused_in_one_line(pledges, legacy, tmp_path):
@@ -147,7 +156,7 @@ def test_kill_9_during_an_upgrade_leaves_the_ledger_as_it_was_and_the_next_run_s
     assert not stamped(legacy) and rows(legacy) == before
     assert "test_note" not in [c["name"] for c in inspect(Ledger(legacy).engine).get_columns("pledge")]
     upgrade_ledger(Ledger(legacy), no_backup=True, version_locations=(EXTRA,))
-    assert revision_of(legacy) == "0004"
+    assert revision_of(legacy) == f"{NEXT:04d}"
 
 
 def killed(args: list[str]) -> None:
