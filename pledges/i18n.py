@@ -947,6 +947,7 @@ OPTION_HELP: dict[str, str] = {
     "Day it was done [default: today].": "完成日期 [默认：今天]。",
     "Accept an amount that brings done past twice the target (a real over-fulfilment).":
         "接受使完成数超过目标两倍的数量（确属超额完成）。",
+    "Why a correction (a negative --amount) is made; kept in the history.": "更正（负数 --amount）的理由，记入记实。",
     "Confirmation, when the target is not (or cannot be) counted.": "目标未（或无法）计数时的确认说明。",
     "The new due date, later than the current one.": "新的完成时限，须晚于当前时限。",
     "The organisation's grade [needed unless the organisation has rated it].": "组织评价等次 [组织未评价过时必填]。",
@@ -1003,3 +1004,29 @@ HELP_CHROME: tuple[tuple[str, str], ...] = (
     ("Options:", "选项："), ("Commands:", "命令："), ("[default: ", "[默认："), ("[required]", "[必填]"),
     ("[env var: ", "[环境变量："), ("Example:", "示例："), ("Examples:", "示例："),
 )
+
+TRIGGERS["correct_progress"] = ("更正记实", "correct progress")
+COMMANDS["correct_progress"] = "progress"
+MESSAGES.update({
+    "progress_recorded": ("承诺 {id}：践诺记实 {amount} {unit}，累计 {done}/{target} {unit}（{states}）",
+                          "pledge {id}: progress {amount} {unit}, {done} of {target} {unit} done ({states})"),
+    "progress_corrected": ("承诺 {id}：更正记实 {amount} {unit}，累计 {done}/{target} {unit}（{states}）",
+                           "pledge {id}: corrected by {amount} {unit}, {done} of {target} {unit} done ({states})"),
+    "progress_noted": ("承诺 {id}：已记录践诺记实（{states}）", "pledge {id}: progress recorded ({states})"),
+    "qualitative_correction": (
+        "承诺 {id} 是定性承诺，没有数量可更正：请用 --note 补充说明",
+        "pledge {id} is qualitative and has no amount to correct: add a --note instead",
+    ),
+    "correction_negative": (
+        "更正的数量必须是负数（收到 {amount}）：如 --amount -3 --reason 重复录入",
+        "a correction takes a negative amount (got {amount}): e.g. --amount -3 --reason 'entered twice'",
+    ),
+    "correction_below_zero": (
+        "承诺 {id} 已完成 {done} {unit}：更正 {amount} 会使完成数小于 0，最多可更正 -{done}",
+        "pledge {id} has {done} {unit} done: correcting by {amount} would take it below 0; at most -{done}",
+    ),
+    "usage_reason_positive": (
+        "--reason 只用于更正（负数 --amount）；本次记实的说明请用 --note",
+        "--reason is for corrections (a negative --amount); describe this entry with --note",
+    ),
+})
