@@ -106,6 +106,7 @@ def cli(ctx: click.Context, db, actor, lang, debug):
 
 
 def _register() -> None:
+    from pledges.cli import change_cmds  # noqa: F401 - adds member move/edit/leave, org rename/move
     from pledges.cli import (admin_cmds, dashboard_cmds, demo_cmd, lifecycle_cmd, lint_cmd, member_cmds, move_cmds,
                              org_cmds, pledge_cmds, remind_cmds, sheet_cmds, visit_cmds)
 

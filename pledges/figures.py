@@ -20,8 +20,8 @@ from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.models import Campaign, Member, Organisation, OrgClosure, Pledge, ProgressRecord
-from pledges.orgs import org_by_code, org_row, subtree_ids, tree_order, tree_rows
-from pledges.queries import end_of_day_utc, standing
+from pledges.orgs import closure_as_of, org_by_code, org_row, subtree_ids, tree_order, tree_rows
+from pledges.queries import end_of_day_utc, org_as_of, standing
 from pledges.vocab import APPROVED_OR_LATER, DISPLAYED_OR_LATER, FINISHED, NOT_DECLARED, WORKING, Outcome, State
 
 COUNTS = ("declared", "org_pledges", "member_pledges", "approved_or_later", "displayed_or_later", "due",
@@ -180,16 +180,16 @@ def plan_for_aggregates(session: Session) -> None:
         session.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
-def _rolled_up(session: Session, per_org, shown) -> dict[int, dict]:
+def _rolled_up(session: Session, per_org, shown, closure=OrgClosure.__table__) -> dict[int, dict]:
     """Each shown organisation's counts summed over every organisation below it.  ``shown`` is
-    a subquery of the shown organisations' ids."""
+    a subquery of the shown organisations' ids; ``closure`` the hierarchy of the day shown."""
     query = (
-        select(OrgClosure.ancestor_id, *sums_of(per_org))
-        .join(per_org, per_org.c.key == OrgClosure.descendant_id)
+        select(closure.c.ancestor_id, *sums_of(per_org))
+        .join(per_org, per_org.c.key == closure.c.descendant_id)
         # "+ 0" keeps SQLite from driving the join by ancestor (a lookup per shown organisation
         # and per organisation with pledges); it walks the few thousand per-org rows instead.
-        .where((OrgClosure.ancestor_id + 0).in_(shown))
-        .group_by(OrgClosure.ancestor_id)
+        .where((closure.c.ancestor_id + 0).in_(shown))
+        .group_by(closure.c.ancestor_id)
     )
     return {row.ancestor_id: counts_of(row) for row in session.execute(query)}
 
@@ -206,7 +206,7 @@ def counts_of(row) -> dict:
     return {name: (float if name == "progress_sum" else int)(sums[name] or 0) for name in (*COUNTS, "progress_sum")}
 
 
-def _shown_orgs(session: Session, org: str | None, depth: int):
+def _shown_orgs(session: Session, org: str | None, depth: int, closure=OrgClosure.__table__):
     """The organisations the dashboard shows: ``org`` (default: every organisation without a
     parent) and ``depth`` levels below, as a subquery of ids and as rows of ``tree_rows`` in
     tree order (their depth counted below their top)."""
@@ -214,9 +214,9 @@ def _shown_orgs(session: Session, org: str | None, depth: int):
         tops = select(literal(org_by_code(session, org).id))
     else:
         tops = select(Organisation.id).where(Organisation.parent_id.is_(None))
-    ids = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
-    query = tree_rows(OrgClosure, OrgClosure.descendant_id, OrgClosure.depth).where(
-        OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
+    ids = select(closure.c.descendant_id).where(closure.c.ancestor_id.in_(tops), closure.c.depth <= depth)
+    query = tree_rows(closure, closure.c.descendant_id, closure.c.depth).where(
+        closure.c.ancestor_id.in_(tops), closure.c.depth <= depth)
     return ids, tree_order(session.execute(query).all())
 
 
@@ -227,15 +227,20 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
     if depth < 0:
         raise BadInput("bad_depth", depth=depth)
     with ledger.session() as session:
-        shown_ids, shown = _shown_orgs(session, org, depth)
+        scope_id = org_by_code(session, org).id if org else None
         period = campaign_if_any(session, ledger, campaign, as_of)
         day = as_of or ledger.today(period.timezone if period else "Asia/Shanghai")
+        # the hierarchy, and each pledge's organisation, as they were that day (docs/moves.md)
+        closure = closure_as_of(session, end_of_day_utc(day, period.timezone)) if period else OrgClosure.__table__
+        shown_ids, shown = _shown_orgs(session, org, depth, closure)
         counts: dict[int, dict] = {}
         if period is not None:
             columns, replay = standing(ledger, period, day)
-            scope = [Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id))] if org else []
+            org_then = org_as_of(ledger, session, period, day)
+            scope = [org_then.in_(subtree_ids(scope_id, closure))] if org else []
             plan_for_aggregates(session)
-            counts = _rolled_up(session, _per_org(period, columns, replay, day, scope=scope), shown_ids)
+            counts = _rolled_up(session, _per_org(period, columns, replay, day, key=org_then, scope=scope),
+                                shown_ids, closure)
     rows = [OrgFigures(**org_row(row).as_dict(), **counts.get(row.id, {})) for row in shown]
     mark_lagging(rows)
     year = period.year if period else campaign or (as_of.year if as_of else current_year(ledger))
@@ -329,6 +334,7 @@ def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign
             return None, as_of or ledger.today()
         day = as_of or ledger.today(period.timezone)
         (state, due, done, _), replay = standing(ledger, period, day)
+        org_then = org_as_of(ledger, session, period, day)
         # One seek in ix_progress_pledge_day per overdue pledge (a GROUP BY over every progress
         # record of the city would read half a million rows).
         last = (
@@ -343,11 +349,12 @@ def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign
                    Member.number.label("member"), Member.name.label("member_name"), Pledge.title,
                    state.label("state"), due.label("due"), Pledge.original_due, done.label("done"), Pledge.target,
                    Pledge.unit, Pledge.qualitative, last.label("last_progress"))
-            .join(Organisation, Organisation.id == Pledge.org_id)
+            .join(Organisation, Organisation.id == org_then)
             .outerjoin(Member, Member.id == Pledge.member_id)
         ).where(Pledge.campaign_id == period.id, rules.overdue(state, due, day)).order_by(due, Pledge.id)
         if escalated:
             query = query.where(rules.escalated(state, due, day - timedelta(days=period.escalation_days)))
         if scope is not None:
-            query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
+            closure = closure_as_of(session, end_of_day_utc(day, period.timezone))
+            query = query.where(org_then.in_(subtree_ids(scope, closure)))
     return query, day

@@ -1030,3 +1030,51 @@ MESSAGES.update({
         "--reason is for corrections (a negative --amount); describe this entry with --note",
     ),
 })
+
+# members and organisations that change (docs/moves.md)
+TRIGGERS.update({
+    "transfer": ("随党员转移", "moved with member"),
+    "move": ("转移", "move"),
+    "rename": ("更名", "rename"),
+    "leave": ("离开", "leave"),
+})
+MESSAGES.update({
+    "member_moved": ("已把党员 {number} {name} 从 {from_} 转到 {to}，随转未办结承诺 {count} 项",
+                     "moved member {number} {name} from {from_} to {to}, with {count} open pledges"),
+    "member_edited": ("已修改党员 {number} 的{fields}", "updated member {number}: {fields}"),
+    "member_unchanged": ("党员 {number} 没有变化", "member {number} is unchanged"),
+    "member_left_done": ("已登记党员 {number} {name} 离开；其承诺和记实均保留", "recorded that member {number} {name} left; "
+                         "the pledges and their history stay"),
+    "org_renamed": ("已把党组织 {code} 由 {old} 更名为 {name}", "renamed organisation {code} from {old} to {name}"),
+    "org_moved": ("已把党组织 {code} 及其下级从 {from_} 转到 {to} 之下", "moved organisation {code} and everything below it "
+                  "from {from_} to {to}"),
+    "member_same_org": ("党员 {number} 已在 {org}：无需转移", "member {number} is already in {org}: nothing to move"),
+    "member_left": ("党员 {number} 已于 {day} 离开：不能再转移或新建承诺", "member {number} left on {day}: no more moves or pledges"),
+    "member_has_open": (
+        "党员 {number} 还有 {count} 项未办结的承诺（{ids}）：请先转移（member move）、撤回或办结",
+        "member {number} still has {count} open pledges ({ids}): move the member, withdraw or finish them first",
+    ),
+    "org_same_name": ("党组织 {code} 已叫 {name}：无需更名", "organisation {code} is already called {name}: nothing to rename"),
+    "org_cycle": ("不能把 {code} 转到 {parent} 之下：{parent} 是 {code} 本身或其下级",
+                  "cannot move {code} under {parent}: {parent} is {code} itself or below it"),
+    "org_same_parent": ("党组织 {code} 已在 {parent} 之下：无需转移", "organisation {code} is already under {parent}: nothing to move"),
+    "nothing_to_edit": ("没有要修改的内容：请给出 --name 或 --email", "nothing to change: give --name or --email"),
+})
+COMMAND_HELP.update({
+    "member move": "把党员转到另一个党组织；其未办结的承诺随之转移。\n\n未办结的承诺（草拟至践诺中）自转移起计入新组织，"
+                   "此前每一天仍计入原组织；已办结和已撤回的承诺留在原组织。",
+    "member edit": "更正党员的姓名或电子邮箱。",
+    "member leave": "登记党员离开。党员还有未办结的承诺时拒绝。\n\n党员和全部承诺连同记实都保留在台账中；离开的党员不能再新建承诺或转移。",
+    "org rename": "给党组织改名；代码和承诺不变。",
+    "org move": "把党组织连同全部下级转到另一个上级之下。\n\n自转移起其承诺计入新上级的统计；此前各天的统计不变。"
+                "转到自身或自身下级之下会被拒绝。",
+})
+OPTION_HELP.update({
+    "The organisation the member moves to.": "党员转入的党组织。",
+    "Why; kept in the history of the member and of each pledge that moves (required).":
+        "理由，记入党员及每项随转承诺的记实（必填）。",
+    "The member's name, corrected.": "更正后的党员姓名。",
+    "Why the member leaves, e.g. 转出 or 去世 (required).": "离开的原因，如 转出、去世（必填）。",
+    "The organisation it moves under.": "转入的上级党组织。",
+    "Why; kept in the history.": "理由，记入记实。",
+})

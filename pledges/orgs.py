@@ -52,9 +52,37 @@ def org_by_code(session: Session, code: str) -> Organisation:
     return org
 
 
-def subtree_ids(org_id: int):
-    """A subquery of the ids of an organisation and everything below it."""
-    return select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id == org_id)
+def subtree_ids(org_id: int, closure=None):
+    """A subquery of the ids of an organisation and everything below it (in ``closure``, the
+    hierarchy of a past day from ``closure_as_of``; default: today's)."""
+    table = OrgClosure.__table__ if closure is None else closure
+    return select(table.c.descendant_id).where(table.c.ancestor_id == org_id)
+
+
+def closure_as_of(session: Session, end):
+    """The closure table of the hierarchy as it stood before the instant ``end``: today's table
+    when no organisation moved since, else the same three columns rebuilt from today's parents
+    with the later moves (``org_transfer``) undone, as a VALUES subquery (a few thousand rows)."""
+    from sqlalchemy import Integer, column, values
+
+    from pledges.models import OrgTransfer
+
+    later = session.execute(select(OrgTransfer.org_id, OrgTransfer.from_parent_id).where(OrgTransfer.at >= end)
+                            .order_by(OrgTransfer.at.desc(), OrgTransfer.id.desc())).all()
+    if not later:
+        return OrgClosure.__table__
+    parent = dict(session.execute(select(Organisation.id, Organisation.parent_id)).all())
+    for org_id, from_parent in later:
+        parent[org_id] = from_parent
+    rows = []
+    for org_id in parent:
+        node, depth, seen = org_id, 0, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            rows.append((node, org_id, depth))
+            node, depth = parent.get(node), depth + 1
+    return values(column("ancestor_id", Integer), column("descendant_id", Integer), column("depth", Integer),
+                  name="closure_then").data(rows).cte("closure_then")
 
 
 def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | None = None,

@@ -15,7 +15,7 @@ from pledges.db import Ledger
 from pledges.entries import pledge_by_id
 from pledges.models import (AuditEvent, Campaign, DisplayRecord, Evaluation, Member, Organisation, Pledge,
                             PledgeVersion, ProgressRecord)
-from pledges.orgs import org_by_code, subtree_ids
+from pledges.orgs import closure_as_of, org_by_code, subtree_ids
 from pledges.vocab import State
 
 
@@ -99,7 +99,23 @@ def standing(ledger: Ledger, period: Campaign, day: date):
         last, last.c.event_id == event.id)
 
 
-def _base_query(figures: Standing):
+def org_as_of(ledger: Ledger, session, period: Campaign, day: date):
+    """The column of each pledge's organisation at the end of ``day``: its own, unless it moved
+    with its member after that day, then the organisation it moved from (``pledge_transfer``)."""
+    from pledges.models import PledgeTransfer
+
+    if day >= ledger.today(period.timezone):
+        return Pledge.org_id
+    end = end_of_day_utc(day, period.timezone)
+    if session.scalar(select(PledgeTransfer.id).where(PledgeTransfer.at >= end).limit(1)) is None:
+        return Pledge.org_id
+    first = (select(PledgeTransfer.from_org_id)
+             .where(PledgeTransfer.pledge_id == Pledge.id, PledgeTransfer.at >= end)
+             .order_by(PledgeTransfer.at, PledgeTransfer.id).limit(1).correlate(Pledge).scalar_subquery())
+    return func.coalesce(first, Pledge.org_id)
+
+
+def _base_query(figures: Standing, org=Pledge.org_id):
     """Pledge columns with its organisation and member, named as ``PledgeView``'s fields;
     ``figures`` are the pledge's own standing or one replayed from an audit event."""
     return (
@@ -109,7 +125,7 @@ def _base_query(figures: Standing):
                figures.outcome.label("outcome"), figures.due.label("due"), Pledge.original_due, Pledge.target,
                Pledge.unit, Pledge.qualitative, Pledge.criterion, figures.done.label("done"))
         .join(Campaign, Campaign.id == Pledge.campaign_id)
-        .join(Organisation, Organisation.id == Pledge.org_id)
+        .join(Organisation, Organisation.id == org)
         .outerjoin(Member, Member.id == Pledge.member_id)
     )
 
@@ -125,10 +141,12 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
             return []
         day = as_of or ledger.today(period.timezone)
         figures, replay = standing(ledger, period, day)
-        query = replay(_base_query(figures))
+        org_then = org_as_of(ledger, session, period, day)
+        query = replay(_base_query(figures, org_then))
         query = query.where(Pledge.campaign_id == period.id).order_by(Pledge.id)
         if scope is not None:
-            query = query.where(Pledge.org_id.in_(subtree_ids(scope)))
+            closure = closure_as_of(session, end_of_day_utc(day, period.timezone))
+            query = query.where(org_then.in_(subtree_ids(scope, closure)))
         if state:
             query = query.where(figures.state == State(state))
         if overdue:
