@@ -20,7 +20,7 @@ from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.models import Campaign, Member, Organisation, OrgClosure, Pledge, ProgressRecord
-from pledges.orgs import closure_as_of, org_by_code, org_row, subtree_ids, tree_order, tree_rows
+from pledges.orgs import closure_as_of, org_by_code, org_row, subtree_ids, tops_of, tree_order, tree_rows
 from pledges.queries import end_of_day_utc, org_as_of, standing
 from pledges.vocab import APPROVED_OR_LATER, DISPLAYED_OR_LATER, FINISHED, NOT_DECLARED, WORKING, Outcome, State
 
@@ -213,9 +213,9 @@ def _shown_orgs(session: Session, org: str | None, depth: int, closure=OrgClosur
     if org:
         tops = select(literal(org_by_code(session, org).id))
     else:
-        tops = select(Organisation.id).where(Organisation.parent_id.is_(None))
+        tops = tops_of(closure)
     ids = select(closure.c.descendant_id).where(closure.c.ancestor_id.in_(tops), closure.c.depth <= depth)
-    query = tree_rows(closure, closure.c.descendant_id, closure.c.depth).where(
+    query = tree_rows(closure, closure.c.descendant_id, closure.c.depth, closure).where(
         closure.c.ancestor_id.in_(tops), closure.c.depth <= depth)
     return ids, tree_order(session.execute(query).all())
 

@@ -3,7 +3,7 @@
 import re
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import and_, func, insert, literal, select
 from sqlmodel import Session
 
 from pledges import audit
@@ -137,17 +137,35 @@ def list_orgs(ledger: Ledger, under: str | None = None) -> list[OrgRow]:
     return [org_row(row) for row in tree_order(rows)]
 
 
-def tree_rows(depths, descendant, depth):
+def tree_rows(depths, descendant, depth, closure=None):
     """Organisations joined to ``depths`` (a closure table or subquery: its ``descendant`` column
     names the organisation, ``depth`` gives its depth), with the parent's code: rows with the
-    fields of ``OrgRow`` and the ``id`` and ``parent_id`` that ``tree_order`` reads."""
+    fields of ``OrgRow`` and the ``id`` and ``parent_id`` that ``tree_order`` reads.  With a
+    ``closure`` of a past day (``closure_as_of``), the parent is the one of that day."""
     parent = Organisation.__table__.alias("parent_org")
+    if closure is None or closure is OrgClosure.__table__:
+        return (
+            select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name, Organisation.kind,
+                   parent.c.code.label("parent"), depth.label("depth"))
+            .join(depths, descendant == Organisation.id)
+            .outerjoin(parent, parent.c.id == Organisation.parent_id)
+        )
+    up = closure.alias("up")
     return (
-        select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name, Organisation.kind,
-               parent.c.code.label("parent"), depth.label("depth"))
+        select(Organisation.id, up.c.ancestor_id.label("parent_id"), Organisation.code, Organisation.name,
+               Organisation.kind, parent.c.code.label("parent"), depth.label("depth"))
         .join(depths, descendant == Organisation.id)
-        .outerjoin(parent, parent.c.id == Organisation.parent_id)
+        .outerjoin(up, and_(up.c.descendant_id == Organisation.id, up.c.depth == 1))
+        .outerjoin(parent, parent.c.id == up.c.ancestor_id)
     )
+
+
+def tops_of(closure=None):
+    """The ids of the organisations with no parent (on the day of ``closure``)."""
+    if closure is None or closure is OrgClosure.__table__:
+        return select(Organisation.id).where(Organisation.parent_id.is_(None))
+    above = select(closure.c.descendant_id).where(closure.c.depth == 1)
+    return select(Organisation.id).where(Organisation.id.not_in(above))
 
 
 def org_row(row) -> OrgRow:
