@@ -50,7 +50,8 @@ def member_edit(app: App, number, name, email):
     changes = edit_member(app.ledger(), number, actor=app.actor, name=name, email=email)
     if not changes:
         return say("member_unchanged", app.lang, number=number)
-    fields = ("、" if app.lang == "zh" else ", ").join(i18n.word(key, app.lang) for key in changes)
+    words = {"name": "person_name", "email": "email"}
+    fields = ("、" if app.lang == "zh" else ", ").join(i18n.word(words[key], app.lang) for key in changes)
     say("member_edited", app.lang, number=number, fields=fields)
 
 

@@ -1032,6 +1032,7 @@ MESSAGES.update({
 })
 
 # members and organisations that change (docs/moves.md)
+WORDS["person_name"] = ("姓名", "name")
 TRIGGERS.update({
     "transfer": ("随党员转移", "moved with member"),
     "move": ("转移", "move"),
