@@ -289,5 +289,6 @@ def test_a_member_who_left_takes_no_new_pledges(pledges, tree):
                                      "--unit", "次", "--due", "2026-09-30"))
     assert "M002" in refused(pledges("member", "move", "M002", "--org", "DX-V1", "--reason", "x"))
     assert show(pledges, pledge_id)["member"] == "M002"
+    assert [m["number"] for m in as_json(pledges("member", "list", "--format", "json"))] == ["M001", "M003"]
     ok(pledges("member", "edit", "M001", "--name", "张珊", "--email", "z@example.com"))
     assert [m["name"] for m in as_json(pledges("member", "list", "--org", "DX-V1", "--format", "json"))] == ["张珊"]
