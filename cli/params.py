@@ -75,6 +75,15 @@ class VocabChoice(click.Choice):
                            choices=i18n.ChoiceList(self.enum_type, self.choices))
         return code
 
+    def get_metavar(self, param, ctx=None):
+        """The choices as their labels in a Chinese help page ("[公示栏|网站|…]"), code names in English."""
+        from pledges.cli.app import App
+
+        app = ctx.find_object(App) if ctx is not None else None
+        if app is None or app.lang == "en":
+            return super().get_metavar(param, ctx)
+        return "[" + "|".join(i18n.label_of(self.enum_type, code, "zh") for code in self.choices) + "]"
+
     def shell_complete(self, ctx, param, incomplete):
         from click.shell_completion import CompletionItem
 

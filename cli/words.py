@@ -84,8 +84,12 @@ class LocalisedContext(click.Context):
         if help_lang(self) == "en":
             return super().get_help()
         with chinese(self):
-            page = super().get_help()
-        return chrome(page)
+            page = chrome(super().get_help())
+        for param in self.command.params:  # a choice's default by its label, as its choices are shown
+            if isinstance(param.type, VocabChoice) and isinstance(param.default, str) and param.show_default:
+                name = i18n.label_of(param.type.enum_type, param.default, "zh")
+                page = page.replace(f"[默认：{param.default}]", f"[默认：{name}]")
+        return page
 
 
 def examples(help_text: str | None) -> str:
