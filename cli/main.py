@@ -7,6 +7,7 @@ import click
 from click.exceptions import NoArgsIsHelpError
 
 from pledges import __version__, i18n
+from pledges.cli import words
 from pledges.cli.app import App
 from pledges.cli.failures import Usage, UsageReport, error_line
 from pledges.errors import PledgeError
@@ -23,6 +24,7 @@ class PledgesGroup(click.Group):
 
     def make_context(self, info_name, args, parent=None, **extra):
         lang = _lang_before_parsing(args)
+        words.ARGS_LANG.set(lang)
         try:
             _refuse_undecodable(args)
             return super().make_context(info_name, args, parent=parent, **extra)
@@ -104,6 +106,7 @@ def cli(ctx: click.Context, db, actor, lang, debug):
 
 
 def _register() -> None:
+    from pledges.cli import change_cmds  # noqa: F401 - adds member move/edit/leave, org rename/move
     from pledges.cli import (admin_cmds, dashboard_cmds, demo_cmd, lifecycle_cmd, lint_cmd, member_cmds, move_cmds,
                              org_cmds, pledge_cmds, remind_cmds, sheet_cmds, user_cmds, visit_cmds)
     from pledges.cli import eval_cmds
@@ -116,6 +119,7 @@ def _register() -> None:
 
 
 _register()
+words.fit(cli)  # after every command is registered: choices, help in both languages, completion
 
 
 def main() -> None:

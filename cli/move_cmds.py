@@ -19,6 +19,10 @@ def fire(app: App, pledge_ids, trigger: str, **args) -> None:
     moves = run(app.ledger(), pledge_ids, trigger, app.actor, **args)
     for moved in moves:
         say("moved", app.lang, id=moved.id, from_=State(moved.from_state), to=State(moved.to_state))
+    _say_outside(app, moves)
+
+
+def _say_outside(app: App, moves) -> None:
     outside = [moved for moved in moves if moved.outside]
     if outside:  # a late entry of an ended campaign, or an early one: done, but said
         note = outside[0].outside
@@ -117,20 +121,52 @@ def display(app: App, pledge_ids, channel, place, day, org, all_approved):
 @click.option("--date", "day", type=DATE, help="Day it was done [default: today].")
 @click.option("--confirm-over", is_flag=True,
               help="Accept an amount that brings done past twice the target (a real over-fulfilment).")
+@click.option("--reason", help="Why a correction (a negative --amount) is made; kept in the history.")
 @pass_app
-def progress(app: App, pledge_id, amount, note, evidence, day, confirm_over):
+def progress(app: App, pledge_id, amount, note, evidence, day, confirm_over, reason):
     """Record progress on a displayed pledge (践诺记实).
 
     Entries add up toward the target.  One that would bring what is done past twice the target
     is refused as a likely typo unless --confirm-over is given.
 
+    A wrong entry is corrected by a negative amount with a --reason: the correction is kept in
+    the history and counted in the figures; what is done never goes below 0.
+
     \b
     Example:
       pledges progress 12 --amount 3 --note 走访3户 --evidence IMG_0412
       pledges progress 12 --amount 30 --note 全镇推广 --confirm-over
+      pledges progress 12 --amount -3 --reason 重复录入
     """
-    fire(app, [pledge_id], "record_progress", amount=amount, note=note, evidence=evidence, day=day,
-         confirm_over=confirm_over)
+    from pledges.workflows.engine import run
+
+    if amount is not None and amount < 0:
+        trigger, args = "correct_progress", {"amount": amount, "reason": reason, "evidence": evidence, "day": day}
+    elif reason is not None:
+        raise Usage("usage_reason_positive")
+    else:
+        trigger, args = "record_progress", {"amount": amount, "note": note, "evidence": evidence, "day": day,
+                                            "confirm_over": confirm_over}
+    for moved in run(app.ledger(), [pledge_id], trigger, app.actor, **args):
+        states = State(moved.to_state) if moved.from_state == moved.to_state else StateChange(moved)
+        if moved.qualitative:
+            say("progress_noted", app.lang, id=moved.id, states=states)
+        else:
+            say("progress_corrected" if amount < 0 else "progress_recorded", app.lang, id=moved.id,
+                amount=f"{amount:+d}", unit=moved.unit or "", done=moved.done, target=moved.target, states=states)
+        _say_outside(app, [moved])
+
+
+class StateChange:
+    """"已亮诺 → 践诺中" in a message, in its language."""
+
+    def __init__(self, moved):
+        self.moved = moved
+
+    def message(self, lang: str = "zh") -> str:
+        from pledges import i18n
+
+        return " → ".join(i18n.label(State(s), lang) for s in (self.moved.from_state, self.moved.to_state))
 
 
 @click.command("complete")

@@ -4,8 +4,10 @@ from datetime import date, datetime
 
 import click
 
+from pledges import i18n
 from pledges.cli.failures import BadValue
-from pledges.vocab import Channel, Grade, Kind, State
+from pledges.textsafe import visible
+from pledges.vocab import Channel, Format, Grade, Kind, State
 
 FORMATS = ("table", "json", "csv")
 
@@ -56,8 +58,46 @@ class IsoDateTime(click.ParamType):
 AS_OF = IsoDateTime()
 
 
-def choice_of(enum_type) -> click.Choice:
-    return click.Choice([m.value for m in enum_type])
+class VocabChoice(click.Choice):
+    """A choice of one vocabulary of ``pledges.vocab``: typed as its code name or as its Chinese
+    or English label (``--channel 公示栏``, ``--kind village``, ``--state 践诺中``), in any letter
+    case; the command receives the code name.  A refusal lists the choices in the chosen language,
+    and shell completion offers the code names with their labels."""
+
+    def __init__(self, enum_type, codes=None):
+        self.enum_type = enum_type
+        super().__init__([m.value for m in enum_type if codes is None or m.value in codes])
+
+    def convert(self, value, param, ctx) -> str:
+        code = i18n.choice_code(self.enum_type, str(value), self.choices)
+        if code is None:
+            raise BadValue("choice_unknown", ctx, param, value=visible(repr(str(value))),
+                           choices=i18n.ChoiceList(self.enum_type, self.choices))
+        return code
+
+    def get_metavar(self, param, ctx=None):
+        """The choices as their labels in a Chinese help page ("[公示栏|网站|…]"), code names in English."""
+        from pledges.cli.app import App
+
+        app = ctx.find_object(App) if ctx is not None else None
+        if app is None or app.lang == "en":
+            return super().get_metavar(param, ctx)
+        return "[" + "|".join(i18n.label_of(self.enum_type, code, "zh") for code in self.choices) + "]"
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        typed = incomplete.casefold()
+        items = []
+        for code in self.choices:
+            zh, en = (i18n.label_of(self.enum_type, code, lang) for lang in i18n.LANGS)
+            items += [CompletionItem(word, help=f"{zh} {en}" if word == code else code)
+                      for word in dict.fromkeys((code, zh)) if word.casefold().startswith(typed)]
+        return items
+
+
+def choice_of(enum_type, codes=None) -> VocabChoice:
+    return VocabChoice(enum_type, codes)
 
 
 STATE, KIND, CHANNEL, GRADE = (choice_of(e) for e in (State, Kind, Channel, Grade))
@@ -65,7 +105,7 @@ STATE, KIND, CHANNEL, GRADE = (choice_of(e) for e in (State, Kind, Channel, Grad
 
 def format_option(*formats: str):
     formats = formats or FORMATS
-    return click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+    return click.option("--format", "fmt", type=choice_of(Format, formats), default=formats[0], show_default=True,
                         help="Output for people (table) or for scripts.")
 
 

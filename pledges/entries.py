@@ -108,6 +108,8 @@ def create_pledge(ledger: Ledger, *, org: str, title: str, due: date, actor: str
     with ledger.session() as session:
         owner = org_by_code(session, org)
         owner_member = member_by_number(session, member) if member else None
+        if owner_member is not None and owner_member.left_on is not None:  # member leave (docs/moves.md)
+            raise BadInput("member_left", number=member, day=owner_member.left_on)
         if owner_member is not None and owner_member.org_id != owner.id:
             raise BadInput("member_elsewhere", number=member, org=org,
                            member_org=session.get(type(owner), owner_member.org_id).code)

@@ -19,8 +19,8 @@ from pledges.campaigns import campaign_if_any, current_year
 from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.models import Campaign, Member, Organisation, OrgClosure, Pledge, ProgressRecord
-from pledges.orgs import org_row, subtree_ids, tree_order, tree_rows
-from pledges.queries import OWN, end_of_day_utc, standing
+from pledges.orgs import closure_as_of, org_row, subtree_ids, tops_of, tree_order, tree_rows
+from pledges.queries import OWN, end_of_day_utc, org_as_of, standing
 from pledges.scope import EVERYTHING, roots, within
 from pledges.tally import (COUNTS, LAGGING_SHARE, RATES, Dashboard, Figures, OrgFigures,  # noqa: F401
                            OverdueRow, counts_from, mark_lagging, ratio, totals_of)
@@ -96,16 +96,17 @@ def plan_for_aggregates(session: Session) -> None:
             session.execute(text(setting))
 
 
-def rolled_up_query(per_org, shown):
+def rolled_up_query(per_org, shown, closure=OrgClosure.__table__):
     """Each shown organisation's counts summed over every organisation below it.  ``shown`` is
-    a subquery of the shown organisations' ids."""
+    a subquery of the shown organisations' ids; ``closure`` the hierarchy of the day shown
+    (``pledges.orgs.closure_as_of``; today's table by default)."""
     return (
-        select(OrgClosure.ancestor_id, *sums_of(per_org))
-        .join(per_org, per_org.c.key == OrgClosure.descendant_id)
+        select(closure.c.ancestor_id, *sums_of(per_org))
+        .join(per_org, per_org.c.key == closure.c.descendant_id)
         # "+ 0" keeps SQLite from driving the join by ancestor (a lookup per shown organisation
         # and per organisation with pledges); it walks the few thousand per-org rows instead.
-        .where((OrgClosure.ancestor_id + 0).in_(shown))
-        .group_by(OrgClosure.ancestor_id)
+        .where((closure.c.ancestor_id + 0).in_(shown))
+        .group_by(closure.c.ancestor_id)
     )
 
 
@@ -120,39 +121,41 @@ def counts_of(row) -> dict:
     return counts_from(row._mapping)
 
 
-def shown_queries(top, depth):
+def shown_queries(top, depth, closure=OrgClosure.__table__):
     """The organisations the dashboard shows: ``top`` (an id, a bind parameter, a list of ids
-    from ``pledges.scope.roots``, or ``EVERYTHING``: every organisation without a parent) and
-    ``depth`` levels below, as a subquery of ids and as a query of ``tree_rows`` (their depth
-    counted below their top)."""
+    from ``pledges.scope.roots``, or ``EVERYTHING``: every organisation without a parent on the
+    day of ``closure``) and ``depth`` levels below, as a subquery of ids and as a query of
+    ``tree_rows`` (their depth counted below their top)."""
     if top is EVERYTHING:
-        tops = select(Organisation.id).where(Organisation.parent_id.is_(None))
+        tops = tops_of(closure)
     elif isinstance(top, list) and len(top) > 1:
         tops = select(Organisation.id).where(Organisation.id.in_(top))
     else:
         top = top[0] if isinstance(top, list) else top
         tops = select(top if isinstance(top, ColumnElement) else literal(top))
-    ids = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
-    query = tree_rows(OrgClosure, OrgClosure.descendant_id, OrgClosure.depth).where(
-        OrgClosure.ancestor_id.in_(tops), OrgClosure.depth <= depth)
+    ids = select(closure.c.descendant_id).where(closure.c.ancestor_id.in_(tops), closure.c.depth <= depth)
+    query = tree_rows(closure, closure.c.descendant_id, closure.c.depth, closure).where(
+        closure.c.ancestor_id.in_(tops), closure.c.depth <= depth)
     return ids, query
 
 
-def _shown_orgs(session: Session, tops: list[int] | None, depth: int):
+def _shown_orgs(session: Session, tops: list[int] | None, depth: int, closure=OrgClosure.__table__):
     """``shown_queries`` of the reader's tops: the subquery of ids, and the rows in tree order."""
-    ids, query = shown_queries(tops, depth)
+    ids, query = shown_queries(tops, depth, closure)
     return ids, tree_order(session.execute(query).all())
 
 
-def counts_query(campaign_id, day, shown, scope_id=None, columns=None, replay=None, where=()):
+def counts_query(campaign_id, day, shown, scope_id=None, columns=None, replay=None, where=(), key=Pledge.org_id,
+                 closure=OrgClosure.__table__):
     """The rolled-up counts of the shown organisations (``shown``: a subquery of ids) over the
     campaign's pledges in ``scope_id``'s subtree (``None``: all) and ``where`` (the reader's
-    scope, ``pledges.scope.within``).  The values may be bind parameters (``pledges.fastread``
-    compiles this once, with them)."""
-    scope = [Pledge.org_id.in_(subtree_ids(scope_id))] if scope_id is not None else []
+    scope, ``pledges.scope.within``).  ``key`` is each pledge's organisation and ``closure`` the
+    hierarchy, as they stood on a past day (``pledges.queries.org_as_of``, ``closure_as_of``).
+    The values may be bind parameters (``pledges.fastread`` compiles this once, with them)."""
+    scope = [key.in_(subtree_ids(scope_id, closure))] if scope_id is not None else []
     scope += list(where)
-    per_org = _per_org(campaign_id, columns or OWN, replay or (lambda query: query), day, scope=scope)
-    return rolled_up_query(per_org, shown)
+    per_org = _per_org(campaign_id, columns or OWN, replay or (lambda query: query), day, key=key, scope=scope)
+    return rolled_up_query(per_org, shown, closure)
 
 
 def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: date | None = None,
@@ -164,15 +167,21 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
         raise BadInput("bad_depth", depth=depth)
     with ledger.session() as session:
         tops = roots(session, reader, org)
-        shown_ids, shown = _shown_orgs(session, tops, depth)
         period = campaign_if_any(session, ledger, campaign, as_of)
         day = as_of or ledger.today(period.timezone if period else "Asia/Shanghai")
+        # the hierarchy, and each pledge's organisation, as they were that day (docs/moves.md)
+        closure = closure_as_of(session, end_of_day_utc(day, period.timezone)) if period else OrgClosure.__table__
+        shown_ids, shown = _shown_orgs(session, tops, depth, closure)
         counts: dict[int, dict] = {}
         evaluated: dict[int, dict] = {}
         if period is not None:
             columns, replay = standing(ledger, period, day)
+            org_then = org_as_of(ledger, session, period, day)
+            # --org: its subtree on that day; else what the reader reads (today's grants)
+            scope_id, where = (tops[0], ()) if org else (None, within(org_then, tops))
             plan_for_aggregates(session)
-            query = counts_query(period.id, day, shown_ids, None, columns, replay, where=within(Pledge.org_id, tops))
+            query = counts_query(period.id, day, shown_ids, scope_id, columns, replay, where=where, key=org_then,
+                                 closure=closure)
             counts = {row.ancestor_id: counts_of(row) for row in session.execute(query)}
             if evaluation:
                 evaluated = _evaluation(session, period, within(Pledge.org_id, tops),
@@ -225,12 +234,19 @@ def _overdue_query(ledger: Ledger, org: str | None, as_of: date | None, campaign
         day = as_of or ledger.today(period.timezone)
         columns, replay = standing(ledger, period, day)
         cutoff = day - timedelta(days=period.escalation_days) if escalated else None
-        query = overdue_query(period.id, day, end_of_day_utc(day, period.timezone), None, cutoff, columns, replay)
-        query = query.where(*within(Pledge.org_id, tops))
+        org_then = org_as_of(ledger, session, period, day)  # where each pledge was that day (docs/moves.md)
+        if org:  # its subtree as it stood that day
+            closure = closure_as_of(session, end_of_day_utc(day, period.timezone))
+            scope_id, where = tops[0], ()
+        else:
+            closure, scope_id, where = OrgClosure.__table__, None, within(org_then, tops)
+        query = overdue_query(period.id, day, end_of_day_utc(day, period.timezone), scope_id, cutoff, columns, replay,
+                              org=org_then, closure=closure).where(*where)
     return query, day
 
 
-def overdue_query(campaign_id, day, end_of_day, scope_id=None, cutoff=None, columns=None, replay=None):
+def overdue_query(campaign_id, day, end_of_day, scope_id=None, cutoff=None, columns=None, replay=None,
+                  org=Pledge.org_id, closure=OrgClosure.__table__):
     """The overdue pledges of the campaign in ``scope_id``'s subtree (``None``: all), most days
     late first; with a ``cutoff`` day only those overdue as of it (escalated).  ``end_of_day``:
     the instant the day ends, for the last progress recorded by then.  The values may be bind
@@ -249,11 +265,11 @@ def overdue_query(campaign_id, day, end_of_day, scope_id=None, cutoff=None, colu
                Member.number.label("member"), Member.name.label("member_name"), Pledge.title,
                state.label("state"), due.label("due"), Pledge.original_due, done.label("done"), Pledge.target,
                Pledge.unit, Pledge.qualitative, last.label("last_progress"))
-        .join(Organisation, Organisation.id == Pledge.org_id)
+        .join(Organisation, Organisation.id == org)
         .outerjoin(Member, Member.id == Pledge.member_id)
     ).where(Pledge.campaign_id == campaign_id, rules.overdue(state, due, day)).order_by(due, Pledge.id)
     if cutoff is not None:
         query = query.where(rules.escalated(state, due, cutoff))
     if scope_id is not None:
-        query = query.where(Pledge.org_id.in_(subtree_ids(scope_id)))
+        query = query.where(org.in_(subtree_ids(scope_id, closure)))
     return query

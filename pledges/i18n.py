@@ -6,7 +6,8 @@ Chinese is the default; English with ``--lang en`` or ``PLEDGES_LANG=en``.  Mess
 
 from enum import StrEnum
 
-from pledges.vocab import Channel, Grade, Kind, Outcome, RaterGroup, ReminderState, Rule, State
+from pledges.vocab import (Breakdown, Channel, Format, Grade, Kind, Outcome, RaterGroup, ReminderState, Rule, Scale,
+                           State)
 
 LANGS = ("zh", "en")
 
@@ -965,6 +966,7 @@ MESSAGES.update({
     "act_return": ("退回", "return"),
     "act_display": ("亮诺", "display"),
     "act_record_progress": ("记录践诺", "record progress on"),
+    "act_correct_progress": ("更正践诺记实", "correct the progress of"),
     "act_complete": ("确认兑现", "complete"),
     "act_fail": ("确认未兑现", "mark unfulfilled"),
     "act_amend": ("变更", "amend"),
@@ -1115,4 +1117,295 @@ MESSAGES.update({
                         "checked: {rows} rating rows ({ballots} ballots); nothing written (--dry-run)"),
     "need_org_rating_counted": ("承诺 {id} 还没有组织评价：先用 --grade 或 pledges rate --group organisation 评价",
                                 "pledge {id} has no organisation rating yet: give --grade, or pledges rate --group organisation"),
+})
+
+# --- the command line's words: labels of every choice, corrections, moves (issue 11, words) -------
+
+LABELS[Format] = {
+    "table": ("表格", "table"),
+    "json": ("JSON", "JSON"),
+    "csv": ("CSV", "CSV"),
+    "text": ("文本", "text"),
+    "mermaid": ("流程图", "diagram"),
+    "xlsx": ("电子表格", "spreadsheet"),
+}
+LABELS[Breakdown] = {
+    "kind": ("类型", "unit kind"),
+    "category": ("类别", "category"),
+}
+LABELS[Scale] = {
+    "small": ("小型", "small"),
+    "city": ("全市", "whole city"),
+}
+
+
+def choice_code(enum_type: type[StrEnum], typed: str, allowed=None) -> str | None:
+    """The code name of a choice typed as its code name, Chinese label or English label, in any
+    letter case and with surrounding spaces; None if it is none of ``allowed`` (default: all)."""
+    wanted = (typed or "").strip().casefold()
+    for code, pair in LABELS[enum_type].items():
+        if allowed is not None and code not in allowed:
+            continue
+        if wanted in {code.casefold(), *(name.casefold() for name in pair)}:
+            return code
+    return None
+
+
+class ChoiceList:
+    """The choices of an option inside a message: "公示栏（board）、网站（website）…" in Chinese,
+    "board (notice board), website, …" in English."""
+
+    def __init__(self, enum_type: type[StrEnum], codes):
+        self.enum_type, self.codes = enum_type, list(codes)
+
+    def message(self, lang: str = "zh") -> str:
+        shown = []
+        for code in self.codes:
+            name = label_of(self.enum_type, code, lang)
+            if lang == "en":
+                shown.append(code if name.casefold() == code.casefold() else f"{code} ({name})")
+            else:
+                shown.append(name if name.casefold() == code.casefold() else f"{name}（{code}）")
+        return ("、" if lang == "zh" else ", ").join(shown)
+
+
+MESSAGES.update({
+    "choice_unknown": ("{value} 不是可选值，可选：{choices}", "{value} is not one of: {choices}"),
+})
+
+# Help of the command line in Chinese (``pledges --help``, ``pledges COMMAND --help``).  English is
+# the commands' own docstrings and option texts; the examples of a docstring are shown in both.
+# Commands by their path (the group itself is ""), options by their English help text.
+COMMAND_HELP: dict[str, str] = {
+    "": "承诺台账：承诺 → 亮诺 → 践诺 → 评诺。",
+    "init": "在数据库中建立空的承诺台账（--db / PLEDGES_DB）。",
+    "add": "新建一项承诺（草拟），并输出其编号。\n\n给出可衡量的目标（--target 数量 --unit 单位），或用 --qualitative 标为定性承诺并给出 --criterion 完成标准。",
+    "edit": "修改草拟状态的承诺（如被退回之后）。\n\n承诺一经亮诺，内容即冻结：请改用 pledges amend。",
+    "list": "列出承诺。",
+    "show": "显示一项承诺及其全部记实。",
+    "org": "党组织：市委 → 镇（街道）→ 支部的层级。",
+    "org add": "添加党组织。",
+    "org list": "按层级顺序列出党组织。",
+    "org tree": "以树形显示党组织层级（从 CODE 或从最上级开始）。",
+    "org set": "设置党组织接收提醒的联系方式（\"\" 清空该项）。",
+    "member": "党员，每人属于一个党组织。",
+    "member add": "在党组织中添加党员。",
+    "member list": "列出党员。",
+    "member set": "设置党员接收提醒的联系方式。",
+    "submit": "提交草拟的承诺待审核（提交）。",
+    "approve": "审核通过待审核的承诺（审核）。",
+    "return": "把待审核的承诺退回给承诺人修改（退回）。",
+    "display": "公开亮诺已审核的承诺（亮诺）。亮诺后内容即冻结。",
+    "progress": "记录已亮诺承诺的践诺情况（践诺记实）。\n\n各次数量累加计入目标。使完成数超过目标两倍的一次记录视为误填而拒绝，确属超额完成的加 --confirm-over。"
+                "\n\n录错的一条用负数更正（须写明 --reason）：更正记入记实和统计，完成数不会小于 0。",
+    "complete": "确认承诺已兑现（已兑现）：目标已达到，或用 --note 由组织确认。",
+    "fail": "确认承诺未兑现（未兑现），在完成时限之后。",
+    "extend": "把承诺的完成时限延后（延期）；原定时限仍保留在记录中。",
+    "amend": "变更已亮诺的承诺（变更）：回到待审核，原内容保存为历史版本。",
+    "withdraw": "在亮诺前撤回承诺（撤回）。",
+    "evaluate": "记录组织对已办结承诺的评价（评诺）。\n\n不给 --grade 时，按此前已记录的组织评价评诺；没有组织评价则拒绝。",
+    "lifecycle": "显示承诺生命周期：每个操作的原状态、新状态及其条件。",
+    "dashboard": "按党组织统计践诺情况，每个组织的数字包含其全部下级。\n\n各列：已承诺、亮诺率、已到期、已兑现、践诺率、按期率、逾期、平均进度、未兑现、评诺率。"
+                 "在同级中落后的单位（践诺率最低、逾期最多）会标出。",
+    "overdue": "全部逾期承诺，逾期天数多的在前：书记每周一要看的清单。\n\n逾期：已过完成时限，且承诺处于已审核、已亮诺或践诺中。",
+    "remind": "提醒：即将到期、逾期、停滞、待亮诺、待评诺、逾期督办。",
+    "remind run": "扫描一次并发送一次，供 cron 使用；输出发送情况。\n\n每项承诺、每条规则、每个周期只生成一次提醒：同一天再运行不会重复生成。"
+                  "群机器人每个机器人收到一条汇总。发送设置来自 PLEDGES_SMTP_* 和 PLEDGES_REMIND_*（见 README）。--as-of 不能是将来。",
+    "remind serve": "运行提醒服务，直到 Ctrl-C 或 SIGTERM（每个数据库只运行一个）。",
+    "remind list": "列出提醒发件箱：待发送、已发送和发送失败的提醒。",
+    "demo": "把温岭活动的演示台账载入空数据库。\n\n每项承诺都按真实的生命周期走到截止日：有的按期兑现，有的逾期、延期、停滞、未兑现、撤回、已评诺或仍是草稿。"
+            "数据库需要时会先建立；已有党组织的台账会被拒绝。变更记为 --as 姓名 所做，默认为“演示数据”。",
+    "upgrade": "把台账结构升级到本程序的版本。\n\nSQLite：先在文件旁写一份备份（FILE.NNNN-时间.backup）。"
+               "PostgreSQL：一小时内运行过 pledges backup 或给出 --no-backup 才升级。整个升级是一个事务：中断后台账保持原样。",
+    "backup": "在他人继续使用时把台账一致地备份到 FILE。\n\n两种数据库都得到一个 zip 文件：台账的 SQLite 副本、结构版本和 SHA-256 校验和。用 pledges restore 恢复。",
+    "restore": "把备份恢复到 --db：新的 SQLite 文件，或任一数据库上的空台账。\n\n先检查备份的校验和；已有数据的台账会被拒绝。",
+    "copy": "把整个台账复制到另一个空数据库：SQLite ↔ PostgreSQL。\n\n复制每张表并保留编号，在目标库上是一个事务：中断后目标库仍为空。",
+    "template": "生成待填写的空白工作簿：党组织、党员、承诺事项、践诺记实。\n\n台账（--db 处若有）中用过的单位会作为可选项。",
+    "import": "从 .xlsx、.xls 或 .csv 文件导入党组织、党员、承诺和践诺记实。\n\n全部导入或全部不导入：列出每个问题（文件、工作表、行、列、原因），此时不写入任何内容。重复导入同一文件不会改变台账。",
+    "export": "导出承诺及其状态、践诺和评诺情况，供 Excel 或 WPS 使用。\n\n.xlsx 还包括党组织、党员和统计数字，可原样再导入。",
+    "lint": "按质量规则检查承诺（可评比）：空泛词语、缺目标或单位、空泛的完成标准、默认完成时限、标题重复、标题过短或过长、目标异常。"
+            "\n\n输出范围内及各下级单位的可评比率（可评比 / 已承诺）、每条问题及其规则代码和各规则的处理建议。"
+            "JSON 含 units 和 findings；CSV 为问题清单（id、org、member、title、rule、message、suggestion）。不修改任何内容。",
+    "visit": "现场点评：抽取要走访的基层单位。",
+    "visit sample": "按种子 SEED 在每个党组织下可复现地抽取 N 个基层单位。\n\n基层单位是其下不属于党委的党组织。N 按各类单位数的比例分配（最大余额法），"
+                    "同类单位按 SHA-256(\"SEED|KIND|CODE\") 从小到大抽取：有种子的人都能手工复核。不写入任何内容。",
+}
+
+OPTION_HELP: dict[str, str] = {
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "Database URL or SQLite file [env PLEDGES_DB; default: pledges.db here].":
+        "数据库 URL 或 SQLite 文件 [环境变量 PLEDGES_DB；默认：当前目录的 pledges.db]。",
+    "Who is acting; recorded with every change [env PLEDGES_USER].": "操作人；记入每次变更 [环境变量 PLEDGES_USER]。",
+    "Language of the output [env PLEDGES_LANG].": "输出语言：zh 中文（默认）或 en 英文 [环境变量 PLEDGES_LANG]。",
+    "Show the traceback of an error.": "出错时显示调用栈。",
+    "Owning organisation (the member's, for a member pledge).": "承诺所属党组织（党员承诺为党员所在组织）。",
+    "Make it the member's own pledge (党员承诺).": "作为该党员本人的承诺（党员承诺）。",
+    "What is promised (承诺事项).": "承诺事项。",
+    "Longer description.": "详细内容。",
+    "Measurable target value (a whole number).": "可衡量的目标数量（整数）。",
+    "Unit of the target, e.g. 户, 次, 人.": "目标的单位，如 户、次、人。",
+    "No numeric target; needs --criterion.": "定性承诺，没有数量目标；需要 --criterion。",
+    "Completion criterion of a qualitative pledge.": "定性承诺的完成标准。",
+    "Free category, e.g. 为民服务.": "类别（自由填写），如 为民服务。",
+    "Due date, inside the campaign.": "完成时限，须在活动期内。",
+    "Campaign year [default: this year].": "活动年度 [默认：今年]。",
+    "Output for people (table) or for scripts.": "输出格式：给人看的表格，或给程序用的格式。",
+    "Only this organisation and those below it.": "只看该党组织及其下级。",
+    "Only pledges in this state.": "只看处于该状态的承诺。",
+    "Only overdue pledges (due date passed, not finished).": "只看逾期承诺（已过时限且未办结）。",
+    "As the ledger stood at the end of that day.": "按台账在该日结束时的记录显示。",
+    "Code of the organisation above it.": "上级党组织的代码。",
+    "Unit type [default: committee at the top, other below].": "单位类型 [默认：最上级为党委，其下为其他]。",
+    "The secretary (书记) reminders are addressed to.": "接收提醒的书记。",
+    "The secretary's e-mail for reminders.": "书记接收提醒的电子邮箱。",
+    "The branch's DingTalk/WeCom group robot URL.": "支部钉钉/企业微信群机器人地址。",
+    "The member's organisation.": "党员所在党组织。",
+    "E-mail for reminders about the member's pledges.": "接收该党员承诺提醒的电子邮箱。",
+    "Only members of this organisation and those below it.": "只看该党组织及其下级的党员。",
+    "E-mail for reminders (\"\" clears it).": "接收提醒的电子邮箱（\"\" 清空）。",
+    "Day it was approved [default: today]; for records entered late.": "审核日期 [默认：今天]；补录时使用。",
+    "Why; kept in the pledge's history (required).": "理由，记入承诺的记实（必填）。",
+    "Where it is shown (亮诺方式).": "亮诺方式。",
+    "Where exactly, e.g. 村务公开栏.": "具体地点，如 村务公开栏。",
+    "Day it was shown [default: today].": "亮诺日期 [默认：今天]。",
+    "With --all-approved: the organisation whose subtree to display.": "与 --all-approved 同用：亮诺该党组织及其下级的承诺。",
+    "Display every approved pledge under --org at once.": "一次亮诺 --org 下全部已审核的承诺。",
+    "How much was done this time (toward the target).": "本次完成的数量（计入目标）；负数为更正，须写明 --reason。",
+    "What was done; required for a qualitative pledge.": "做了什么；定性承诺必填。",
+    "Reference to evidence: photo, minutes, file number.": "佐证材料：照片、会议记录、文号。",
+    "Day it was done [default: today].": "完成日期 [默认：今天]。",
+    "Accept an amount that brings done past twice the target (a real over-fulfilment).":
+        "接受使完成数超过目标两倍的数量（确属超额完成）。",
+    "Why a correction (a negative --amount) is made; kept in the history.": "更正（负数 --amount）的理由，记入记实。",
+    "Confirmation, when the target is not (or cannot be) counted.": "目标未（或无法）计数时的确认说明。",
+    "The new due date, later than the current one.": "新的完成时限，须晚于当前时限。",
+    "The organisation's grade [needed unless the organisation has rated it].": "组织评价等次 [组织未评价过时必填]。",
+    "The organisation's comment.": "组织评语。",
+    "A table, a mermaid state diagram, or JSON.": "表格、mermaid 状态图或 JSON。",
+    "Scope: this organisation and everything below it [default: the top].": "范围：该党组织及其全部下级 [默认：最上级]。",
+    "How many levels below --org get a row of their own.": "--org 以下几级单独成行。",
+    "One row per unit kind or per category over the scope, instead of the tree.": "按单位类型或类别分行统计，而不是按层级。",
+    "Figures as they stood at the end of that day.": "该日结束时的统计数字。",
+    "Redraw every --interval seconds until Ctrl-C.": "每 --interval 秒刷新一次，直到 Ctrl-C。",
+    "Seconds between redraws with --watch.": "--watch 的刷新间隔（秒）。",
+    "Stop --watch after this many redraws.": "--watch 刷新这么多次后停止。",
+    "Only those late by more than the campaign's escalation threshold (14 days by default).":
+        "只看逾期超过督办天数（默认 14 天）的承诺。",
+    "Scan as of this past time (2026-06-15 means 08:00 that day; campaign time zone) [default: now].":
+        "按过去的这个时间扫描（2026-06-15 即当天 08:00，活动时区）[默认：现在]。",
+    "Only deliver what is pending (retries); no scan.": "只发送待发送的提醒（重试），不扫描。",
+    "Daily scan time.": "每天的扫描时间。",
+    "Delivery retries every so many minutes.": "每隔多少分钟重试发送。",
+    "Time zone of the schedule [default: the campaign's, Asia/Shanghai].": "计划所用时区 [默认：活动时区 Asia/Shanghai]。",
+    "Only reminders in this state.": "只看处于该状态的提醒。",
+    "Only reminders of this rule.": "只看该类型的提醒。",
+    "small: 3 towns, ~25 organisations, ~1,500 pledges; city: all of 温岭, ~2,000 organisations, 57,000 members, "
+    "~245,000 pledges.": "小型：3 个镇、约 25 个党组织、约 1,500 项承诺；全市：温岭全市，约 2,000 个党组织、57,000 名党员、约 245,000 项承诺。",
+    "The same seed gives the same ledger.": "相同的种子生成相同的台账。",
+    "The day the ledger stands at, not later than today [default: today]; the campaign is that day's year.":
+        "台账截止日，不晚于今天 [默认：今天]；活动年度为该日所在年份。",
+    "Do not back up first (PostgreSQL: you made your own backup; SQLite: skip the copy).":
+        "不先备份（PostgreSQL：已自行备份；SQLite：跳过复制）。",
+    "An empty database (or a new SQLite file).": "一个空数据库（或新的 SQLite 文件）。",
+    "Where to write the workbook.": "工作簿的保存位置。",
+    "Check everything, write nothing.": "全部检查，不写入。",
+    "On problems, write the rows with a reason column here, to fix and import again.":
+        "有问题时，把问题行连同“错误原因”列写到这里，改正后可再导入。",
+    "Submit the sheets' draft pledges (through the submit guard).": "提交表中的草拟承诺（经提交条件检查）。",
+    "Submit and approve them (the actor must be allowed to approve).": "提交并审核通过（操作人须有审核权限）。",
+    "Summary for people, or JSON for scripts.": "给人看的摘要，或给程序用的 JSON。",
+    "The file to write (.xlsx or .csv).": "要写入的文件（.xlsx 或 .csv）。",
+    "xlsx (organisations, members, pledges, figures) or csv (pledges) [default: from --out].":
+        "xlsx（党组织、党员、承诺、统计）或 csv（承诺）[默认：按 --out 的扩展名]。",
+    "Scope: this organisation and everything below it [default: all].": "范围：该党组织及其全部下级 [默认：全部]。",
+    "How many levels below --org get a row of their own in the checkable-rate table.": "可评比率表中 --org 以下几级单独成行。",
+    "Findings listed in the table (0: all); JSON and CSV always hold them all.": "表格中列出的问题条数（0 为全部）；JSON 和 CSV 总是全部。",
+    "An organisation to draw under (repeat for several: --org WL-DX --org WL-CB).": "在其下抽取的党组织（可重复：--org WL-DX --org WL-CB）。",
+    "How many basic units to draw under each.": "每个党组织下抽取的基层单位数。",
+    "Any text, announced before the draw (e.g. the visit's date).": "任意文字，抽取前公布（如点评日期）。",
+    "A fixed number for a unit kind (村=4 or village=4; repeatable); the rest is shared out.":
+        "某类单位的固定名额（村=4 或 village=4，可重复）；其余按比例分配。",
+}
+
+# click's own words in a help page, in Chinese
+HELP_CHROME: tuple[tuple[str, str], ...] = (
+    ("Usage: ", "用法："), ("[OPTIONS]", "[选项]"), ("COMMAND [ARGS]...", "命令 [参数]..."),
+    ("Options:", "选项："), ("Commands:", "命令："), ("[default: ", "[默认："), ("[required]", "[必填]"),
+    ("[env var: ", "[环境变量："), ("Example:", "示例："), ("Examples:", "示例："),
+)
+
+TRIGGERS["correct_progress"] = ("更正记实", "correct progress")
+COMMANDS["correct_progress"] = "progress"
+MESSAGES.update({
+    "progress_recorded": ("承诺 {id}：践诺记实 {amount} {unit}，累计 {done}/{target} {unit}（{states}）",
+                          "pledge {id}: progress {amount} {unit}, {done} of {target} {unit} done ({states})"),
+    "progress_corrected": ("承诺 {id}：更正记实 {amount} {unit}，累计 {done}/{target} {unit}（{states}）",
+                           "pledge {id}: corrected by {amount} {unit}, {done} of {target} {unit} done ({states})"),
+    "progress_noted": ("承诺 {id}：已记录践诺记实（{states}）", "pledge {id}: progress recorded ({states})"),
+    "qualitative_correction": (
+        "承诺 {id} 是定性承诺，没有数量可更正：请用 --note 补充说明",
+        "pledge {id} is qualitative and has no amount to correct: add a --note instead",
+    ),
+    "correction_negative": (
+        "更正的数量必须是负数（收到 {amount}）：如 --amount -3 --reason 重复录入",
+        "a correction takes a negative amount (got {amount}): e.g. --amount -3 --reason 'entered twice'",
+    ),
+    "correction_below_zero": (
+        "承诺 {id} 已完成 {done} {unit}：更正 {amount} 会使完成数小于 0，最多可更正 -{done}",
+        "pledge {id} has {done} {unit} done: correcting by {amount} would take it below 0; at most -{done}",
+    ),
+    "usage_reason_positive": (
+        "--reason 只用于更正（负数 --amount）；本次记实的说明请用 --note",
+        "--reason is for corrections (a negative --amount); describe this entry with --note",
+    ),
+})
+
+# members and organisations that change (docs/moves.md)
+WORDS["person_name"] = ("姓名", "name")
+TRIGGERS.update({
+    "transfer": ("随党员转移", "moved with member"),
+    "move": ("转移", "move"),
+    "rename": ("更名", "rename"),
+    "leave": ("离开", "leave"),
+})
+MESSAGES.update({
+    "member_moved": ("已把党员 {number} {name} 从 {from_} 转到 {to}，随转未办结承诺 {count} 项",
+                     "moved member {number} {name} from {from_} to {to}, with {count} open pledges"),
+    "member_edited": ("已修改党员 {number} 的{fields}", "updated member {number}: {fields}"),
+    "member_unchanged": ("党员 {number} 没有变化", "member {number} is unchanged"),
+    "member_left_done": ("已登记党员 {number} {name} 离开；其承诺和记实均保留", "recorded that member {number} {name} left; "
+                         "the pledges and their history stay"),
+    "org_renamed": ("已把党组织 {code} 由 {old} 更名为 {name}", "renamed organisation {code} from {old} to {name}"),
+    "org_moved": ("已把党组织 {code} 及其下级从 {from_} 转到 {to} 之下", "moved organisation {code} and everything below it "
+                  "from {from_} to {to}"),
+    "member_same_org": ("党员 {number} 已在 {org}：无需转移", "member {number} is already in {org}: nothing to move"),
+    "member_left": ("党员 {number} 已于 {day} 离开：不能再转移或新建承诺", "member {number} left on {day}: no more moves or pledges"),
+    "member_has_open": (
+        "党员 {number} 还有 {count} 项未办结的承诺（{ids}）：请先转移（member move）、撤回或办结",
+        "member {number} still has {count} open pledges ({ids}): move the member, withdraw or finish them first",
+    ),
+    "org_same_name": ("党组织 {code} 已叫 {name}：无需更名", "organisation {code} is already called {name}: nothing to rename"),
+    "org_cycle": ("不能把 {code} 转到 {parent} 之下：{parent} 是 {code} 本身或其下级",
+                  "cannot move {code} under {parent}: {parent} is {code} itself or below it"),
+    "org_same_parent": ("党组织 {code} 已在 {parent} 之下：无需转移", "organisation {code} is already under {parent}: nothing to move"),
+    "nothing_to_edit": ("没有要修改的内容：请给出 --name 或 --email", "nothing to change: give --name or --email"),
+})
+COMMAND_HELP.update({
+    "member move": "把党员转到另一个党组织；其未办结的承诺随之转移。\n\n未办结的承诺（草拟至践诺中）自转移起计入新组织，"
+                   "此前每一天仍计入原组织；已办结和已撤回的承诺留在原组织。",
+    "member edit": "更正党员的姓名或电子邮箱。",
+    "member leave": "登记党员离开。党员还有未办结的承诺时拒绝。\n\n党员和全部承诺连同记实都保留在台账中；离开的党员不能再新建承诺或转移。",
+    "org rename": "给党组织改名；代码和承诺不变。",
+    "org move": "把党组织连同全部下级转到另一个上级之下。\n\n自转移起其承诺计入新上级的统计；此前各天的统计不变。"
+                "转到自身或自身下级之下会被拒绝。",
+})
+OPTION_HELP.update({
+    "The organisation the member moves to.": "党员转入的党组织。",
+    "Why; kept in the history of the member and of each pledge that moves (required).":
+        "理由，记入党员及每项随转承诺的记实（必填）。",
+    "The member's name, corrected.": "更正后的党员姓名。",
+    "Why the member leaves, e.g. 转出 or 去世 (required).": "离开的原因，如 转出、去世（必填）。",
+    "The organisation it moves under.": "转入的上级党组织。",
+    "Why; kept in the history.": "理由，记入记实。",
 })

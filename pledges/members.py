@@ -55,10 +55,12 @@ def add_member(ledger: Ledger, number: str, name: str, *, org: str, actor: str, 
 
 
 def list_members(ledger: Ledger, org: str | None = None, reader: str | None = None) -> list[MemberRow]:
-    """Members of ``org`` and every organisation below it (all that ``reader`` reads without ``org``)."""
+    """Members of ``org`` and every organisation below it (all that ``reader`` reads without
+    ``org``); a member who left (``member leave``) is no longer listed."""
     query = (
         select(Member.number, Member.name, Organisation.code, Organisation.name)
         .join(Organisation, Organisation.id == Member.org_id)
+        .where(Member.left_on.is_(None))
         .order_by(Organisation.code, Member.number)
     )
     with ledger.session() as session:

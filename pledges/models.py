@@ -18,8 +18,9 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 # NNNN_*.py); every change to these tables is a new revision with a test (docs/upgrading.md).
 # 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on, approved_on;
 # 4: people, role grants, ratings by rater group, campaign weights and lint setting;
-# 5: frozen pledge scores and survey answers (the evaluation visit).
-SCHEMA_VERSION = 5
+# 5: frozen pledge scores and survey answers (the evaluation visit);
+# 6: member and organisation moves (pledge_transfer, org_transfer, member.left_on).
+SCHEMA_VERSION = 6
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 
@@ -121,6 +122,7 @@ class Member(SQLModel, table=True):
     created_at: datetime = _utc()
     # --- contact for reminders (issue 4) ---
     email: str | None = None
+    left_on: date | None = None  # the day the member left (member leave); kept for the history
 
 
 class PledgeContentBase(SQLModel):
@@ -412,3 +414,33 @@ for _sql in _APPEND_ONLY_SQLITE:
     event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
 for _sql in _APPEND_ONLY_POSTGRESQL:
     event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))
+
+
+# --- members and organisations that move (issue 11, words) -------------------------------------
+
+
+class PledgeTransfer(SQLModel, table=True):
+    """A pledge that moved with its member to another organisation: where it was before ``at``.
+    Figures of a day before ``at`` count the pledge at ``from_org_id`` (pledges.queries.standing)."""
+
+    __tablename__ = "pledge_transfer"
+    __table_args__ = (Index("ix_pledge_transfer_pledge_at", "pledge_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pledge_id: int = _fk("pledge.id")
+    at: datetime = _utc()
+    from_org_id: int = _fk("organisation.id")
+    to_org_id: int = _fk("organisation.id")
+
+
+class OrgTransfer(SQLModel, table=True):
+    """An organisation moved under another parent at ``at``: the hierarchy of an earlier day is
+    rebuilt from these (pledges.orgs.closure_as_of)."""
+
+    __tablename__ = "org_transfer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = _fk("organisation.id")
+    at: datetime = _utc(index=True)
+    from_parent_id: int | None = _fk("organisation.id", default=None)
+    to_parent_id: int | None = _fk("organisation.id", default=None)

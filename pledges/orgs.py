@@ -4,7 +4,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import and_, func, insert, literal, select
 from sqlmodel import Session
 
 from pledges import audit
@@ -57,9 +57,37 @@ def org_by_code(session: Session, code: str) -> Organisation:
     return org
 
 
-def subtree_ids(org_id: int):
-    """A subquery of the ids of an organisation and everything below it."""
-    return select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id == org_id)
+def subtree_ids(org_id: int, closure=None):
+    """A subquery of the ids of an organisation and everything below it (in ``closure``, the
+    hierarchy of a past day from ``closure_as_of``; default: today's)."""
+    table = OrgClosure.__table__ if closure is None else closure
+    return select(table.c.descendant_id).where(table.c.ancestor_id == org_id)
+
+
+def closure_as_of(session: Session, end):
+    """The closure table of the hierarchy as it stood before the instant ``end``: today's table
+    when no organisation moved since, else the same three columns rebuilt from today's parents
+    with the later moves (``org_transfer``) undone, as a VALUES subquery (a few thousand rows)."""
+    from sqlalchemy import Integer, column, values
+
+    from pledges.models import OrgTransfer
+
+    later = session.execute(select(OrgTransfer.org_id, OrgTransfer.from_parent_id).where(OrgTransfer.at >= end)
+                            .order_by(OrgTransfer.at.desc(), OrgTransfer.id.desc())).all()
+    if not later:
+        return OrgClosure.__table__
+    parent = dict(session.execute(select(Organisation.id, Organisation.parent_id)).all())
+    for org_id, from_parent in later:
+        parent[org_id] = from_parent
+    rows = []
+    for org_id in parent:
+        node, depth, seen = org_id, 0, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            rows.append((node, org_id, depth))
+            node, depth = parent.get(node), depth + 1
+    return values(column("ancestor_id", Integer), column("descendant_id", Integer), column("depth", Integer),
+                  name="closure_then").data(rows).cte("closure_then")
 
 
 def add_org(ledger: Ledger, code: str, name: str, *, actor: str, parent: str | None = None,
@@ -119,17 +147,35 @@ def list_orgs(ledger: Ledger, under: str | None = None, reader: str | None = Non
     return [org_row(row) for row in tree_order(rows)]
 
 
-def tree_rows(depths, descendant, depth):
+def tree_rows(depths, descendant, depth, closure=None):
     """Organisations joined to ``depths`` (a closure table or subquery: its ``descendant`` column
     names the organisation, ``depth`` gives its depth), with the parent's code: rows with the
-    fields of ``OrgRow`` and the ``id`` and ``parent_id`` that ``tree_order`` reads."""
+    fields of ``OrgRow`` and the ``id`` and ``parent_id`` that ``tree_order`` reads.  With a
+    ``closure`` of a past day (``closure_as_of``), the parent is the one of that day."""
     parent = Organisation.__table__.alias("parent_org")
+    if closure is None or closure is OrgClosure.__table__:
+        return (
+            select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name, Organisation.kind,
+                   parent.c.code.label("parent"), depth.label("depth"))
+            .join(depths, descendant == Organisation.id)
+            .outerjoin(parent, parent.c.id == Organisation.parent_id)
+        )
+    up = closure.alias("up")
     return (
-        select(Organisation.id, Organisation.parent_id, Organisation.code, Organisation.name, Organisation.kind,
-               parent.c.code.label("parent"), depth.label("depth"))
+        select(Organisation.id, up.c.ancestor_id.label("parent_id"), Organisation.code, Organisation.name,
+               Organisation.kind, parent.c.code.label("parent"), depth.label("depth"))
         .join(depths, descendant == Organisation.id)
-        .outerjoin(parent, parent.c.id == Organisation.parent_id)
+        .outerjoin(up, and_(up.c.descendant_id == Organisation.id, up.c.depth == 1))
+        .outerjoin(parent, parent.c.id == up.c.ancestor_id)
     )
+
+
+def tops_of(closure=None):
+    """The ids of the organisations with no parent (on the day of ``closure``)."""
+    if closure is None or closure is OrgClosure.__table__:
+        return select(Organisation.id).where(Organisation.parent_id.is_(None))
+    above = select(closure.c.descendant_id).where(closure.c.depth == 1)
+    return select(Organisation.id).where(Organisation.id.not_in(above))
 
 
 def org_row(row) -> OrgRow:

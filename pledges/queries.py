@@ -14,7 +14,7 @@ from pledges.db import Ledger
 from pledges.entries import pledge_by_id
 from pledges.models import (AuditEvent, Campaign, DisplayRecord, Rating, Member, Organisation, Pledge,
                             PledgeVersion, ProgressRecord)
-from pledges.orgs import subtree_ids
+from pledges.orgs import closure_as_of, subtree_ids
 from pledges.scope import check_pledge, roots, within
 from pledges.tally import end_of_day_utc
 from pledges.vocab import State
@@ -97,7 +97,23 @@ def standing(ledger: Ledger, period: Campaign, day: date):
         last, last.c.event_id == event.id)
 
 
-def _base_query(figures: Standing):
+def org_as_of(ledger: Ledger, session, period: Campaign, day: date):
+    """The column of each pledge's organisation at the end of ``day``: its own, unless it moved
+    with its member after that day, then the organisation it moved from (``pledge_transfer``)."""
+    from pledges.models import PledgeTransfer
+
+    if day >= ledger.today(period.timezone):
+        return Pledge.org_id
+    end = end_of_day_utc(day, period.timezone)
+    if session.scalar(select(PledgeTransfer.id).where(PledgeTransfer.at >= end).limit(1)) is None:
+        return Pledge.org_id
+    first = (select(PledgeTransfer.from_org_id)
+             .where(PledgeTransfer.pledge_id == Pledge.id, PledgeTransfer.at >= end)
+             .order_by(PledgeTransfer.at, PledgeTransfer.id).limit(1).correlate(Pledge).scalar_subquery())
+    return func.coalesce(first, Pledge.org_id)
+
+
+def _base_query(figures: Standing, org=Pledge.org_id):
     """Pledge columns with its organisation and member, named as ``PledgeView``'s fields;
     ``figures`` are the pledge's own standing or one replayed from an audit event."""
     return (
@@ -107,7 +123,7 @@ def _base_query(figures: Standing):
                figures.outcome.label("outcome"), figures.due.label("due"), Pledge.original_due, Pledge.target,
                Pledge.unit, Pledge.qualitative, Pledge.criterion, figures.done.label("done"))
         .join(Campaign, Campaign.id == Pledge.campaign_id)
-        .join(Organisation, Organisation.id == Pledge.org_id)
+        .join(Organisation, Organisation.id == org)
         .outerjoin(Member, Member.id == Pledge.member_id)
     )
 
@@ -125,21 +141,29 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
             return []
         day = as_of or ledger.today(period.timezone)
         figures, replay = standing(ledger, period, day)
-        query = list_query(period.id, day, None, State(state) if state else None, overdue, figures, replay)
-        query = query.where(*within(Pledge.org_id, tops))
+        org_then = org_as_of(ledger, session, period, day)  # where each pledge was that day (docs/moves.md)
+        if org:  # its subtree as it stood that day
+            closure = closure_as_of(session, end_of_day_utc(day, period.timezone))
+            scope_id, where = tops[0], ()
+        else:
+            closure, scope_id, where = None, None, within(org_then, tops)
+        query = list_query(period.id, day, scope_id, State(state) if state else None, overdue, figures, replay,
+                           org=org_then, closure=closure).where(*where)
         if limit is not None:
             query = query.limit(limit)
         return [_late(PledgeView(**row._mapping), day) for row in session.execute(query)]
 
 
 def list_query(campaign_id, day, scope_id=None, state=None, overdue: bool = False, figures: Standing = OWN,
-               replay=None):
+               replay=None, org=Pledge.org_id, closure=None):
     """The listing's query: the campaign's pledges by id, in ``scope_id``'s subtree, in ``state``,
-    only the overdue ones.  The values may be bind parameters (``pledges.fastread``)."""
-    query = (replay or (lambda q: q))(_base_query(figures))
+    only the overdue ones; ``org`` and ``closure``: each pledge's organisation and the hierarchy
+    of a past day (``org_as_of``, ``pledges.orgs.closure_as_of``).  The values may be bind
+    parameters (``pledges.fastread``)."""
+    query = (replay or (lambda q: q))(_base_query(figures, org))
     query = query.where(Pledge.campaign_id == campaign_id).order_by(Pledge.id)
     if scope_id is not None:
-        query = query.where(Pledge.org_id.in_(subtree_ids(scope_id)))
+        query = query.where(org.in_(subtree_ids(scope_id, closure)))
     if state is not None:
         query = query.where(figures.state == state)
     if overdue:

@@ -112,3 +112,47 @@ class Role(StrEnum):
     member = "member"
     evaluator = "evaluator"
     viewer = "viewer"
+
+
+# --- choices of the command line (issue 11, words) ---------------------------------------------
+
+
+class Format(StrEnum):
+    """The output formats a command offers (each command takes a few of them)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    text = "text"
+    mermaid = "mermaid"
+    xlsx = "xlsx"
+
+
+class Breakdown(StrEnum):
+    """What ``dashboard --by`` splits the figures by."""
+
+    kind = "kind"
+    category = "category"
+
+
+class Scale(StrEnum):
+    """The sizes of the demo ledger."""
+
+    small = "small"
+    city = "city"
+
+
+# Every vocabulary a command-line option may offer as a choice, in the order a set of choices is
+# matched to one (the first whose values hold them all): a choice option of the CLI takes the code
+# name or either label of ``pledges.i18n.LABELS``.
+CHOICES: tuple[type[StrEnum], ...] = (State, Kind, Channel, Grade, PublicGrade, RaterGroup, Outcome, Rule,
+                                      ReminderState, Role, Format, Breakdown, Scale)
+
+
+def vocabulary_of(values) -> type[StrEnum] | None:
+    """The vocabulary of ``CHOICES`` that holds every one of ``values`` (None if there is none)."""
+    wanted = {str(value) for value in values}
+    for enum_type in CHOICES:
+        if wanted <= {member.value for member in enum_type}:
+            return enum_type
+    return None

@@ -50,6 +50,7 @@ RIGHTS: dict[str, Right] = {
     "return": Right(MANAGE, review=True),  # the other answer of the same review
     "display": Right(MANAGE),
     "record_progress": Right(MANAGE, own=True),
+    "correct_progress": Right(MANAGE, own=True),  # a correcting entry: whoever may record one
     "complete": Right(MANAGE),
     "fail": Right(MANAGE),
     "amend": Right(MANAGE),

@@ -156,6 +156,22 @@ def extension(step) -> Change:
     return Change({"due": step.args["due"]}, (), {"due": [step.pledge.due, step.args["due"]]})
 
 
+def correction(step) -> Change:
+    """A correcting entry: a progress record of a negative amount, with the reason as its note.
+    The day of the last progress (the stalled rule's clock) is left as it was."""
+    args, pledge = step.args, step.pledge
+    amount = args["amount"]
+    record = {"pledge_id": pledge.id, "day": step.day, "amount": amount, "note": args.get("reason"),
+              "evidence": args.get("evidence"), "actor": step.actor, "recorded_at": step.now}
+    return Change({"done": pledge.done + amount}, ((ProgressRecord, record),),
+                  {"amount": amount, "evidence": args.get("evidence")})
+
+
+def reopening(step) -> Change:
+    """A fulfilment undone by a correction: no outcome and no finishing day any more."""
+    return Change({"outcome": None, "finished_on": None}, (), {"reopened": True})
+
+
 # The callbacks the lifecycle table names: what each one does is the pure function it wraps.
 mark_approved = effect(approval)
 record_display = effect(display)
@@ -166,3 +182,5 @@ record_rating = effect(rating)
 freeze_score = effect(frozen_score, resolve=_score_inputs)
 apply_amendment = effect(amendment, resolve=_amendment_inputs)
 apply_extension = effect(extension)
+record_correction = effect(correction)
+reopen = effect(reopening)

@@ -54,6 +54,11 @@ class Moved:
     from_state: str
     to_state: str
     outside: OutsideCampaign | None = None
+    # where the pledge stands after the move, for the confirmation a person reads
+    done: int = 0
+    target: int | None = None
+    unit: str | None = None
+    qualitative: bool = False
 
     def as_dict(self) -> dict:
         return {"id": self.id, "trigger": self.trigger, "from": self.from_state, "to": self.to_state}
@@ -98,7 +103,8 @@ def _move(ledger: Ledger, session: Session, pledge: Pledge, trigger: str, actor:
                                reason=reason_of(args), detail=move.detail or None, **audit.pledge_snapshot(pledge))
     outside = None if inside(campaign, move.day) else OutsideCampaign(campaign.year, campaign.starts, campaign.ends,
                                                                        move.day)
-    return Moved(pledge_id, trigger, source.value, pledge.state, outside), event
+    return Moved(pledge_id, trigger, source.value, pledge.state, outside, pledge.done, pledge.target, pledge.unit,
+                 pledge.qualitative), event
 
 
 def _append(session: Session, events: list[dict]) -> None:

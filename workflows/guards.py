@@ -217,3 +217,39 @@ def amendment_valid(move: Move) -> None:
     if not changes:
         raise BadInput("nothing_to_amend")
     merged_content(move.pledge, changes)  # raises BadInput when incoherent
+
+
+# --- correcting progress (issue 11) -------------------------------------------------------------
+
+
+def predicate(check: Callable[[Move], bool]) -> Callable:
+    """A condition that chooses between two rows of one trigger: it answers, it never refuses."""
+
+    def condition(event_data) -> bool:
+        return bool(check(event_data.model))
+
+    condition.__name__ = check.__name__
+    condition.check, condition.scope, condition.columns = check, "row", ()
+    return condition
+
+
+@guard("row")
+def correction_valid(move: Move) -> None:
+    """A correction takes back part of what was recorded: a negative amount, on a numeric pledge,
+    leaving what is done at 0 or more."""
+    amount, pledge = move.args.get("amount"), move.pledge
+    if pledge.qualitative:
+        raise _refuse("qualitative_correction", move)
+    if amount is None or amount >= 0:
+        raise _refuse("correction_negative", move, amount=amount)
+    if pledge.done + amount < 0:
+        raise _refuse("correction_below_zero", move, amount=amount, done=pledge.done, unit=pledge.unit)
+
+
+@predicate
+def undoes_fulfilment(move: Move) -> bool:
+    """The pledge was fulfilled by its count (done reached the target) and the correction takes it
+    back below the target.  A fulfilment an organiser confirmed short of the target stays."""
+    pledge, amount = move.pledge, move.args.get("amount") or 0
+    target = pledge.target or 0
+    return pledge.done >= target > pledge.done + amount

@@ -36,9 +36,17 @@ TRANSITIONS: list[dict] = [
     {"trigger": "extend", "source": [S.approved, S.displayed, S.in_progress], "dest": None,
      "conditions": [g.actor_may, g.reason_given, g.due_later, g.new_due_in_campaign],
      "after": [do.apply_extension]},
+    # A correcting (negative) progress entry.  Two rows of one trigger, tried in order: a correction
+    # that takes a pledge fulfilled by its count back below its target reopens it; any other stays.
+    {"trigger": "correct_progress", "source": [S.fulfilled], "dest": S.in_progress,
+     "conditions": [g.actor_may, g.reason_given, g.correction_valid, g.day_not_future, g.undoes_fulfilment],
+     "after": [do.record_correction, do.reopen]},
+    {"trigger": "correct_progress", "source": [S.in_progress, S.fulfilled], "dest": None,
+     "conditions": [g.actor_may, g.reason_given, g.correction_valid, g.day_not_future],
+     "after": [do.record_correction]},
 ]
 
-TRIGGERS: tuple[str, ...] = tuple(t["trigger"] for t in TRANSITIONS)
+TRIGGERS: tuple[str, ...] = tuple(dict.fromkeys(t["trigger"] for t in TRANSITIONS))
 
 MACHINE_OPTIONS = {
     "states": State,
@@ -54,20 +62,25 @@ MACHINE = Machine(model=None, initial=None, **MACHINE_OPTIONS)
 
 
 def spec(trigger: str) -> dict:
+    """The trigger's (first) row."""
     return next(t for t in TRANSITIONS if t["trigger"] == trigger)
 
 
 def sources(trigger: str) -> list[State]:
-    return list(spec(trigger)["source"])
+    """Every state the trigger may be fired from, over all of its rows."""
+    return list(dict.fromkeys(s for t in TRANSITIONS if t["trigger"] == trigger for s in t["source"]))
 
 
 def destination(trigger: str, source: State) -> State:
-    return spec(trigger)["dest"] or source
+    """Where the trigger's first row from ``source`` leads (a trigger with two rows from one state,
+    such as correct_progress from fulfilled, decides between them on the pledge)."""
+    row = next(t for t in TRANSITIONS if t["trigger"] == trigger and source in t["source"])
+    return row["dest"] or source
 
 
 def triggers_from(state: State) -> list[str]:
     """The triggers the current state allows, in table order."""
-    return [t["trigger"] for t in TRANSITIONS if state in t["source"]]
+    return list(dict.fromkeys(t["trigger"] for t in TRANSITIONS if state in t["source"]))
 
 
 def rows() -> list[dict]:

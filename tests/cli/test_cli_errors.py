@@ -111,11 +111,16 @@ def test_evaluate_from_a_wrong_state_writes_no_rating(pledges, tree):
 # --- guards ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("amount", ["0", "-3"])
-def test_progress_amount_must_be_positive(pledges, tree, amount):
+def test_progress_amount_must_be_positive(pledges, tree):
     pledge_id = pledge_in(pledges, "displayed")
-    line = refused_unchanged(pledges, tree, pledge_id, "progress", pledge_id, "--amount", amount)
-    assert amount in line and "0" in line
+    line = refused_unchanged(pledges, tree, pledge_id, "progress", pledge_id, "--amount", "0")
+    assert "0" in line
+
+
+def test_a_negative_amount_is_a_correction_which_needs_something_recorded(pledges, tree):
+    pledge_id = pledge_in(pledges, "displayed")
+    line = refused_unchanged(pledges, tree, pledge_id, "progress", pledge_id, "--amount", "-3", "--reason", "录错")
+    assert "更正记实" in line and "已亮诺" in line
 
 
 def test_progress_without_amount_is_refused(pledges, tree):
@@ -277,7 +282,7 @@ def test_database_errors_are_translated_where_the_session_opens(ledger):
 
 
 @pytest.mark.parametrize("args, zh, en", [
-    (("display", "1", "--channel", "radio"), "'radio' 不是可选值，可选 board|", "'radio' is not one of"),
+    (("display", "1", "--channel", "radio"), "'radio' 不是可选值，可选：公示栏（board）、", "'radio' is not one of: board (notice board),"),
     (("progress", "1", "--amount", "three"), "'three' 不是整数", "'three' is not a valid integer"),
     (("list", "--nosuch"), "没有选项 --nosuch", "No such option '--nosuch'"),
     (("list", "--ovrdue"), "--overdue？", "'--overdue'?"),
@@ -327,5 +332,7 @@ def test_an_unsupported_language_is_said_once_and_chinese_is_used(pledges, tree,
 @pytest.mark.parametrize("args", [(), ("org",), ("remind",)])
 def test_a_group_alone_still_prints_its_help(pledges, args):
     result = pledges(*args)
-    assert result.exit_code == 2 and "Usage:" in result.stderr and "错误" not in result.stderr
-    assert "\\x0a" not in result.stderr and "Example:" in result.stderr
+    assert result.exit_code == 2 and "用法：" in result.stderr and "错误" not in result.stderr
+    assert "\\x0a" not in result.stderr and "示例：" in result.stderr
+    english = pledges(*args, env={"PLEDGES_LANG": "en"})
+    assert english.exit_code == 2 and "Usage:" in english.stderr and "Example:" in english.stderr

@@ -26,9 +26,11 @@ def test_the_spec_commands_are_all_there():
     assert SURFACE <= set(command_paths())
 
 
+@pytest.mark.parametrize("lang, example_word, options_word", [("en", "Example:", "Options:"), ("zh", "示例：", "选项：")])
 @pytest.mark.parametrize("path", sorted(SURFACE), ids=" ".join)
-def test_help_has_an_example(path):
-    result = ok(CliRunner().invoke(cli, [*path, "--help"], env={"PLEDGES_DB": "sqlite:////nonexistent/dir/x.db"}))
-    assert "Example:" in result.stdout
-    example = result.stdout.split("Example:")[1].split("Options:")[0]
+def test_help_has_an_example(path, lang, example_word, options_word):
+    result = ok(CliRunner().invoke(cli, [*path, "--help"], env={"PLEDGES_DB": "sqlite:////nonexistent/dir/x.db",
+                                                                   "PLEDGES_LANG": lang}))
+    assert example_word in result.stdout
+    example = result.stdout.split(example_word)[1].split(options_word)[0]
     assert "pledges" in example and path[-1] in example

@@ -23,6 +23,8 @@ ALLOWED = {
     "amend": {"displayed": "submitted", "in_progress": "submitted"},
     "withdraw": {"draft": "withdrawn", "submitted": "withdrawn", "approved": "withdrawn"},
     "extend": {"approved": "approved", "displayed": "displayed", "in_progress": "in_progress"},
+    # fulfilled by its count (12 of 12): a correction below the target reopens it
+    "correct_progress": {"in_progress": "in_progress", "fulfilled": "in_progress"},
 }
 
 VALID_ARGS = {
@@ -37,6 +39,7 @@ VALID_ARGS = {
     "amend": {"reason": "扩大范围", "changes": {"target": 20}},
     "withdraw": {"reason": "与支部承诺重复"},
     "extend": {"due": date(2026, 10, 31), "reason": "汛期停工"},
+    "correct_progress": {"amount": -1, "reason": "重复录入"},
 }
 
 STATES = list(PATHS)
@@ -105,4 +108,6 @@ def test_the_mermaid_diagram_is_drawn_from_the_same_table():
             source, dest = (part.strip() for part in ends.split("-->"))
             edges |= {(source, dest, label.split()[0]) for label in labels.split(" | ")}
     expected = {(source, dest, trigger) for trigger, moves in ALLOWED.items() for source, dest in moves.items()}
+    # a correction that leaves a fulfilled pledge at or above its target (or one an organiser confirmed) keeps it
+    expected.add(("fulfilled", "fulfilled", "correct_progress"))
     assert edges == expected
