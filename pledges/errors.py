@@ -165,3 +165,19 @@ class BackupNeeded(PledgeError):
     """``upgrade`` on PostgreSQL with no recent ``pledges backup`` and no ``--no-backup``."""
 
     key = "backup_needed"
+
+
+# --- the public board (issue 14) ---
+
+
+class UnknownRating(NotFound):
+    key = "unknown_rating"
+
+
+class RatingRefused(Refused):
+    """A public rating the board does not take: a pledge not on the board, a grade that is not
+    one of the three, a comment too long, or too many from one address or for one pledge."""
+
+
+class ModerationRefused(Refused):
+    """A rating that is not awaiting moderation, or a moderator without the right."""

@@ -13,3 +13,9 @@ def may_approve(session: Session, actor: str, org_id: int) -> bool:
 def is_organiser(session: Session, actor: str, org_id: int) -> bool:
     """Is ``actor`` an organiser (town/city organisation department) over ``org_id``?"""
     return bool(actor)
+
+
+def may_moderate(session: Session, actor: str, org_id: int) -> bool:
+    """May ``actor`` approve or reject the public's ratings of ``org_id``'s pledges (its
+    secretary, or an organiser above it)?"""
+    return bool(actor)
