@@ -214,39 +214,41 @@ def _town(item: PublicOrg, orgs: dict[int, PublicOrg], root) -> int | None:
 
 
 def _pledges(session, period: Campaign, owners, pledge_ids) -> dict[int, PublicPledge]:
+    conn = session.connection()  # Core rows: the ORM's row loading doubles the time of a city's read
     query = (select(Pledge.id, Pledge.org_id, Pledge.member_id, Pledge.title, Pledge.content, Pledge.category,
                     Pledge.target, Pledge.unit, Pledge.qualitative, Pledge.criterion, Pledge.due, Pledge.original_due,
                     Pledge.state, Pledge.outcome, Pledge.finished_on, Pledge.done)
              .where(_shown(period, owners)).order_by(Pledge.id))
     if pledge_ids is not None:
         query = query.where(Pledge.id.in_(pledge_ids))
-    pledges = {row.id: PublicPledge(**row._mapping) for row in session.execute(query)}
+    # positional (the columns are in the order of the fields): row._mapping costs 60 µs a row
+    pledges = {row[0]: PublicPledge(*row) for row in conn.execute(query)}
     ids = pledge_ids if pledge_ids is not None else query.with_only_columns(Pledge.id).order_by(None)
-    for row in session.execute(select(DisplayRecord.pledge_id, DisplayRecord.day, DisplayRecord.channel)
+    for row in conn.execute(select(DisplayRecord.pledge_id, DisplayRecord.day, DisplayRecord.channel)
                                .where(DisplayRecord.pledge_id.in_(ids)).order_by(DisplayRecord.id)):
         pledge = pledges.get(row.pledge_id)
         if pledge is not None and pledge.displayed_on is None:
             pledge.displayed_on, pledge.channel = row.day, row.channel
-    for row in session.execute(select(ProgressRecord.pledge_id, ProgressRecord.day, ProgressRecord.amount,
+    for row in conn.execute(select(ProgressRecord.pledge_id, ProgressRecord.day, ProgressRecord.amount,
                                       ProgressRecord.note).where(ProgressRecord.pledge_id.in_(ids))
                                .order_by(ProgressRecord.pledge_id, ProgressRecord.day, ProgressRecord.id)):
         if row.pledge_id in pledges:
             pledges[row.pledge_id].progress.append((row.day, row.amount, row.note))
-    for row in session.execute(select(Evaluation.pledge_id, Evaluation.grade)
+    for row in conn.execute(select(Evaluation.pledge_id, Evaluation.grade)
                                .where(Evaluation.pledge_id.in_(ids), Evaluation.rater_group == "organisation")
                                .order_by(Evaluation.id)):
         if row.pledge_id in pledges:
             pledges[row.pledge_id].grade = row.grade
-    for row in session.execute(counted_public_ratings(ids)):
+    for row in conn.execute(counted_public_ratings(ids)):
         if row.pledge_id in pledges:
             pledges[row.pledge_id].ratings[row.grade] = int(row.ballots)
-    for row in session.execute(select(Rating.pledge_id, Rating.recorded_at, Rating.grade, Rating.comment)
+    for row in conn.execute(select(Rating.pledge_id, Rating.recorded_at, Rating.grade, Rating.comment)
                                .where(Rating.pledge_id.in_(ids), Rating.rater_group == "public",
                                       Rating.status == "approved", Rating.comment.is_not(None))
                                .order_by(Rating.id)):
         if row.pledge_id in pledges and row.comment.strip():
             pledges[row.pledge_id].comments.append((row.recorded_at.date(), row.grade, row.comment))
-    for row in session.execute(select(PledgeVersion.pledge_id, func.count().label("n"))
+    for row in conn.execute(select(PledgeVersion.pledge_id, func.count().label("n"))
                                .where(PledgeVersion.pledge_id.in_(ids)).group_by(PledgeVersion.pledge_id)):
         if row.pledge_id in pledges:
             pledges[row.pledge_id].amended = row.n
