@@ -6,3 +6,6 @@ mkdir -p ledgers
 rm -f ledgers/demo.db ledgers/demo.db-wal ledgers/demo.db-shm
 pledges --db ledgers/demo.db demo --scale small
 pledges --db ledgers/demo.db dashboard
+# The public notice board (亮诺) of the demo's towns: static pages, A4 notices and plaques.
+rm -rf ledgers/board
+pledges --db ledgers/demo.db board build --out ledgers/board --base-url "file://$PWD/ledgers/board/"
