@@ -167,4 +167,4 @@ def serve(ledger: Ledger, host: str, port: int, site: Site | None = None, cache_
     import uvicorn
 
     uvicorn.run(make_app(ledger, site, cache_seconds), host=host, port=port, log_level="warning",
-                proxy_headers=False)
+                proxy_headers=False, timeout_keep_alive=30)

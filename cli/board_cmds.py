@@ -8,7 +8,7 @@ import click
 from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import format_option
-from pledges.cli.render import console, say, to_json
+from pledges.cli.render import console, say, to_csv, to_json
 
 
 @click.group("board")
@@ -110,8 +110,9 @@ def moderate(app: App, approve, reject, org, fmt):
                     ids=", ".join(map(str, done)))
         return
     rows = pending(app.ledger(), org)
-    if fmt == "json":
-        click.echo(to_json([row.as_dict() for row in rows]))
+    if fmt in ("json", "csv"):
+        records = [row.as_dict() for row in rows]
+        click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=fmt == "json")
         return
     if not rows:
         say("board_none_pending", app.lang)
