@@ -111,3 +111,27 @@ def test_printing_gives_a4_pages_with_whole_rows(site, browser, tmp_path):
             plaques = page.locator("article.plaque").count()
             assert len(boxes) == plaques  # one plaque a page
     page.close()
+
+
+def test_the_live_pledge_page_with_its_form_passes_axe(site, browser):
+    """The server's page (with the rating form and a notice), saved beside the static pages."""
+    from axe_playwright_python.sync_playwright import Axe
+    from starlette.testclient import TestClient
+
+    from pledges.board.web import make_app
+    from pledges.db import Ledger
+
+    ledger = Ledger(str(site.parent / "demo.db"))
+    pledge = sorted((site / "p").glob("*.html"), key=lambda path: int(path.stem))[0].stem
+    with TestClient(make_app(ledger, cache_seconds=0)) as client:
+        answer = client.get(f"/p/{pledge}.html?sent=1")
+    ledger.dispose()
+    assert answer.status_code == 200 and 'name="grade"' in answer.text and "谢谢" in answer.text
+    live = site / "p" / "live.html"
+    live.write_text(answer.text, encoding="utf-8")
+    page = browser.new_page()
+    page.goto(live.as_uri())
+    results = Axe().run(page)
+    live.unlink()
+    page.close()
+    assert results.violations_count == 0, results.generate_report()
