@@ -123,13 +123,17 @@ class Pages:
 
 def search_index(scope: Scope) -> str:
     """The offline search index as a script (``file://`` pages may not fetch JSON, but may load a
-    script): organisations and members with pledges on display, each with the page to open."""
-    entries = [[org.name, org.code, org_path(org.code)] for org in scope.orgs.values()]
+    script): organisations as [name, code], and members with a pledge on display as [name, the
+    index of their organisation, id]; static/search.js makes the links (``org_path`` and
+    ``member_anchor``)."""
+    orgs = list(scope.orgs.values())
+    position = {org.id: index for index, org in enumerate(orgs)}
     shown = {pledge.member_id for pledge in scope.pledges.values() if pledge.member_id} if scope.counts is None \
         else set(scope.members)
-    entries += [[member.name, scope.orgs[member.org_id].name, f"{org_path(scope.orgs[member.org_id].code)}#"
-                 f"{member_anchor(member.id)}"] for member in scope.members.values() if member.id in shown]
-    return "window.BOARD_INDEX=" + json.dumps(entries, ensure_ascii=False, separators=(",", ":")) \
+    data = {"orgs": [[org.name, org.code] for org in orgs],
+            "members": [[member.name, position[member.org_id], member.id] for member in scope.members.values()
+                        if member.id in shown and member.org_id in position]}
+    return "window.BOARD_INDEX=" + json.dumps(data, ensure_ascii=False, separators=(",", ":")) \
         .replace("</", "<\\/") + ";\n"
 
 

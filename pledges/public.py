@@ -162,6 +162,9 @@ def read_scope(ledger: Ledger, org: str | None = None, campaign: int | None = No
                                                               *([OrgClosure.depth <= 1] if narrow else []))
         owners = select(Organisation.id).where(Organisation.id == root.id) if narrow else in_scope
         orgs = _orgs(session, in_scope, root)
+        if narrow and root.parent_id is not None:  # for the link up to it
+            parent = session.get(Organisation, root.parent_id)
+            orgs[parent.id] = PublicOrg(parent.id, parent.code, parent.name, parent.kind, parent.parent_id)
         members = {row.id: PublicMember(row.id, row.name, row.org_id) for row in session.execute(
             select(Member.id, Member.name, Member.org_id).where(Member.org_id.in_(owners)).order_by(Member.id))}
         scope = Scope(period.year if period else None, today, root.id if root else None, orgs, members, {})

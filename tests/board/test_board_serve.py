@@ -86,6 +86,7 @@ def test_a_rating_waits_for_moderation_then_counts(board, ledger, pledges):
     assert "<script>alert(\"标题\")" not in page and "&lt;script&gt;alert(&#34;标题&#34;)" in page
     branch = httpx.get(f"{base}/o/DX-V1.html").text
     assert "群众满意率 100%" in branch and "<script>alert" not in branch
+    assert 'href="../o/DX.html"' in branch  # the link up to the town
 
 
 def test_a_post_without_the_forms_token_is_refused(board, ledger):
