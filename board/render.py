@@ -4,7 +4,6 @@ page is the same whichever way it is read."""
 
 import json
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -68,7 +67,7 @@ class Pages:
         self.env = env
         self._templates = {name: env.get_template(name) for name in
                            ("index.html", "org.html", "pledge.html", "pledge_body.html", "search.html",
-                                        "notice.html", "plaques.html")}
+                           "notice.html", "plaques.html")}
         self._frames: dict[int, tuple[str, str, str]] = {}
 
     def index(self, scope: Scope) -> str:
@@ -142,7 +141,3 @@ _KINDS = [kind.value for kind in Kind]
 
 def _kind_order(kind: str) -> int:
     return _KINDS.index(kind) if kind in _KINDS else len(_KINDS)
-
-
-def day(value: date | None) -> str:
-    return value.isoformat() if value else ""
