@@ -233,3 +233,17 @@ class ContactRefused(Refused):
 
 class NotPostgreSQL(BadInput):
     key = "secure_needs_postgresql"
+# --- the public board (issue 14) ---
+
+
+class UnknownRating(NotFound):
+    key = "unknown_rating"
+
+
+class RatingRefused(Refused):
+    """A public rating the board does not take: a pledge not on the board, a grade that is not
+    one of the three, a comment too long, or too many from one address or for one pledge."""
+
+
+class ModerationRefused(Refused):
+    """A rating that is not awaiting moderation, or a moderator without the right."""

@@ -12,15 +12,22 @@ from pledges.cli.main import cli
 ROOT = Path(__file__).resolve().parent.parent
 
 # folder → (its package, the imports it must not make)
+WEB = ("jinja2", "starlette", "uvicorn", "segno")  # the board's libraries, for the board alone
 LAYERS = {
-    "pledges": ("pledges", ("pledges.workflows", "pledges.demo", "pledges.cli", "click", "rich")),
-    "workflows": ("pledges.workflows", ("pledges.demo", "pledges.cli", "click", "rich")),
+    "pledges": ("pledges", ("pledges.workflows", "pledges.demo", "pledges.board", "pledges.cli", "click", "rich",
+                            *WEB)),
+    "workflows": ("pledges.workflows", ("pledges.demo", "pledges.board", "pledges.cli", "click", "rich", *WEB)),
     # the demo generator sits above workflows/ and drives its engine and effects; it is no command
-    "demo": ("pledges.demo", ("pledges.cli", "click", "rich")),
+    "demo": ("pledges.demo", ("pledges.board", "pledges.cli", "click", "rich", *WEB)),
+    # the public board sits above workflows/ too, beside the demo: pages, printables, the web server
+    "board": ("pledges.board", ("pledges.demo", "pledges.cli", "click", "rich")),
     "cli": ("pledges.cli", ("sqlalchemy", "sqlmodel", "transitions", "psycopg")),
 }
 # What cli/ may take from the demo layer: its public function, not its insides.
 DEMO_PUBLIC = {"pledges.demo", "pledges.demo.build_demo", "pledges.demo.DEMO_ACTOR"}
+# ... and from the board layer: what its package exports.
+BOARD_PUBLIC = {"pledges.board", "pledges.board.Site", "pledges.board.build_site", "pledges.board.read_checkpoint",
+                "pledges.board.serve"}
 
 
 def imports_of(path: Path, package: str) -> set[str]:
@@ -57,6 +64,12 @@ def test_cli_uses_only_the_demos_public_function():
     taken = {name for path in (ROOT / "cli").rglob("*.py") for name in imports_of(path, "pledges.cli")
              if name == "pledges.demo" or name.startswith("pledges.demo.")}
     assert taken and taken <= DEMO_PUBLIC, taken - DEMO_PUBLIC
+
+
+def test_cli_uses_only_the_boards_public_functions():
+    taken = {name for path in (ROOT / "cli").rglob("*.py") for name in imports_of(path, "pledges.cli")
+             if name == "pledges.board" or name.startswith("pledges.board.")}
+    assert taken and taken <= BOARD_PUBLIC, taken - BOARD_PUBLIC
 
 
 def test_the_layer_check_catches_a_crossing(tmp_path):

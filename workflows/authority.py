@@ -199,3 +199,9 @@ def may_rate(session: Session, actor: str, org_id: int, group: str) -> bool:
     organisation) on a pledge of the organisation ``org_id``?  The ``rate`` right: evaluators
     and organisers, from above for an organisation's own pledges (docs/roles.md)."""
     return allowed(session, actor, "rate", org_id)
+
+
+def may_moderate(session: Session, actor: str, org_id: int) -> bool:
+    """May ``actor`` approve or reject the public's ratings of ``org_id``'s pledges?  Whoever
+    manages that organisation: its secretary or an organiser, of it or above (``org_set``)."""
+    return allowed(session, actor, "org_set", org_id)

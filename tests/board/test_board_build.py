@@ -1,0 +1,97 @@
+"""``pledges board build`` through the real command, on SQLite and PostgreSQL: the pages of what
+is on display and nothing else, no private field anywhere, user text escaped, the checkpoint in
+the footer, every link resolving."""
+
+import json
+
+from sqlalchemy import func, select
+
+from board_support import (HOSTILE_TITLE, PRIVATE_REASONS, add_private_data, broken_links, pledge_pages,
+                           private_values, texts_of)
+from pledges.db import Ledger
+from pledges.models import Campaign, Pledge
+from pledges.vocab import DISPLAYED_OR_LATER
+
+
+def ok(result):
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+def last_id(result) -> int:
+    return int(result.stdout.split()[0])
+
+
+def hostile_pledges(pledges) -> dict[str, int]:
+    """A displayed pledge with a hostile title and a failed one, an extended one and a returned
+    draft, each with a reason no reader may see."""
+    shown = last_id(ok(pledges("add", "--org", "WL-DX-V001", "--title", HOSTILE_TITLE, "--target", "3", "--unit",
+                               "次", "--due", "2026-12-01", "--content", "<img src=x onerror=alert(1)>")))
+    ok(pledges("submit", shown)), ok(pledges("approve", shown))
+    ok(pledges("display", shown, "--channel", "board", "--place", "村口"))
+    ok(pledges("progress", shown, "--amount", "1", "--note", "<i>记实</i>", "--evidence", "IMG_内部"))
+    ok(pledges("extend", shown, "--due", "2026-12-20", "--reason", PRIVATE_REASONS[1]))
+    failed = last_id(ok(pledges("add", "--org", "WL-DX-V001", "--title", "修缮村道", "--target", "1", "--unit", "条",
+                                "--due", "2026-12-01")))
+    ok(pledges("submit", failed)), ok(pledges("approve", failed)), ok(pledges("display", failed, "--channel", "board"))
+    ok(pledges("fail", failed, "--reason", PRIVATE_REASONS[2]))
+    returned = last_id(ok(pledges("add", "--org", "WL-DX-V001", "--title", "未公示的承诺", "--target", "1", "--unit",
+                                  "条", "--due", "2026-12-01")))
+    ok(pledges("submit", returned)), ok(pledges("return", returned, "--reason", PRIVATE_REASONS[0]))
+    return {"shown": shown, "failed": failed, "returned": returned}
+
+
+def test_the_built_site_shows_what_is_displayed_and_nothing_private(pledges, db_url, tmp_path):
+    ok(pledges("demo", "--scale", "small"))
+    made = hostile_pledges(pledges)
+    ledger = Ledger(db_url)
+    try:
+        add_private_data(ledger)
+        secret = private_values(ledger)
+        with ledger.session() as session:
+            on_board = set(session.scalars(select(Pledge.id).join(Campaign).where(
+                Campaign.year == 2026, Pledge.state.in_(sorted(DISPLAYED_OR_LATER)))))
+            hidden = session.scalar(select(func.count()).select_from(Pledge)) - len(on_board)
+    finally:
+        ledger.dispose()
+    checkpoint = tmp_path / "checkpoint.json"
+    checkpoint.write_text(json.dumps({"seq": 4242, "head": "ab12" * 16, "at": "2026-06-15T02:00:00Z"}))
+    site = tmp_path / "site"
+    result = ok(pledges("board", "build", "--out", site, "--checkpoint", checkpoint,
+                        "--base-url", "https://gs.example.cn/board/"))
+    assert result.stdout.startswith(f"已生成公示网站 {site}：27 个党组织、{len(on_board):,} 项承诺")
+    assert "file://" in result.stdout and (site / "index.html").is_file()
+
+    assert hidden > 0 and pledge_pages(site) == on_board  # a page for each pledge on display, no other
+    assert made["returned"] not in on_board
+    leaks = [(path.name, value) for path, body in texts_of(site) for value in secret if value in body]
+    assert leaks == []
+    assert broken_links(site) == []
+
+    page = (site / "p" / f"{made['shown']}.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "<b onmouseover" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt;" in page and "&lt;i&gt;记实&lt;/i&gt;" in page
+    assert "2026-12-20" in page and "原定时限 2026-12-01" in page  # the extension, without its reason
+    assert "4242 · " + "ab12" * 16 in page  # the checkpoint in the footer
+    failed = (site / "p" / f"{made['failed']}.html").read_text(encoding="utf-8")
+    assert "未兑现" in failed
+    branch = (site / "o" / "WL-DX-V001.html").read_text(encoding="utf-8")
+    assert f'href="../p/{made["shown"]}.html"' in branch and "&lt;script&gt;" in branch
+    plaques = (site / "print" / "plaques-WL-DX-V001.html").read_text(encoding="utf-8")
+    assert plaques.count("<svg") >= 1 and "扫码查看承诺进度" in plaques
+    index = (site / "search-index.js").read_text(encoding="utf-8")
+    assert index.startswith("window.BOARD_INDEX=") and "<script" not in index
+
+
+def test_a_scope_builds_only_its_subtree_and_an_unknown_one_is_refused(pledges, db_url, tmp_path):
+    ok(pledges("demo", "--scale", "small"))
+    site = tmp_path / "dx"
+    ok(pledges("board", "build", "--out", site, "--org", "WL-DX", "--no-plaques"))
+    codes = {path.stem for path in (site / "o").glob("*.html")}
+    assert "WL-DX" in codes and "WL-DX-V001" in codes and not {"WL", "WL-CB", "WL-SM-V001"} & codes
+    assert not list((site / "print").glob("plaques-*"))
+    assert "暂无审计校验点" in (site / "index.html").read_text(encoding="utf-8")
+    result = pledges("board", "build", "--out", tmp_path / "x", "--org", "NOPE")
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "NOPE" in result.stderr
+    missing = pledges("board", "build", "--out", tmp_path / "y", "--checkpoint", tmp_path / "none.json")
+    assert missing.exit_code == 1 and "none.json" in missing.stderr
