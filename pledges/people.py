@@ -126,9 +126,9 @@ def add_person(ledger: Ledger, name: str, *, actor: str, member: str | None = No
         if login is not None and session.scalar(select(Person.id).where(Person.login == login)) is not None:
             raise Duplicate("duplicate_login", login=login)
         row = member_by_number(session, member) if member else None
-        if row is not None and session.scalar(select(Person.name).where(Person.member_id == row.id)):
-            raise Duplicate("duplicate_person_member", number=member,
-                            name=session.scalar(select(Person.name).where(Person.member_id == row.id)))
+        already = row and session.scalar(select(Person.name).where(Person.member_id == row.id))
+        if already:
+            raise Duplicate("duplicate_person_member", number=member, name=already)
         now = ledger.now()
         person = Person(name=name, login=login, member_id=row and row.id, created_at=now, created_by=actor)
         session.add(person)
