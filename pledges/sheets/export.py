@@ -12,7 +12,7 @@ from pledges import rules
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
 from pledges.models import Campaign, DisplayRecord, Member, Organisation, Pledge, ProgressRecord, Rating
-from pledges.scope import EVERYTHING, roots, within
+from pledges.scope import roots, within
 from pledges.scores import counting
 from pledges.vocab import RaterGroup
 
@@ -36,7 +36,7 @@ def scope_of(ledger: Ledger, org: str | None, campaign: int | None, reader: str 
 
 
 def _within(query, column, scope: Scope):
-    return query if scope.tops is EVERYTHING else query.where(*within(column, scope.tops))
+    return query.where(*within(column, scope.tops))
 
 
 def org_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
