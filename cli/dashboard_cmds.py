@@ -63,23 +63,31 @@ DASHBOARD_COLUMNS = [
     Ranked(Column("evaluation_coverage", "evaluation_coverage", lambda v, _: percent(v), justify="right",
                   wrap=False), 10),
     Ranked(Column("lagging", "lagging", _lagging), 11),
-    # evaluation figures (pledges/evaluation.py): the first a narrow terminal drops
-    Ranked(Column("score", "score", lambda v, _: "-" if v is None else f"{v:.1f}", justify="right", wrap=False), 12),
-    Ranked(Column("satisfaction", "satisfaction", lambda v, _: percent(v), justify="right", wrap=False), 13),
-    Ranked(Column("checkable_rate", "checkable_rate", lambda v, _: percent(v), justify="right", wrap=False), 14),
+]
+# `dashboard --evaluation`: the evaluation figures per unit (pledges/evaluation.py) instead
+EVALUATION_COLUMNS = [
+    Ranked(Column("label", "org"), 0),
+    Ranked(Column("declared", "declared", justify="right"), 5),
+    Ranked(Column("checkable_rate", "checkable_rate", lambda v, _: percent(v), justify="right", wrap=False), 2),
+    Ranked(Column("evaluation_coverage", "evaluation_coverage", lambda v, _: percent(v), justify="right",
+                  wrap=False), 4),
+    Ranked(Column("scored", "scored", justify="right"), 6),
+    Ranked(Column("score", "score", lambda v, _: "-" if v is None else f"{v:.1f}", justify="right", wrap=False), 1),
+    Ranked(Column("grades", "final_grade", wrap=False), 3),
+    Ranked(Column("satisfaction", "satisfaction", lambda v, _: percent(v), justify="right", wrap=False), 1),
+    Ranked(Column("lagging", "lagging", _lagging), 7),
 ]
 
 
-EVALUATION = ("score", "satisfaction", "checkable_rate")  # per organisation only, not per kind or category
-
-
-def dashboard_view(board, lang: str, width: int):
+def dashboard_view(board, lang: str, width: int, columns=DASHBOARD_COLUMNS):
     """A header with the scope's totals, then the indented tree of organisations."""
     scope = board.totals.name or i18n.word("whole_ledger", lang)
     title = i18n.text("dashboard_title", lang, scope=scope, year=board.campaign, day=board.as_of)
-    records = [{**row.as_dict(), "label": _label(row)} for row in board.rows]
+    records = [{**row.as_dict(), "label": _label(row),
+                "grades": f"{row.grade_excellent}/{row.grade_good}/{row.grade_pass}/{row.grade_fail}"}
+               for row in board.rows]
     styles = ["bold red" if row.lagging else ("bold" if row.depth == 0 else None) for row in board.rows]
-    return _view(title, board.totals, DASHBOARD_COLUMNS, records, styles, lang, width)
+    return _view(title, board.totals, columns, records, styles, lang, width)
 
 
 def breakdown_view(split, lang: str, width: int):
@@ -97,7 +105,7 @@ def breakdown_view(split, lang: str, width: int):
 
     records = [{**row.as_dict(), "label": label(row.key)} for row in split.rows]
     columns = [Ranked(Column("label", split.by), 0),
-               *(ranked for ranked in DASHBOARD_COLUMNS if ranked.column.key not in ("label", "lagging", *EVALUATION))]
+               *(ranked for ranked in DASHBOARD_COLUMNS if ranked.column.key not in ("label", "lagging"))]
     return _view(title, split.totals, columns, records, [None] * len(records), lang, width)
 
 
@@ -155,9 +163,12 @@ def _width(grid) -> int:
 @click.option("--interval", type=click.FloatRange(min=0), default=10, show_default=True,
               help="Seconds between redraws with --watch.")
 @click.option("--frames", type=click.IntRange(min=1), hidden=True, help="Stop --watch after this many redraws.")
+@click.option("--evaluation", is_flag=True,
+              help="Evaluation columns instead: checkable rate, score, final grades, satisfaction (JSON and CSV "
+                   "always have them).")
 @format_option()
 @pass_app
-def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames, fmt):
+def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames, fmt, evaluation):
     """Completion rates by organisation, each rolled up over everything below it.
 
     Rows: declared, display rate (亮诺率), due, fulfilled, completion rate (践诺率), on-time
@@ -170,6 +181,7 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
       pledges dashboard --org WL-DX --depth 1 --as-of 2026-06-30
       pledges dashboard --by kind --org WL-DX
       pledges dashboard --format json
+      pledges dashboard --org WL-DX --depth 1 --evaluation
     """
     from pledges.breakdown import breakdown
     from pledges.figures import dashboard as figures
@@ -183,7 +195,12 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
             return breakdown(ledger, by, org=org, as_of=as_of, campaign=campaign)
         return figures(ledger, org=org, depth=depth, as_of=as_of, campaign=campaign)
 
+    if evaluation and by:
+        raise Usage("usage_evaluation_by")
     view = breakdown_view if by else dashboard_view
+    if evaluation:
+        def view(found, lang, width):
+            return dashboard_view(found, lang, width, EVALUATION_COLUMNS)
     _warn_if_outside(app, ledger, campaign, as_of)
     if watch:
         _watch(lambda width: view(board(), app.lang, width), interval, frames)
