@@ -193,7 +193,8 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
     def board():
         if by:
             return breakdown(ledger, by, org=org, as_of=as_of, campaign=campaign)
-        return figures(ledger, org=org, depth=depth, as_of=as_of, campaign=campaign)
+        return figures(ledger, org=org, depth=depth, as_of=as_of, campaign=campaign,
+                       evaluation=evaluation or fmt != "table")  # the default table does not show them
 
     if evaluation and by:
         raise Usage("usage_evaluation_by")

@@ -256,9 +256,10 @@ def _shown_orgs(session: Session, org: str | None, depth: int):
 
 
 def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: date | None = None,
-              campaign: int | None = None) -> Dashboard:
+              campaign: int | None = None, evaluation: bool = True) -> Dashboard:
     """The figures of ``org``'s subtree (default: the whole ledger) for one campaign, with a
-    row for each organisation down to ``depth`` levels below it."""
+    row for each organisation down to ``depth`` levels below it.  ``evaluation=False`` leaves
+    the evaluation figures at 0 (a table that does not show them need not count them)."""
     if depth < 0:
         raise BadInput("bad_depth", depth=depth)
     with ledger.session() as session:
@@ -272,7 +273,8 @@ def dashboard(ledger: Ledger, *, org: str | None = None, depth: int = 2, as_of: 
             scope = [Pledge.org_id.in_(subtree_ids(org_by_code(session, org).id))] if org else []
             plan_for_aggregates(session)
             counts = _rolled_up(session, _per_org(period, columns, replay, day, scope=scope), shown_ids)
-            evaluated = _evaluation(session, period, scope, end_of_day_utc(day, period.timezone), shown_ids)
+            if evaluation:
+                evaluated = _evaluation(session, period, scope, end_of_day_utc(day, period.timezone), shown_ids)
     rows = [OrgFigures(**org_row(row).as_dict(), **counts.get(row.id, {}), **evaluated.get(row.id, {}))
             for row in shown]
     mark_lagging(rows)
