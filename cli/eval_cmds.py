@@ -9,6 +9,7 @@ from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.failures import Usage
 from pledges.cli.render import say, to_json
+from pledges.textsafe import visible
 from pledges.vocab import Grade, PublicGrade, RaterGroup
 
 
@@ -68,6 +69,14 @@ def rate(app: App, pledge_id, group, grade, count, comment, sheets, dry_run, fmt
         if rated.final_grade else "-")
 
 
+def say_problems(key: str, problems, lang: str) -> None:
+    """An all-or-nothing import's problems on stderr: a line saying nothing was written, then one
+    line per problem (file, sheet, row, column, why); what the cells held is shown as text."""
+    say(key, lang, err=True, count=len(problems))
+    for problem in problems:
+        click.echo(visible(problem.line(lang)), err=True)
+
+
 def _rate_sheets(app: App, paths: list[Path], dry_run: bool, fmt: str) -> None:
     from pledges.workflows.ratings import import_ratings
 
@@ -75,9 +84,7 @@ def _rate_sheets(app: App, paths: list[Path], dry_run: bool, fmt: str) -> None:
     if fmt == "json":
         click.echo(to_json(result.as_dict(app.lang)))
     elif result.problems:
-        say("ratings_problems", app.lang, err=True, count=len(result.problems))
-        for problem in result.problems:
-            click.echo(problem.line(app.lang), err=True)
+        say_problems("ratings_problems", result.problems, app.lang)
     else:
         say("ratings_checked" if dry_run else "ratings_imported", app.lang, rows=result.rows, ballots=result.ballots)
     if result.problems:

@@ -155,9 +155,9 @@ def survey_import(app: App, files, campaign, dry_run, fmt):
     if fmt == "json":
         click.echo(to_json(result.as_dict(app.lang)))
     elif result.problems:
-        say("survey_problems", app.lang, err=True, count=len(result.problems))
-        for problem in result.problems:
-            click.echo(problem.line(app.lang), err=True)
+        from pledges.cli.eval_cmds import say_problems
+
+        say_problems("survey_problems", result.problems, app.lang)
     elif dry_run:
         say("survey_checked", app.lang, answers=result.answers)
     else:

@@ -1052,7 +1052,7 @@ TRIGGERS["survey_import"] = ("导入问卷", "import survey")
 WORDS.update({
     "ballots": ("票数", "Ballots"),
     "score": ("得分", "Score"),
-    "final_grade": ("综合等次", "Final grade"),
+    "final_grade": ("优/良/合格/不合格", "Grades E/G/P/F"),
     "satisfaction": ("满意率", "Satisfaction"),
     "checkable": ("可评比", "Checkable"),
     "checkable_rate": ("可评比率", "Checkable rate"),
@@ -1111,6 +1111,7 @@ MESSAGES.update({
                           "no rating sheet in {files}: it needs the headers 承诺编号, 评价主体, 等次"),
     "ratings_imported": ("已导入评价 {rows} 行（{ballots} 票）", "imported {rows} rating rows ({ballots} ballots)"),
     "ratings_problems": ("评价表有 {count} 处问题，未导入任何评价：", "{count} problems in the rating sheet; nothing was imported:"),
+    "usage_evaluation_by": ("--evaluation 只用于按党组织的看板，不能与 --by 同用", "--evaluation goes with the tree of organisations, not with --by"),
     "usage_rate": ("请给出承诺编号、--group 和 --grade，或用 --sheet 导入评价表", "give ID, --group and --grade, or --sheet FILE"),
     "usage_rate_sheet": ("--sheet 不能与承诺编号、--group、--grade 同用", "--sheet does not go with ID, --group or --grade"),
     "ratings_checked": ("检查通过：评价 {rows} 行（{ballots} 票），未写入（--dry-run）",

@@ -167,19 +167,27 @@ def live_scores(weights: Mapping[str, float], where=(), before: datetime | None 
 def pledge_scores(campaign: Campaign, scope=(), before: datetime | None = None):
     """A subquery of (pledge_id, org_id, score, grade, frozen) for the campaign's pledges that
     have a score: the frozen one once evaluated (by ``before``), else computed from the ratings.
-    ``scope``: conditions on ``Pledge``."""
-    live = live_scores(weights_of(campaign), [Rating.pledge_id.in_(
-        select(Pledge.id).where(Pledge.campaign_id == campaign.id, *scope))], before).subquery("live")
-    frozen_on = [PledgeScore.pledge_id == Pledge.id]
+    ``scope``: conditions on ``Pledge``.  Driven by the ratings (a frozen pledge has its
+    organisation rating), so the pledges nobody rated are never read."""
+    weighted = func.sum(cast(points(Rating.grade), Float) * Rating.count)
+    g = (select(Rating.pledge_id, Pledge.org_id, Rating.rater_group,
+                (weighted / func.sum(Rating.count)).label("mean"))
+         .join(Pledge, Pledge.id == Rating.pledge_id)
+         .where(counting(Rating, before), Rating.count > 0, Pledge.campaign_id == campaign.id, *scope)
+         .group_by(Rating.pledge_id, Pledge.org_id, Rating.rater_group)).subquery("group_means")
+    w = _weight(g.c.rater_group, weights_of(campaign))
+    live_score = case((func.sum(w) > 0, func.sum(w * g.c.mean) / func.sum(w)), else_=None)
+    live = select(g.c.pledge_id, g.c.org_id, live_score.label("score")).group_by(g.c.pledge_id, g.c.org_id)
+    live = live.subquery("live")
+    frozen_on = [PledgeScore.pledge_id == live.c.pledge_id]
     if before is not None:
         frozen_on.append(PledgeScore.frozen_at < before)
     score = func.coalesce(PledgeScore.score, live.c.score)
-    query = (select(Pledge.id.label("pledge_id"), Pledge.org_id, score.label("score"),
+    query = (select(live.c.pledge_id, live.c.org_id, score.label("score"),
                     func.coalesce(PledgeScore.grade, grade_sql(live.c.score)).label("grade"),
                     PledgeScore.pledge_id.is_not(None).label("frozen"))
-             .outerjoin(PledgeScore, and_(*frozen_on))
-             .outerjoin(live, live.c.pledge_id == Pledge.id)
-             .where(Pledge.campaign_id == campaign.id, score.is_not(None), *scope))
+             .select_from(live).outerjoin(PledgeScore, and_(*frozen_on))
+             .where(score.is_not(None)))
     return query.subquery("pledge_scores")
 
 

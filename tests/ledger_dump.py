@@ -106,13 +106,26 @@ def rows(url: str) -> dict[str, list]:
         ledger.dispose()
 
 
+# Rows a revision moves on purpose: 0005 moves the organisation grades of ``evaluation`` into
+# ``rating`` (the one table of ratings), with these columns unchanged.
+MOVED = {"evaluation": ("rating", ("pledge_id", "rater_group", "grade", "comment", "actor", "recorded_at"))}
+
+
 def same_rows(before: dict, after: dict) -> bool:
     """``rows`` of one ledger before and after an upgrade: every table it had holds the same
-    rows over the columns it had (``meta.schema_version`` aside); every table added since is empty."""
+    rows over the columns it had (``meta.schema_version`` aside), but for the rows a revision
+    moves (``MOVED``: found in their new table, in order); every table added since is empty."""
     def versionless(dump: dict) -> dict:
         return {**dump, "meta": [row for row in dump.get("meta", []) if row["key"] != "schema_version"]}
 
     before, after = versionless(before), versionless(after)
+    before, after = dict(before), dict(after)
+    for old, (new, columns) in MOVED.items():
+        if old in before and new in after and new not in before and after.get(old) == []:
+            moved = [{c: row[c] for c in columns} for row in before.pop(old)]
+            if [{c: row[c] for c in columns} for row in after.pop(new)] != moved:
+                return False
+            after.pop(old)
     for name, held in after.items():
         if name == "alembic_version":
             continue

@@ -245,6 +245,7 @@ def test_the_dashboards_evaluation_figures_equal_a_plain_sql_recount(pledges, tr
     assert rows["DX-V2"]["checkable_rate"] == pytest.approx(2 / 3)
     table = ok(pledges("dashboard", "--depth", "3", "--evaluation", env={"COLUMNS": "250"})).stdout
     assert "得分" in table and "满意率" in table and "可评比率" in table
+    assert "得分" not in ok(pledges("dashboard", "--depth", "3", env={"COLUMNS": "250"})).stdout
 
 
 CHECKABLE = """
