@@ -1493,3 +1493,95 @@ MESSAGES.update({
     "rating_no_right": ("{actor} 无权审核群众评价 {id}", "{actor} may not moderate public rating {id}"),
     "board_csrf": ("表单已过期或来自其他网站：请刷新页面后重新提交", "the form expired or came from another site: reload the page and send it again"),
 })
+
+# --- Chinese help of the commands added in issues 10, 13 and 14 ---------------------------------
+
+COMMAND_HELP.update({
+    "secure": "PostgreSQL：把各表交给属主角色，让个人登录只能做各自份内的事。\n\n"
+              "个人（用 pledges user add --login 建立的登录）对业务表有 SELECT、INSERT 和 UPDATE 权限，对记实表只能 INSERT；"
+              "行级安全把他们限制在所授角色的党组织及其下级之内；不能 TRUNCATE，不能改表结构，不能建触发器。"
+              "须由超级用户运行；可随时再运行（只改动不一致之处）。已加固的台账在 pledges upgrade 时会自动再运行。",
+    "visit survey": "问卷：走访单位的问卷工作簿、问卷导入和知晓率、满意率。",
+    "visit survey template": "生成问卷工作簿。\n\n每个单位、每类调查对象（党员/群众）若干编号行，"
+                             "询问是否知道该单位的承诺（是/否）、是否满意（满意/基本满意/不满意）以及意见建议。",
+    "visit survey import": "导入填好的问卷（.xlsx/.xls/.csv）。\n\n全部导入或全部不导入：每个问题都列出工作表、行和列。"
+                           "两项都没回答的行跳过。",
+    "visit survey results": "按调查对象分别统计问卷结果：知晓率和满意率，各附 95% Wilson 置信区间。",
+    "visit report": "生成现场点评报告（HTML 或 .xlsx）。\n\n报告包括：范围及各单位的统计数字、按单位类型的践诺情况、领先和落后的单位及原因、"
+                    "逐个列出抽查单位（承诺、逾期或空泛之处、得分）、问卷的知晓率和满意率（附 95% 置信区间），"
+                    "以及附录：每个数字的定义和所用 SQL。HTML 可按 A4 打印；.xlsx 含相同的表格。",
+    "user": "使用台账的人员及其角色（管理员 组织部门 书记 党员 点评组 查看）。",
+    "user add": "添加人员（只有管理员可以；新台账的第一个人任何人都可添加）。",
+    "user list": "列出人员及其所授角色。",
+    "grant": "授予某人在某党组织的角色（只有管理员可以；第一个管理员任何人都可授予）。",
+    "revoke": "收回所授角色（只有管理员可以；最后一个管理员角色不能收回）。",
+    "rate": "记录某一评价主体对已亮诺（或其后状态）承诺的评价（评价）。\n\n"
+            "评价计入承诺得分：各评价主体的平均分（优秀 100、良好 85、合格 70、不合格 40；满意 100、基本满意 70、不满意 30）"
+            "按活动设定的权重加权。承诺评诺后得分即冻结：之后的评价仍保留，但不再改变得分。",
+    "campaign": "活动的评诺设置：各评价主体的权重，质量规则只提醒还是拒绝。",
+    "campaign show": "显示活动的起止日期、时区、评价权重和质量设置。",
+    "campaign set": "修改活动的评价权重或质量设置（记入审计日志）。",
+    "board": "公开亮诺的公示网站：网页、可打印的公示材料和群众评价。",
+    "board build": "把某一范围的公示生成静态网页。\n\n每个党组织、每项亮诺中的承诺各一页，按镇街和单位类型的索引，"
+                   "离线搜索，以及可按 A4 打印的公示栏和户牌/岗位牌。只写入可公开的内容（见 docs/board.md）。",
+    "board serve": "直接从台账运行公示网站。\n\n网站只读，唯一例外是每项承诺的群众评价表（满意/基本满意/不满意及意见），"
+                   "提交后待审核。",
+    "board moderate": "审核公示网站上的群众评价：通过或驳回。\n\n两个选项都不给时，列出待审核的评价。只有审核通过的评价计入满意率。",
+})
+OPTION_HELP.update({
+    "Show only the first N rows.": "只显示前 N 行。",
+    "Start the CSV with a UTF-8 byte order mark, so Excel on Windows reads the Chinese.":
+        "CSV 开头加 UTF-8 字节顺序标记（BOM），Windows 上的 Excel 才能正确显示中文。",
+    "Write straight to the terminal instead of through the pager (PAGER, else less).":
+        "直接输出到终端，不经过分页程序（PAGER，否则为 less）。",
+    "Also the evaluation figures per unit: score, final grades, satisfaction (满意率), checkable rate.":
+        "同时显示各单位的评诺数字：得分、最终等次、满意率、可评比率。",
+    "The role that owns the tables; no person uses it [default: as last secured, else pledges_owner].":
+        "拥有各表的属主角色，任何个人都不使用它 [默认：沿用上次加固的设置，否则为 pledges_owner]。",
+    "The role every person's login is a member of [default: as last secured, else pledges_person].":
+        "每个个人登录所属的角色 [默认：沿用上次加固的设置，否则为 pledges_person]。",
+    "Move each pledge to the 状态 its row gives (an export's), through the lifecycle and its guards.":
+        "按每行的“状态”列（导出文件中的）把承诺推进到该状态，经过生命周期及其条件检查。",
+    "A unit to ask about (repeat: the units `visit sample` drew).": "要调查的单位（可重复：即 visit sample 抽取的单位）。",
+    "Numbered rows per unit and respondent group (党员, 群众).": "每个单位、每类调查对象（党员、群众）的编号行数。",
+    "Check every row, write nothing.": "检查每一行，不写入。",
+    "Only answers about units in this subtree [default: all].": "只统计关于该党组织及其下级单位的回答 [默认：全部]。",
+    "A scope to report on (repeatable) [default: the top organisations].": "报告的范围（可重复）[默认：最上级党组织]。",
+    "Draw the units to visit with this seed (as `visit sample`); without it, no sample section.":
+        "用这个种子抽取要走访的单位（同 visit sample）；不给则报告中没有抽查部分。",
+    "Basic units drawn under each --org (with --seed).": "每个 --org 下抽取的基层单位数（与 --seed 同用）。",
+    "A fixed number for a unit kind (with --seed).": "某类单位的固定名额（与 --seed 同用）。",
+    "Figures as they stood at the end of that day [default: today].": "该日结束时的统计数字 [默认：今天]。",
+    "The person's member row (a 党员 user: their own pledges).": "该人员对应的党员（党员角色：本人的承诺）。",
+    "PostgreSQL only: also create the person's database login [default LOGIN: NAME].":
+        "仅 PostgreSQL：同时建立该人员的数据库登录 [LOGIN 默认为姓名]。",
+    "The organisation; the role holds in its whole subtree.": "党组织；角色在其全部下级中有效。",
+    "The organisation the role was granted on.": "授予该角色时的党组织。",
+    "Who rates: self|members|public|organisation (自评/党员评/群众评/组织评).": "评价主体：自评/党员评/群众评/组织评。",
+    "excellent|good|pass|fail (优秀/良好/合格/不合格); the public: satisfied|fair|unsatisfied (满意/基本满意/不满意).":
+        "等次：优秀/良好/合格/不合格；群众评：满意/基本满意/不满意。",
+    "Ballots of this grade (tallied paper ballots in one go).": "该等次的票数（纸质票汇总后一次录入）。",
+    "What the raters said; kept with the rating.": "评价人的意见，随评价保存。",
+    "A rating sheet (.xlsx/.xls/.csv with 承诺编号, 评价主体, 等次[, 票数, 评语]) instead of ID; repeatable.":
+        "评价表（.xlsx/.xls/.csv，含 承诺编号、评价主体、等次[、票数、评语] 列），代替 ID；可重复。",
+    "With --sheet: check every row, write nothing.": "与 --sheet 同用：检查每一行，不写入。",
+    "Rater-group weights adding up to 1, e.g. organisation=0.4,public=0.3,members=0.2,self=0.1 (组织评=0.4,…); "
+    "a group left out weighs 0.":
+        "各评价主体的权重，合计为 1，如 组织评=0.4,群众评=0.3,党员评=0.2,自评=0.1"
+        "（或 organisation=0.4,…）；未列出的主体权重为 0。",
+    "Quality findings refuse add and submit, or only warn (the default).": "质量问题拒绝新建和提交，或只提醒（默认）。",
+    "The folder to write the site into (created if needed).": "网站的输出目录（不存在则新建）。",
+    "Only this organisation's subtree [default: everything].": "只含该党组织及其下级 [默认：全部]。",
+    "Where the site will be published; the plaques' QR codes open pages under it.":
+        "网站的发布地址；户牌上的二维码指向该地址下的网页。",
+    "The latest audit checkpoint, printed in every footer [default: the ledger's, if any].":
+        "最新审计校验点，印在每页页脚 [默认：台账中的校验点（如有）]。",
+    "The campaign's year [default: this year].": "活动年度 [默认：今年]。",
+    "Also write members' plaques with QR codes (the slowest part of a city's build).":
+        "同时生成带二维码的党员户牌（全市生成时最慢的部分）。",
+    "The public address, for the plaques' QR codes.": "公开访问地址，用于户牌上的二维码。",
+    "How long a page is kept before it is read from the ledger again.": "网页缓存多久后重新从台账读取（秒）。",
+    "Approve this rating (repeatable).": "审核通过这条评价（可重复）。",
+    "Reject this rating (repeatable).": "驳回这条评价（可重复）。",
+    "List only the ratings of this organisation's subtree.": "只列出该党组织及其下级的评价。",
+})
