@@ -12,11 +12,12 @@ from pledges.cli.main import cli
 ROOT = Path(__file__).resolve().parent.parent
 
 # folder → (its package, the imports it must not make)
-WEB = ("jinja2", "starlette", "uvicorn", "segno")  # the board's libraries, for the board alone
+SERVER = ("starlette", "uvicorn", "segno")  # the board's web server and QR codes, for the board alone
+WEB = ("jinja2", *SERVER)  # templates: the board, and workflows/' visit report
 LAYERS = {
     "pledges": ("pledges", ("pledges.workflows", "pledges.demo", "pledges.board", "pledges.cli", "click", "rich",
                             *WEB)),
-    "workflows": ("pledges.workflows", ("pledges.demo", "pledges.board", "pledges.cli", "click", "rich", *WEB)),
+    "workflows": ("pledges.workflows", ("pledges.demo", "pledges.board", "pledges.cli", "click", "rich", *SERVER)),
     # the demo generator sits above workflows/ and drives its engine and effects; it is no command
     "demo": ("pledges.demo", ("pledges.board", "pledges.cli", "click", "rich", *WEB)),
     # the public board sits above workflows/ too, beside the demo: pages, printables, the web server
