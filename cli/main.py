@@ -104,11 +104,11 @@ def cli(ctx: click.Context, db, actor, lang, debug):
 
 
 def _register() -> None:
-    from pledges.cli import (admin_cmds, dashboard_cmds, demo_cmd, lifecycle_cmd, lint_cmd, member_cmds, move_cmds,
+    from pledges.cli import (admin_cmds, audit_cmds, dashboard_cmds, demo_cmd, lifecycle_cmd, lint_cmd, member_cmds, move_cmds,
                              org_cmds, pledge_cmds, remind_cmds, sheet_cmds, visit_cmds)
 
     modules = (pledge_cmds, org_cmds, member_cmds, move_cmds, lifecycle_cmd, dashboard_cmds, remind_cmds, demo_cmd,
-               admin_cmds, sheet_cmds, lint_cmd, visit_cmds)
+               admin_cmds, sheet_cmds, lint_cmd, visit_cmds, audit_cmds)
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)

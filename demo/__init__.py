@@ -5,14 +5,19 @@ owner makes; each pledge then lives its year (``story``) through the real lifecy
 (``life``) up to the as-of day.  Everything is drawn from ``random.Random`` seeded by
 ``seed``, and every time is derived from a simulated day: the same (scale, seed, as-of) gives
 the same ledger, row for row.  Rows go to the database in bulk (``pledges.loader``), in one
-transaction, a batch of pledges at a time, so memory stays flat at any scale."""
+transaction, a batch of pledges at a time, so memory stays flat at any scale.  The audit
+events are written last, in the order of their times (``_InTimeOrder``), so the history's ids
+never go back in time and its hash chain is linked in that order."""
 
 import gc
+import marshal
 import random
+import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -33,7 +38,7 @@ BATCH = 5_000  # pledges per round trip of inserts
 Progress = Callable[[str, int, int], None]
 
 CHILD_TABLES = ((DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS),
-                (Evaluation, EVALUATION_COLUMNS), (PledgeVersion, VERSION_COLUMNS), (AuditEvent, AUDIT_COLUMNS))
+                (Evaluation, EVALUATION_COLUMNS), (PledgeVersion, VERSION_COLUMNS))
 ID_TABLES = (Campaign, Organisation, Member, Pledge, DisplayRecord, ProgressRecord, Evaluation, PledgeVersion,
              AuditEvent)
 
@@ -78,7 +83,7 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
         held = connection.scalar(select(func.count()).select_from(Organisation))
         if held:
             raise DemoRefused(count=held)
-        writer = BulkWriter(connection)
+        writer = BulkWriter(connection, keep_stamps=True)  # the events' own times, on PostgreSQL too
         rows = Rows({t.__tablename__: writer.next_id(t.__table__) for t in ID_TABLES}, actor, as_of)
         loader = _Loader(writer, rows, plan, random.Random(f"{seed}/names"), as_of)
         loader.campaign(connection)
@@ -86,8 +91,10 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
         loader.orgs()
         report("members", 0, plan.members)
         loader.members()
-        with writer.indexes_deferred(t.__table__ for t in (Pledge, *(child for child, _ in CHILD_TABLES))):
+        with writer.indexes_deferred(t.__table__ for t in (Pledge, AuditEvent, *(child for child, _ in CHILD_TABLES))):
             loader.pledges(random.Random(f"{seed}/lives"), report)
+            loader.events.spill(rows.take("audit_event"))
+            loader.events.write(writer)
         writer.reset_sequences(t.__table__ for t in ID_TABLES)
     counts = plan.counts()
     return DemoSummary(scale, seed, as_of, counts["orgs"], counts["members"], counts["org_pledges"],
@@ -118,6 +125,7 @@ class _Loader:
         self.org_ids = {org.id: rows.next_ids["organisation"] + org.id - 1 for org in plan.orgs}
         self.members_of: dict[int, list[tuple[int, str]]] = {}
         self.states: dict[str, int] = {}
+        self.events = _InTimeOrder(rows.next_ids["audit_event"])
 
     def _event(self, entity: str, entity_id: int, detail: dict) -> None:
         event = audit.event_values(at=self.start, effective_on=date(self.as_of.year, 1, 1), actor=self.rows.actor,
@@ -127,6 +135,7 @@ class _Loader:
     def _flush(self, *tables) -> None:
         for table, columns in tables:
             self.writer.write(table.__table__, columns, self.rows.take(table.__tablename__))
+        self.events.spill(self.rows.take("audit_event"))
 
     def campaign(self, connection) -> None:
         year = self.as_of.year
@@ -196,6 +205,71 @@ class _Loader:
             pledge_id, self.campaign_id, self.org_ids[org.id], member and member[0],
             *(story.content[c] for c in CONTENT_COLUMNS), life.due, due, life.state, life.outcome,
             life.finished_on, life.done, life.last_progress_on, life.approved_on, life.first, life.last, life.version))
+
+
+class _InTimeOrder:
+    """The demo's audit events in the order of their times, though the pledges are walked one
+    after another: each batch's events are spilled to one file per day (``marshal``), then the
+    days are written in order, each sorted by time (ties in the order they were generated), with
+    ids from ``first_id`` on.  Memory stays flat: one day's events at a time."""
+
+    BATCH = 50_000
+
+    def __init__(self, first_id: int):
+        self.first_id = first_id
+        self.folder = tempfile.TemporaryDirectory(prefix="pledges-demo-")
+        self.days: set[str] = set()
+        self.texts: dict = {}
+
+    def spill(self, rows: list[tuple]) -> None:
+        """``rows``: (id, at, effective_on, …, due_after, …) as ``AUDIT_COLUMNS``."""
+        if not rows:
+            return
+        texts, buckets = self.texts, {}
+        for row in rows:
+            at = texts.get(row[1]) or texts.setdefault(row[1], row[1].isoformat(timespec="microseconds"))
+            items = buckets.get(at[:10])
+            if items is None:
+                items = buckets[at[:10]] = []
+            items.append((at, row[0], row[2].toordinal(), *row[3:10], row[10] and row[10].toordinal(), *row[11:]))
+        for day, items in buckets.items():
+            self.days.add(day)
+            with open(Path(self.folder.name) / day, "ab") as file:
+                marshal.dump(items, file)
+
+    def write(self, writer: BulkWriter) -> None:
+        times: dict[str, datetime] = {}
+        days = _Days()
+        next_id, batch = self.first_id, []
+        try:
+            for day in sorted(self.days):
+                items = []
+                with open(Path(self.folder.name) / day, "rb") as file:
+                    while True:
+                        try:
+                            items.extend(marshal.load(file))
+                        except EOFError:
+                            break
+                items.sort()
+                for at, _, effective_on, *middle, due_after, done_after, outcome_after, detail in items:
+                    when = times.get(at) or times.setdefault(at, datetime.fromisoformat(at))
+                    batch.append((next_id, when, days[effective_on], *middle, days[due_after], done_after,
+                                  outcome_after, detail))
+                    next_id += 1
+                if len(batch) >= self.BATCH:
+                    writer.write(AuditEvent.__table__, AUDIT_COLUMNS, batch)
+                    batch = []
+            writer.write(AuditEvent.__table__, AUDIT_COLUMNS, batch)
+        finally:
+            self.folder.cleanup()
+
+
+class _Days(dict):
+    """ordinal → date, each made once."""
+
+    def __missing__(self, ordinal):
+        self[ordinal] = day = None if ordinal is None else date.fromordinal(ordinal)
+        return day
 
 
 def story_for(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:

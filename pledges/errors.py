@@ -165,3 +165,13 @@ class BackupNeeded(PledgeError):
     """``upgrade`` on PostgreSQL with no recent ``pledges backup`` and no ``--no-backup``."""
 
     key = "backup_needed"
+
+
+# --- the audit history's hash chain (issue 10, docs/audit.md) ---------------------------------
+
+class HistoryBroken(PledgeError):
+    """``audit verify`` found an event that does not fit: the message names it."""
+
+
+class CheckpointUnusable(PledgeError):
+    """A checkpoint file that cannot be read or whose signature fails, or an unusable key file."""

@@ -4,13 +4,19 @@ SQLite gets ``executemany`` on the raw connection, PostgreSQL gets ``COPY … FR
 inside the caller's one transaction, so a failed load leaves nothing behind.  Dates and times
 are converted for SQLite by SQLAlchemy's own bind processors (memoised: a ledger has few distinct
 days), so what is stored reads back exactly as if the ORM had written it.  Because ids are
-given, PostgreSQL's sequences must be moved past them afterwards (``reset_sequences``)."""
+given, PostgreSQL's sequences must be moved past them afterwards (``reset_sequences``).
+
+Audit events are linked into the hash chain as they are written (``pledges.chain``): here on
+SQLite, and on PostgreSQL when the load keeps its own times (``keep_stamps``: the demo's
+history, a copy); otherwise PostgreSQL's trigger stamps and links each row."""
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import Connection
+
+from pledges import chain
 
 
 class _Memo(dict):
@@ -39,8 +45,9 @@ def _with_defaults(table: Table, columns: Sequence[str], rows: list[tuple]) -> t
 class BulkWriter:
     """Writes rows (tuples in the order of ``columns``) into tables of one connection."""
 
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, keep_stamps: bool = False):
         self.connection = connection
+        self.keep_stamps = keep_stamps
         self.dialect = connection.dialect
         self.postgresql = self.dialect.name == "postgresql"
         self.written: dict[str, int] = {}
@@ -51,6 +58,8 @@ class BulkWriter:
         if not rows:
             return 0
         columns, rows = _with_defaults(table, columns, rows)
+        if table.name == "audit_event" and (self.keep_stamps or not self.postgresql):
+            columns, rows = self._linked(tuple(columns), rows)
         cursor = self.connection.connection.dbapi_connection.cursor()
         names = ", ".join(columns)
         if self.postgresql:
@@ -64,6 +73,14 @@ class BulkWriter:
         cursor.close()
         self.written[table.name] = self.written.get(table.name, 0) + len(rows)
         return len(rows)
+
+    def _linked(self, columns: tuple[str, ...], rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
+        """Audit rows given their ids, logins and hashes after the chain's head."""
+        if self.postgresql:
+            chain.lock_appends(self.connection)
+            chain.keep_stamps(self.connection)
+        columns, linked = chain.Head(self.connection).link_rows(columns, rows)
+        return columns, list(linked)
 
     def _for_sqlite(self, table: Table, columns: Sequence[str], rows: list[tuple]):
         key = (table.name, tuple(columns))
