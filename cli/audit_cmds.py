@@ -13,7 +13,13 @@ from pledges.errors import HistoryBroken
 
 @click.group("audit")
 def audit() -> None:
-    """Check the audit history: its hash chain, the pledges' replay, signed checkpoints."""
+    """Check the audit history: its hash chain, the pledges' replay, signed checkpoints.
+
+    \b
+    Example:
+      pledges audit verify
+      pledges audit checkpoint --out board.json && pledges audit verify --checkpoint board.json
+    """
 
 
 @audit.command("verify")
