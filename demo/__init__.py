@@ -234,8 +234,9 @@ class _InTimeOrder:
             items.append((at, row[0], row[2].toordinal(), *row[3:10], row[10] and row[10].toordinal(), *row[11:]))
         for day, items in buckets.items():
             self.days.add(day)
+            blob = marshal.dumps(items)
             with open(Path(self.folder.name) / day, "ab") as file:
-                marshal.dump(items, file)
+                file.write(len(blob).to_bytes(8, "little") + blob)
 
     def write(self, writer: BulkWriter) -> None:
         times: dict[str, datetime] = {}
@@ -243,13 +244,11 @@ class _InTimeOrder:
         next_id, batch = self.first_id, []
         try:
             for day in sorted(self.days):
-                items = []
-                with open(Path(self.folder.name) / day, "rb") as file:
-                    while True:
-                        try:
-                            items.extend(marshal.load(file))
-                        except EOFError:
-                            break
+                items, spilled, start = [], (Path(self.folder.name) / day).read_bytes(), 0
+                while start < len(spilled):
+                    size = int.from_bytes(spilled[start:start + 8], "little")
+                    items.extend(marshal.loads(spilled[start + 8:start + 8 + size]))
+                    start += 8 + size
                 items.sort()
                 for at, _, effective_on, *middle, due_after, done_after, outcome_after, detail in items:
                     when = times.get(at) or times.setdefault(at, datetime.fromisoformat(at))

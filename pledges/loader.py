@@ -79,8 +79,7 @@ class BulkWriter:
         if self.postgresql:
             chain.lock_appends(self.connection)
             chain.keep_stamps(self.connection)
-        columns, linked = chain.Head(self.connection).link_rows(columns, rows)
-        return columns, list(linked)
+        return chain.Head(self.connection).link_rows(columns, rows)
 
     def _for_sqlite(self, table: Table, columns: Sequence[str], rows: list[tuple]):
         key = (table.name, tuple(columns))

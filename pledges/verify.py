@@ -25,8 +25,10 @@ def _day_sql(column: str) -> str:
 
 
 EVENTS_SQL = {
-    "sqlite": "SELECT id, at, effective_on, actor, login, entity, entity_id, trigger, from_state, to_state, reason, "
-              "due_after, done_after, outcome_after, detail, hash FROM audit_event ORDER BY id",
+    # SQLite stores times as 2026-06-15 02:00:00.000000 (UTC): re-punctuated here, in C.
+    "sqlite": "SELECT id, CASE WHEN length(at) = 26 THEN replace(at, ' ', 'T') || 'Z' ELSE at END, effective_on, "
+              "actor, login, entity, entity_id, trigger, from_state, to_state, reason, due_after, done_after, "
+              "outcome_after, detail, hash FROM audit_event ORDER BY id",
     "postgresql": f"SELECT id, {_TIME_SQL}, {_day_sql('effective_on')}, actor, login, entity, entity_id, trigger, "
                   f"from_state, to_state, reason, {_day_sql('due_after')}, done_after, outcome_after, detail, hash "
                   "FROM audit_event ORDER BY id",
@@ -122,7 +124,7 @@ def _what(event_id, trigger, entity, entity_id) -> dict:
 
 def _walk(rows, sqlite: bool, checkpoint: Checkpoint | None) -> _Walked:
     """The chain, event by event: its hash, its time, and for a pledge its starting state."""
-    encode = chain._encode
+    spell, spelt = chain.spell, chain.Spelt()
     walked = _Walked()
     last_of = walked.last_of  # pledge id → (state, due, done, outcome, event id, trigger)
     prev, last_at, last_id, count = chain.GENESIS, "", 0, 0
@@ -130,11 +132,11 @@ def _walk(rows, sqlite: bool, checkpoint: Checkpoint | None) -> _Walked:
     at_size = None
     for (event_id, at, effective_on, actor, login, entity, entity_id, trigger, from_state, to_state, reason,
          due_after, done_after, outcome_after, detail, stored) in rows:
-        if sqlite:
-            at = f"{at[:10]}T{at[11:]}Z" if len(at) == 26 else chain.at_text(at)
-        computed = sha256(encode([prev, event_id, at, effective_on, actor, login, entity, entity_id, trigger,
-                                  from_state, to_state, reason, due_after, done_after, outcome_after,
-                                  detail]).encode()).hexdigest()
+        if sqlite and at[-1] != "Z":
+            at = chain.at_text(at)
+        computed = sha256(spell(spelt, prev, event_id, at, effective_on, actor, login, entity, entity_id, trigger,
+                                from_state, to_state, reason, due_after, done_after, outcome_after,
+                                detail).encode()).hexdigest()
         if computed != stored:
             gap = {"first": last_id + 1, "last": event_id - 1} if event_id > last_id + 1 else None
             key = "audit_no_hash" if stored is None else "audit_gap" if gap else "audit_hash"
