@@ -16,12 +16,13 @@ import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from pledges import audit
+from pledges import audit, chain
 from pledges.db import Ledger
 from pledges.errors import BadInput, DemoRefused
 from pledges.loader import BulkWriter
@@ -219,19 +220,20 @@ class _InTimeOrder:
         self.first_id = first_id
         self.folder = tempfile.TemporaryDirectory(prefix="pledges-demo-")
         self.days: set[str] = set()
-        self.texts: dict = {}
+        self.times, self.dates = chain.Texts(chain.at_text), chain.Texts(chain.day_text)
 
     def spill(self, rows: list[tuple]) -> None:
-        """``rows``: (id, at, effective_on, …, due_after, …) as ``AUDIT_COLUMNS``."""
+        """``rows``: (id, at, effective_on, …, due_after, …) as ``AUDIT_COLUMNS``; spilled without
+        their ids, times and days as the text the chain spells them in (which sorts by time)."""
         if not rows:
             return
-        texts, buckets = self.texts, {}
+        times, dates, buckets = self.times, self.dates, {}
         for row in rows:
-            at = texts.get(row[1]) or texts.setdefault(row[1], row[1].isoformat(timespec="microseconds"))
+            at = times[row[1]]
             items = buckets.get(at[:10])
             if items is None:
                 items = buckets[at[:10]] = []
-            items.append((at, row[0], row[2].toordinal(), *row[3:10], row[10] and row[10].toordinal(), *row[11:]))
+            items.append((at, dates[row[2]], *row[3:10], dates[row[10]], *row[11:]))
         for day, items in buckets.items():
             self.days.add(day)
             blob = marshal.dumps(items)
@@ -239,9 +241,8 @@ class _InTimeOrder:
                 file.write(len(blob).to_bytes(8, "little") + blob)
 
     def write(self, writer: BulkWriter) -> None:
-        times: dict[str, datetime] = {}
-        days = _Days()
-        next_id, batch = self.first_id, []
+        """Day by day, each sorted by time (a stable sort: ties stay in the order generated)."""
+        next_id, batch, by_time = self.first_id, [], itemgetter(0)
         try:
             for day in sorted(self.days):
                 items, spilled, start = [], (Path(self.folder.name) / day).read_bytes(), 0
@@ -249,26 +250,15 @@ class _InTimeOrder:
                     size = int.from_bytes(spilled[start:start + 8], "little")
                     items.extend(marshal.loads(spilled[start + 8:start + 8 + size]))
                     start += 8 + size
-                items.sort()
-                for at, _, effective_on, *middle, due_after, done_after, outcome_after, detail in items:
-                    when = times.get(at) or times.setdefault(at, datetime.fromisoformat(at))
-                    batch.append((next_id, when, days[effective_on], *middle, days[due_after], done_after,
-                                  outcome_after, detail))
-                    next_id += 1
+                items.sort(key=by_time)
+                batch.extend((event_id, *item) for event_id, item in enumerate(items, next_id))
+                next_id += len(items)
                 if len(batch) >= self.BATCH:
                     writer.write(AuditEvent.__table__, AUDIT_COLUMNS, batch)
                     batch = []
             writer.write(AuditEvent.__table__, AUDIT_COLUMNS, batch)
         finally:
             self.folder.cleanup()
-
-
-class _Days(dict):
-    """ordinal → date, each made once."""
-
-    def __missing__(self, ordinal):
-        self[ordinal] = day = None if ordinal is None else date.fromordinal(ordinal)
-        return day
 
 
 def story_for(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:

@@ -42,6 +42,17 @@ def _with_defaults(table: Table, columns: Sequence[str], rows: list[tuple]) -> t
     return [*columns, *(name for name, _ in extra)], [(*row, *values) for row in rows]
 
 
+def _text_or(process: Callable, time: bool) -> Callable:
+    """SQLAlchemy's conversion, or for a value already text as the audit chain spells it
+    (``2026-06-15T02:00:00.000000Z``, ``2026-06-15``) the text SQLite stores."""
+    def convert(value):
+        if isinstance(value, str):
+            return f"{value[:10]} {value[11:26]}" if time else value
+        return process(value)
+
+    return convert
+
+
 class BulkWriter:
     """Writes rows (tuples in the order of ``columns``) into tables of one connection."""
 
@@ -85,7 +96,8 @@ class BulkWriter:
         key = (table.name, tuple(columns))
         if key not in self._converters:
             self._converters[key] = [
-                (i, _Memo(table.c[name].type.dialect_impl(self.dialect).bind_processor(self.dialect)))
+                (i, _Memo(_text_or(table.c[name].type.dialect_impl(self.dialect).bind_processor(self.dialect),
+                                   isinstance(getattr(table.c[name].type, "impl", table.c[name].type), DateTime))))
                 for i, name in enumerate(columns) if isinstance(table.c[name].type, (Date, DateTime))
                 or isinstance(getattr(table.c[name].type, "impl", None), (Date, DateTime))
             ]

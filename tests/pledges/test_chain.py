@@ -47,6 +47,14 @@ def verify(pledges, *args):
     return pledges("--lang", "en", "audit", "verify", *args)
 
 
+@pytest.fixture(params=["one process", "three processes"])
+def parts(request, monkeypatch):
+    """Verify in one process, or cut into three parts checked in parallel (as a city ledger is)."""
+    if request.param == "three processes":
+        monkeypatch.setattr("pledges.verify.PART_MIN", 5)
+        monkeypatch.setattr("pledges.verify.os.cpu_count", lambda: 3)
+
+
 @pytest.fixture
 def history(ledger, make_pledge):
     """Three pledges with a history: one fulfilled, one in progress, one a draft."""
@@ -61,7 +69,7 @@ def values_of(row) -> list:
             row.done_after, row.outcome_after, row.detail]
 
 
-def test_an_untouched_history_verifies_with_its_count_and_head(pledges, ledger, history):
+def test_an_untouched_history_verifies_with_its_count_and_head(pledges, ledger, history, parts):
     result = verify(pledges)
     rows = events(ledger)
     assert result.exit_code == 0, result.output
@@ -89,13 +97,13 @@ def test_a_changed_actor_is_named(pledges, ledger, history):
     _refused(verify(pledges), f"event {target.id} ({target.trigger}, pledge {target.entity_id}) does not match its hash")
 
 
-def test_a_deleted_event_is_named_by_the_one_after_it(pledges, ledger, history):
+def test_a_deleted_event_is_named_by_the_one_after_it(pledges, ledger, history, parts):
     target = events(ledger)[5]
     owner_sql(ledger, f"DELETE FROM audit_event WHERE id = {target.id}")
     _refused(verify(pledges), f"event {target.id + 1} (", f"events {target.id}–{target.id} before it are missing")
 
 
-def test_a_changed_amount_done_is_named_with_the_pledges_last_event(pledges, ledger, history):
+def test_a_changed_amount_done_is_named_with_the_pledges_last_event(pledges, ledger, history, parts):
     pledge_id = history[1]
     owner_sql(ledger, f"UPDATE pledge SET done = 11 WHERE id = {pledge_id}")
     last = [row for row in events(ledger) if row.entity == "pledge" and row.entity_id == pledge_id][-1]
@@ -103,7 +111,7 @@ def test_a_changed_amount_done_is_named_with_the_pledges_last_event(pledges, led
                               f"{last.trigger})")
 
 
-def test_an_event_inserted_with_a_backdated_time_is_named(pledges, ledger, history):
+def test_an_event_inserted_with_a_backdated_time_is_named(pledges, ledger, history, parts):
     """A well-formed event (its hash computed as the ledger would) dated before the one before it."""
     rows = events(ledger)
     last, event_id = rows[-1], rows[-1].id + 1
@@ -118,7 +126,7 @@ def test_an_event_inserted_with_a_backdated_time_is_named(pledges, ledger, histo
                               "before the event before it")
 
 
-def test_a_checkpoint_detects_removed_newest_events_and_a_rewritten_old_one(pledges, ledger, history, tmp_path):
+def test_a_checkpoint_detects_removed_newest_events_and_a_rewritten_old_one(pledges, ledger, history, parts, tmp_path):
     key, point = tmp_path / "audit.key", tmp_path / "board.json"
     made = pledges("--lang", "en", "audit", "checkpoint", "--key", key, "--out", point)
     assert made.exit_code == 0, made.output
@@ -137,7 +145,7 @@ def test_a_checkpoint_detects_removed_newest_events_and_a_rewritten_old_one(pled
     _refused(removed, f"the history holds {len(rows) - 2} events, fewer than the checkpoint's {len(rows)}")
 
 
-def test_a_history_rewritten_from_an_old_event_on_is_caught_by_the_checkpoint(pledges, ledger, history, tmp_path):
+def test_a_history_rewritten_from_an_old_event_on_is_caught_by_the_checkpoint(pledges, ledger, history, parts, tmp_path):
     point = tmp_path / "board.json"
     assert pledges("audit", "checkpoint", "--key", tmp_path / "k", "--out", point).exit_code == 0
     rows = events(ledger)
