@@ -35,6 +35,7 @@ from pledges.demo.plan import SCALES, DemoPlan, OrgSpec, plan_demo
 from pledges.demo.story import Story, declared, walk
 
 DEMO_ACTOR = "演示数据"
+LINKED_COLUMNS = (*AUDIT_COLUMNS, "login", "hash")
 BATCH = 5_000  # pledges per round trip of inserts
 Progress = Callable[[str, int, int], None]
 
@@ -214,8 +215,6 @@ class _InTimeOrder:
     days are written in order, each sorted by time (ties in the order they were generated), with
     ids from ``first_id`` on.  Memory stays flat: one day's events at a time."""
 
-    BATCH = 50_000
-
     def __init__(self, first_id: int):
         self.first_id = first_id
         self.folder = tempfile.TemporaryDirectory(prefix="pledges-demo-")
@@ -242,7 +241,8 @@ class _InTimeOrder:
 
     def write(self, writer: BulkWriter) -> None:
         """Day by day, each sorted by time (a stable sort: ties stay in the order generated)."""
-        next_id, batch, by_time = self.first_id, [], itemgetter(0)
+        head, by_time = writer.chain_head(), itemgetter(0)
+        head.id = self.first_id - 1  # the ids the demo's rows were counted from (the first free one)
         try:
             for day in sorted(self.days):
                 items, spilled, start = [], (Path(self.folder.name) / day).read_bytes(), 0
@@ -251,12 +251,7 @@ class _InTimeOrder:
                     items.extend(marshal.loads(spilled[start + 8:start + 8 + size]))
                     start += 8 + size
                 items.sort(key=by_time)
-                batch.extend((event_id, *item) for event_id, item in enumerate(items, next_id))
-                next_id += len(items)
-                if len(batch) >= self.BATCH:
-                    writer.write(AuditEvent.__table__, AUDIT_COLUMNS, batch)
-                    batch = []
-            writer.write(AuditEvent.__table__, AUDIT_COLUMNS, batch)
+                writer.write(AuditEvent.__table__, LINKED_COLUMNS, head.link_texts(items), linked=True)
         finally:
             self.folder.cleanup()
 

@@ -64,12 +64,13 @@ class BulkWriter:
         self.written: dict[str, int] = {}
         self._converters: dict[tuple, list] = {}
 
-    def write(self, table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    def write(self, table: Table, columns: Sequence[str], rows: Iterable[tuple], linked: bool = False) -> int:
+        """``linked``: audit rows already given their ids and hashes (``chain_head``)."""
         rows = list(rows)
         if not rows:
             return 0
         columns, rows = _with_defaults(table, columns, rows)
-        if table.name == "audit_event" and (self.keep_stamps or not self.postgresql):
+        if table.name == "audit_event" and not linked and (self.keep_stamps or not self.postgresql):
             columns, rows = self._linked(tuple(columns), rows)
         cursor = self.connection.connection.dbapi_connection.cursor()
         names = ", ".join(columns)
@@ -85,12 +86,16 @@ class BulkWriter:
         self.written[table.name] = self.written.get(table.name, 0) + len(rows)
         return len(rows)
 
-    def _linked(self, columns: tuple[str, ...], rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
-        """Audit rows given their ids, logins and hashes after the chain's head."""
+    def chain_head(self) -> chain.Head:
+        """The head of the audit chain, to link events after it (PostgreSQL: keeping their stamps)."""
         if self.postgresql:
             chain.lock_appends(self.connection)
             chain.keep_stamps(self.connection)
-        return chain.Head(self.connection).link_rows(columns, rows)
+        return chain.Head(self.connection)
+
+    def _linked(self, columns: tuple[str, ...], rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
+        """Audit rows given their ids, logins and hashes after the chain's head."""
+        return self.chain_head().link_rows(columns, rows)
 
     def _for_sqlite(self, table: Table, columns: Sequence[str], rows: list[tuple]):
         key = (table.name, tuple(columns))
