@@ -107,12 +107,13 @@ def cli(ctx: click.Context, db, actor, lang, debug):
 
 def _register() -> None:
     from pledges.cli import change_cmds  # noqa: F401 - adds member move/edit/leave, org rename/move
-    from pledges.cli import (admin_cmds, board_cmds, dashboard_cmds, demo_cmd, lifecycle_cmd, lint_cmd, member_cmds,
-                             move_cmds, org_cmds, pledge_cmds, remind_cmds, sheet_cmds, user_cmds, visit_cmds)
+    from pledges.cli import (admin_cmds, audit_cmds, board_cmds, dashboard_cmds, demo_cmd, lifecycle_cmd, lint_cmd,
+                             member_cmds, move_cmds, org_cmds, pledge_cmds, remind_cmds, sheet_cmds, user_cmds,
+                             visit_cmds)
     from pledges.cli import eval_cmds
 
     modules = (pledge_cmds, org_cmds, member_cmds, move_cmds, lifecycle_cmd, dashboard_cmds, remind_cmds, demo_cmd,
-               admin_cmds, sheet_cmds, lint_cmd, visit_cmds, user_cmds, eval_cmds, board_cmds)
+               admin_cmds, sheet_cmds, lint_cmd, visit_cmds, user_cmds, eval_cmds, board_cmds, audit_cmds)
     for module in modules:
         for command in module.COMMANDS:
             cli.add_command(command)

@@ -5,18 +5,24 @@ owner makes; each pledge then lives its year (``story``) through the real lifecy
 (``life``) up to the as-of day.  Everything is drawn from ``random.Random`` seeded by
 ``seed``, and every time is derived from a simulated day: the same (scale, seed, as-of) gives
 the same ledger, row for row.  Rows go to the database in bulk (``pledges.loader``), in one
-transaction, a batch of pledges at a time, so memory stays flat at any scale."""
+transaction, a batch of pledges at a time, so memory stays flat at any scale.  The audit
+events are written last, in the order of their times (``_InTimeOrder``), so the history's ids
+never go back in time and its hash chain is linked in that order."""
 
 import gc
+import marshal
 import random
+import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from operator import itemgetter
+from pathlib import Path
 
 from sqlalchemy import func, select
 
-from pledges import audit
+from pledges import audit, chain
 from pledges.db import Ledger
 from pledges.errors import BadInput, DemoRefused
 from pledges.loader import BulkWriter
@@ -33,12 +39,12 @@ DEMO_ACTOR = "演示数据"
 SURVEY_TOWNS = ("WL-DX", "WL-CB")  # the demo's questionnaires: the visit of the seed's two towns
 SURVEY_SEED, SURVEY_UNITS, SURVEY_EACH = "2026-09-14", 10, 5
 SURVEY_FILE = "演示问卷.xlsx"
+LINKED_COLUMNS = (*AUDIT_COLUMNS, "login", "hash")
 BATCH = 5_000  # pledges per round trip of inserts
 Progress = Callable[[str, int, int], None]
 
 CHILD_TABLES = ((DisplayRecord, DISPLAY_COLUMNS), (ProgressRecord, PROGRESS_COLUMNS),
-                (Rating, RATING_COLUMNS), (PledgeScore, SCORE_COLUMNS), (PledgeVersion, VERSION_COLUMNS),
-                (AuditEvent, AUDIT_COLUMNS))
+                (Rating, RATING_COLUMNS), (PledgeScore, SCORE_COLUMNS), (PledgeVersion, VERSION_COLUMNS))
 ID_TABLES = (Campaign, Organisation, Member, Pledge, DisplayRecord, ProgressRecord, Rating, PledgeScore,
              PledgeVersion, AuditEvent)
 
@@ -83,7 +89,7 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
         held = connection.scalar(select(func.count()).select_from(Organisation))
         if held:
             raise DemoRefused(count=held)
-        writer = BulkWriter(connection)
+        writer = BulkWriter(connection, keep_stamps=True)  # the events' own times, on PostgreSQL too
         rows = Rows({t.__tablename__: writer.next_id(t.__table__) for t in ID_TABLES}, actor, as_of)
         loader = _Loader(writer, rows, plan, random.Random(f"{seed}/names"), as_of)
         loader.eval_rng = random.Random(f"{seed}/evaluation")
@@ -92,8 +98,10 @@ def build_demo(ledger: Ledger, scale: str = "small", seed: int = 1, as_of: date 
         loader.orgs()
         report("members", 0, plan.members)
         loader.members()
-        with writer.indexes_deferred(t.__table__ for t in (Pledge, *(child for child, _ in CHILD_TABLES))):
+        with writer.indexes_deferred(t.__table__ for t in (Pledge, AuditEvent, *(child for child, _ in CHILD_TABLES))):
             loader.pledges(random.Random(f"{seed}/lives"), report)
+            loader.events.spill(rows.take("audit_event"))
+            loader.events.write(writer)
         loader.survey(random.Random(f"{seed}/survey"))
         writer.reset_sequences(t.__table__ for t in ID_TABLES)
     counts = plan.counts()
@@ -125,6 +133,7 @@ class _Loader:
         self.org_ids = {org.id: rows.next_ids["organisation"] + org.id - 1 for org in plan.orgs}
         self.members_of: dict[int, list[tuple[int, str]]] = {}
         self.states: dict[str, int] = {}
+        self.events = _InTimeOrder(rows.next_ids["audit_event"])
 
     def _event(self, entity: str, entity_id: int, detail: dict) -> None:
         event = audit.event_values(at=self.start, effective_on=date(self.as_of.year, 1, 1), actor=self.rows.actor,
@@ -134,6 +143,7 @@ class _Loader:
     def _flush(self, *tables) -> None:
         for table, columns in tables:
             self.writer.write(table.__table__, columns, self.rows.take(table.__tablename__))
+        self.events.spill(self.rows.take("audit_event"))
 
     def campaign(self, connection) -> None:
         year = self.as_of.year
@@ -250,6 +260,53 @@ def vague_story(rng: random.Random, story: Story) -> Story:
     content = {"title": title, "content": f"{title}，{criterion}", "category": category, "target": None,
                "unit": None, "qualitative": True, "criterion": criterion}
     return Story(content, None, None, story.channel, story.place)
+
+
+class _InTimeOrder:
+    """The demo's audit events in the order of their times, though the pledges are walked one
+    after another: each batch's events are spilled to one file per day (``marshal``), then the
+    days are written in order, each sorted by time (ties in the order they were generated), with
+    ids from ``first_id`` on.  Memory stays flat: one day's events at a time."""
+
+    def __init__(self, first_id: int):
+        self.first_id = first_id
+        self.folder = tempfile.TemporaryDirectory(prefix="pledges-demo-")
+        self.days: set[str] = set()
+        self.times, self.dates = chain.Texts(chain.at_text), chain.Texts(chain.day_text)
+
+    def spill(self, rows: list[tuple]) -> None:
+        """``rows``: (id, at, effective_on, …, due_after, …) as ``AUDIT_COLUMNS``; spilled without
+        their ids, times and days as the text the chain spells them in (which sorts by time)."""
+        if not rows:
+            return
+        times, dates, buckets = self.times, self.dates, {}
+        for row in rows:
+            at = times[row[1]]
+            items = buckets.get(at[:10])
+            if items is None:
+                items = buckets[at[:10]] = []
+            items.append((at, dates[row[2]], *row[3:10], dates[row[10]], *row[11:]))
+        for day, items in buckets.items():
+            self.days.add(day)
+            blob = marshal.dumps(items)
+            with open(Path(self.folder.name) / day, "ab") as file:
+                file.write(len(blob).to_bytes(8, "little") + blob)
+
+    def write(self, writer: BulkWriter) -> None:
+        """Day by day, each sorted by time (a stable sort: ties stay in the order generated)."""
+        head, by_time = writer.chain_head(), itemgetter(0)
+        head.id = self.first_id - 1  # the ids the demo's rows were counted from (the first free one)
+        try:
+            for day in sorted(self.days):
+                items, spilled, start = [], (Path(self.folder.name) / day).read_bytes(), 0
+                while start < len(spilled):
+                    size = int.from_bytes(spilled[start:start + 8], "little")
+                    items.extend(marshal.loads(spilled[start + 8:start + 8 + size]))
+                    start += 8 + size
+                items.sort(key=by_time)
+                writer.write(AuditEvent.__table__, LINKED_COLUMNS, head.link_texts(items), linked=True)
+        finally:
+            self.folder.cleanup()
 
 
 def story_for(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:

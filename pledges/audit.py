@@ -1,4 +1,5 @@
-"""Appending audit events (记实).  Every change to the ledger goes through here."""
+"""Appending audit events (记实).  Every change to the ledger goes through here, and every
+event is linked into the hash chain as it is inserted (``pledges.chain``)."""
 
 import json
 from datetime import date, datetime
@@ -6,7 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from pledges.models import AuditEvent, Pledge
+from pledges import chain
+from pledges.models import Pledge
 
 
 # One encoder for every detail: json.dumps builds a new one per call when given options.
@@ -53,11 +55,10 @@ def event_values(
     }
 
 
-def append(session: Session, **values: Any) -> AuditEvent:
-    event = AuditEvent(**event_values(**values))
-    session.add(event)
-    return event
+def append(session: Session, **values: Any) -> None:
+    """Insert one event now, at the end of the chain."""
+    chain.append(session, [event_values(**values)])
 
 
-def append_for_pledge(session: Session, pledge: Pledge, **values: Any) -> AuditEvent:
-    return append(session, entity="pledge", entity_id=pledge.id, **values, **pledge_snapshot(pledge))
+def append_for_pledge(session: Session, pledge: Pledge, **values: Any) -> None:
+    append(session, entity="pledge", entity_id=pledge.id, **values, **pledge_snapshot(pledge))

@@ -4,6 +4,7 @@
 clock (``now`` returns an aware UTC datetime; tests pass a fixed one).
 """
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
@@ -174,6 +175,7 @@ class Ledger:
                     return False
                 create_schema(connection)
                 connection.execute(insert(models.Meta).values(key="schema_version", value=str(models.SCHEMA_VERSION)))
+                connection.execute(insert(models.Meta).values(key="ledger_id", value=uuid.uuid4().hex))
         except OperationalError as err:
             raise DatabaseUnavailable(url=shown_url(self.url), detail=_first_line(err)) from err
         finally:

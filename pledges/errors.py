@@ -247,3 +247,11 @@ class RatingRefused(Refused):
 
 class ModerationRefused(Refused):
     """A rating that is not awaiting moderation, or a moderator without the right."""
+# --- the audit history's hash chain (issue 10, docs/audit.md) ---------------------------------
+
+class HistoryBroken(PledgeError):
+    """``audit verify`` found an event that does not fit: the message names it."""
+
+
+class CheckpointUnusable(PledgeError):
+    """A checkpoint file that cannot be read or whose signature fails, or an unusable key file."""

@@ -1585,3 +1585,71 @@ OPTION_HELP.update({
     "Reject this rating (repeatable).": "驳回这条评价（可重复）。",
     "List only the ratings of this organisation's subtree.": "只列出该党组织及其下级的评价。",
 })
+# --- the audit history's hash chain (issue 10, docs/audit.md) ----------------------------------
+
+MESSAGES.update({
+    "audit_ok": ("记实链完整：{count} 条记实，链头 {head}", "audit history OK: {count} events, head {head}"),
+    "audit_ok_checkpoint": (
+        "并且延续检查点 {origin}（前 {size} 条记实；签名公钥指纹 {fingerprint}）",
+        "and it extends checkpoint {origin} (its first {size} events; signing key fingerprint {fingerprint})",
+    ),
+    "audit_hash": (
+        "记实 {id}（{trigger}，{entity} {entity_id}）与其哈希不符：这条记实被改动，或它之前的记实被删除或改动",
+        "event {id} ({trigger}, {entity} {entity_id}) does not match its hash: it was changed, "
+        "or an event before it was removed or changed",
+    ),
+    "audit_gap": (
+        "记实 {id}（{trigger}，{entity} {entity_id}）与其哈希不符：它之前的记实 {first}–{last} 不见了",
+        "event {id} ({trigger}, {entity} {entity_id}) does not match its hash: events {first}–{last} "
+        "before it are missing",
+    ),
+    "audit_no_hash": (
+        "记实 {id}（{trigger}，{entity} {entity_id}）没有哈希：它不是经由台账写入的",
+        "event {id} ({trigger}, {entity} {entity_id}) has no hash: it was not written through the ledger",
+    ),
+    "audit_backwards": (
+        "记实 {id}（{trigger}，{entity} {entity_id}）的时间 {at} 早于前一条记实（{before}）",
+        "event {id} ({trigger}, {entity} {entity_id}) is dated {at}, before the event before it ({before})",
+    ),
+    "audit_from_state": (
+        "记实 {id}（{trigger}，{entity} {entity_id}）从状态 {from} 开始，但该承诺的上一条记实留下的是 {left}",
+        "event {id} ({trigger}, {entity} {entity_id}) starts from state {from}, but the pledge's previous "
+        "event left it {left}",
+    ),
+    "audit_replay": (
+        "承诺 {pledge} 的 {field} 是 {stored}，但按记实应为 {replayed}（最后一条记实 {id}，{trigger}）",
+        "pledge {pledge}: its {field} is {stored}, but its events say {replayed} (last event {id}, {trigger})",
+    ),
+    "audit_no_events": ("承诺 {pledge} 在记实中没有任何记录", "pledge {pledge} has no events in the history"),
+    "audit_no_pledge": (
+        "记实 {id} 所记的承诺 {pledge} 在台账中不存在",
+        "event {id} is about pledge {pledge}, which the ledger does not hold",
+    ),
+    "audit_shorter": (
+        "记实只有 {count} 条，少于检查点的 {size} 条：最新的记实被删除了",
+        "the history holds {count} events, fewer than the checkpoint's {size}: the newest events were removed",
+    ),
+    "audit_rewritten": (
+        "记实 {id}（{trigger}，{entity} {entity_id}，第 {size} 条）与检查点不符：到它为止的记实被改写了",
+        "event {id} ({trigger}, {entity} {entity_id}, number {size}) differs from the checkpoint: "
+        "the history up to it was rewritten",
+    ),
+    "audit_other_ledger": (
+        "检查点属于台账 {origin}，不是本台账（{ours}）",
+        "the checkpoint is of ledger {origin}, not of this one ({ours})",
+    ),
+    "audit_not_checkpoint": ("{file} 不是记实检查点文件", "{file} is not an audit checkpoint"),
+    "audit_bad_signature": (
+        "{file} 的签名不符：检查点被改动过",
+        "{file}: the signature does not match: the checkpoint was altered",
+    ),
+    "audit_bad_key": ("{file} 不是 Ed25519 私钥文件", "{file} is not an Ed25519 private key"),
+    "audit_checkpoint_refused": (
+        "记实链未通过核验，不签发检查点：{problem}",
+        "the history does not verify, so no checkpoint is signed: {problem}",
+    ),
+    "audit_checkpoint_written": (
+        "已签发检查点：{count} 条记实，链头 {head}，写入 {file}（公钥指纹 {fingerprint}）",
+        "checkpoint signed: {count} events, head {head}, written to {file} (key fingerprint {fingerprint})",
+    ),
+})

@@ -4,13 +4,19 @@ SQLite gets ``executemany`` on the raw connection, PostgreSQL gets ``COPY … FR
 inside the caller's one transaction, so a failed load leaves nothing behind.  Dates and times
 are converted for SQLite by SQLAlchemy's own bind processors (memoised: a ledger has few distinct
 days), so what is stored reads back exactly as if the ORM had written it.  Because ids are
-given, PostgreSQL's sequences must be moved past them afterwards (``reset_sequences``)."""
+given, PostgreSQL's sequences must be moved past them afterwards (``reset_sequences``).
+
+Audit events are linked into the hash chain as they are written (``pledges.chain``): here on
+SQLite, and on PostgreSQL when the load keeps its own times (``keep_stamps``: the demo's
+history, a copy); otherwise PostgreSQL's trigger stamps and links each row."""
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 from sqlalchemy import Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import Connection
+
+from pledges import chain
 
 
 class _Memo(dict):
@@ -36,21 +42,36 @@ def _with_defaults(table: Table, columns: Sequence[str], rows: list[tuple]) -> t
     return [*columns, *(name for name, _ in extra)], [(*row, *values) for row in rows]
 
 
+def _text_or(process: Callable, time: bool) -> Callable:
+    """SQLAlchemy's conversion, or for a value already text as the audit chain spells it
+    (``2026-06-15T02:00:00.000000Z``, ``2026-06-15``) the text SQLite stores."""
+    def convert(value):
+        if isinstance(value, str):
+            return f"{value[:10]} {value[11:26]}" if time else value
+        return process(value)
+
+    return convert
+
+
 class BulkWriter:
     """Writes rows (tuples in the order of ``columns``) into tables of one connection."""
 
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, keep_stamps: bool = False):
         self.connection = connection
+        self.keep_stamps = keep_stamps
         self.dialect = connection.dialect
         self.postgresql = self.dialect.name == "postgresql"
         self.written: dict[str, int] = {}
         self._converters: dict[tuple, list] = {}
 
-    def write(self, table: Table, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    def write(self, table: Table, columns: Sequence[str], rows: Iterable[tuple], linked: bool = False) -> int:
+        """``linked``: audit rows already given their ids and hashes (``chain_head``)."""
         rows = list(rows)
         if not rows:
             return 0
         columns, rows = _with_defaults(table, columns, rows)
+        if table.name == "audit_event" and not linked and (self.keep_stamps or not self.postgresql):
+            columns, rows = self._linked(tuple(columns), rows)
         cursor = self.connection.connection.dbapi_connection.cursor()
         names = ", ".join(columns)
         if self.postgresql:
@@ -65,11 +86,23 @@ class BulkWriter:
         self.written[table.name] = self.written.get(table.name, 0) + len(rows)
         return len(rows)
 
+    def chain_head(self) -> chain.Head:
+        """The head of the audit chain, to link events after it (PostgreSQL: keeping their stamps)."""
+        if self.postgresql:
+            chain.lock_appends(self.connection)
+            chain.keep_stamps(self.connection)
+        return chain.Head(self.connection)
+
+    def _linked(self, columns: tuple[str, ...], rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
+        """Audit rows given their ids, logins and hashes after the chain's head."""
+        return self.chain_head().link_rows(columns, rows)
+
     def _for_sqlite(self, table: Table, columns: Sequence[str], rows: list[tuple]):
         key = (table.name, tuple(columns))
         if key not in self._converters:
             self._converters[key] = [
-                (i, _Memo(table.c[name].type.dialect_impl(self.dialect).bind_processor(self.dialect)))
+                (i, _Memo(_text_or(table.c[name].type.dialect_impl(self.dialect).bind_processor(self.dialect),
+                                   isinstance(getattr(table.c[name].type, "impl", table.c[name].type), DateTime))))
                 for i, name in enumerate(columns) if isinstance(table.c[name].type, (Date, DateTime))
                 or isinstance(getattr(table.c[name].type, "impl", None), (Date, DateTime))
             ]

@@ -13,14 +13,17 @@ from sqlalchemy.orm import declared_attr
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from pledges import chain as _chain
+
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 # The schema's version: the number of the newest Alembic revision (pledges/migrations/versions/
 # NNNN_*.py); every change to these tables is a new revision with a test (docs/upgrading.md).
 # 2: reminders (contacts, thresholds, outbox); 3: pledge.last_progress_on, approved_on;
 # 4: people, role grants, ratings by rater group, campaign weights and lint setting;
 # 5: frozen pledge scores and survey answers (the evaluation visit);
-# 6: member and organisation moves (pledge_transfer, org_transfer, member.left_on).
-SCHEMA_VERSION = 6
+# 6: member and organisation moves (pledge_transfer, org_transfer, member.left_on);
+# 7: the audit history's hash chain (audit_event.login and .hash, PostgreSQL's stamping trigger).
+SCHEMA_VERSION = 7
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 
@@ -243,6 +246,10 @@ class AuditEvent(SQLModel, table=True):
     done_after: int | None = None
     outcome_after: str | None = Field(default=None, max_length=16)
     detail: str | None = Field(default=None, sa_type=Text)
+    # --- the hash chain (issue 10, docs/audit.md, pledges/chain.py): the database login that
+    # wrote the event (PostgreSQL; none on SQLite) and the SHA-256 linking it to the one before ---
+    login: str | None = Field(default=None, max_length=63)
+    hash: str | None = Field(default=None, max_length=64)
 
 
 # --- reminders (issue 4) ------------------------------------------------------------------
@@ -412,7 +419,7 @@ _APPEND_ONLY_POSTGRESQL = [
 ]
 for _sql in _APPEND_ONLY_SQLITE:
     event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
-for _sql in _APPEND_ONLY_POSTGRESQL:
+for _sql in _APPEND_ONLY_POSTGRESQL + _chain.POSTGRESQL_DDL:
     event.listen(AuditEvent.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))
 
 

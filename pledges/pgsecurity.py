@@ -92,6 +92,8 @@ RLS = {
         WHEN 'member' THEN entity_id IN (SELECT id FROM member WHERE org_id IN {WRITE})
         WHEN 'organisation' THEN entity_id IN (SELECT id FROM organisation WHERE id IN {WRITE}
                                                 OR parent_id IN {WRITE})
+        WHEN 'rating' THEN entity_id IN (SELECT id FROM rating WHERE pledge_id IN
+                                          (SELECT id FROM pledge WHERE org_id IN {WRITE}))
         ELSE {ADMIN} END"""),  # events about anything else (campaigns, people, grants): admins
     "campaign": _ADMIN_ONLY,
     "person": Rules("true", ADMIN, ADMIN, ADMIN),

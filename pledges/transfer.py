@@ -18,6 +18,7 @@ from sqlalchemy import Column, Date, DateTime, MetaData, Table, delete, func, in
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+from pledges import chain
 from pledges.db import normalise_url, shown_url
 from pledges.errors import BadInput, NeedsUpgrade, NotEmpty
 from pledges.loader import BulkWriter
@@ -148,6 +149,7 @@ def copy_rows(source: Connection, target: Connection, progress: Progress | None 
     for connection in (source, target):
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("SET LOCAL TIME ZONE 'UTC'")
+    chain.keep_stamps(target)  # the history goes over as it is: times, logins and hashes
     which = tables() if which is None else which
     counts = {table.name: source.exec_driver_sql(f"SELECT COUNT(*) FROM ({_select_all(source, table)}) AS t").scalar()
               for table in which}

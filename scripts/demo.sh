@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: a fresh SQLite ledger in ledgers/demo.db loaded with the small demo (three towns of
 # 温岭, their branches and members, ~1,500 pledges as they stand today, their ratings and the
-# questionnaires of a visit), then the dashboard, and the visit report of 大溪镇 and 城北街道.
+# questionnaires of a visit), then the dashboard, the visit report of 大溪镇 and 城北街道, the
+# public notice board, and the audit history checked (hash chain and replay, docs/audit.md).
 set -euo pipefail
 mkdir -p ledgers
 rm -f ledgers/demo.db ledgers/demo.db-wal ledgers/demo.db-shm
@@ -13,3 +14,4 @@ echo "open ledgers/visit-report.html in a browser (it prints on A4)"
 # The public notice board (亮诺) of the demo's towns: static pages, A4 notices and plaques.
 rm -rf ledgers/board
 pledges --db ledgers/demo.db board build --out ledgers/board --base-url "file://$PWD/ledgers/board/"
+pledges --db ledgers/demo.db audit verify

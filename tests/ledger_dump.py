@@ -113,10 +113,11 @@ MOVED = {"evaluation": ("rating", ("pledge_id", "rater_group", "grade", "comment
 
 def same_rows(before: dict, after: dict) -> bool:
     """``rows`` of one ledger before and after an upgrade: every table it had holds the same
-    rows over the columns it had (``meta.schema_version`` aside), but for the rows a revision
-    moves (``MOVED``: found in their new table, in order); every table added since is empty."""
+    rows over the columns it had (``meta.schema_version`` and the ``ledger_id`` schema 7 adds aside), but
+    for the rows a revision moves (``MOVED``: found in their new table, in order); every table added
+    since is empty."""
     def versionless(dump: dict) -> dict:
-        return {**dump, "meta": [row for row in dump.get("meta", []) if row["key"] != "schema_version"]}
+        return {**dump, "meta": [row for row in dump.get("meta", []) if row["key"] not in ("schema_version", "ledger_id")]}
 
     before, after = versionless(before), versionless(after)
     before, after = dict(before), dict(after)

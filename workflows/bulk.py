@@ -3,11 +3,11 @@ transition definition as the single trigger (its sources, destination and guards
 
 from sqlalchemy import insert, update
 
-from pledges import audit
+from pledges import audit, chain
 from pledges.campaigns import campaign_for
 from pledges.db import Ledger
 from pledges.errors import BadInput
-from pledges.models import AuditEvent, DisplayRecord, Pledge
+from pledges.models import DisplayRecord, Pledge
 from pledges.orgs import org_by_code, subtree_ids
 from pledges.workflows import authority, lifecycle
 from pledges.workflows.effects import display_values
@@ -66,7 +66,7 @@ def display_all_approved(ledger: Ledger, org: str, *, channel: str, actor: str, 
                 continue
             _check_rows(move, per_row, changed)
             session.execute(insert(DisplayRecord), [display_values(move, row.id) for row in changed])
-            session.execute(insert(AuditEvent), [
+            chain.append(session, [
                 audit.event_values(at=move.now, effective_on=move.day, actor=actor, entity="pledge",
                                    entity_id=row.id, trigger=trigger, from_state=source, to_state=dest,
                                    detail={"channel": channel, "place": place, "bulk": org},

@@ -16,18 +16,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 from transitions import MachineError
 
-from pledges import audit
+from pledges import audit, chain
 from pledges.campaigns import inside
 from pledges.db import Ledger
 from pledges.entries import pledge_by_id
 from pledges.errors import ConcurrentChange, PledgeError, TransitionRefused
 from pledges.i18n import Commands, Trigger
-from pledges.models import AuditEvent, Campaign, Pledge
+from pledges.models import Campaign, Pledge
 from pledges.vocab import State
 from pledges.workflows.effects import reason_of
 from pledges.workflows.lifecycle import MACHINE, triggers_from
@@ -108,8 +107,7 @@ def _move(ledger: Ledger, session: Session, pledge: Pledge, trigger: str, actor:
 
 
 def _append(session: Session, events: list[dict]) -> None:
-    if events:
-        session.execute(insert(AuditEvent), events)
+    chain.append(session, events)
 
 
 def run(ledger: Ledger, pledge_ids: Iterable[int], trigger: str, actor: str, **args) -> list[Moved]:

@@ -157,6 +157,7 @@ def test_changed_rows_go_through_edit_amend_and_extend(pledges, ledger, tmp_path
     before = counts(ledger)
     ok(pledges("import", tmp_path / "edited.xlsx"))
     assert counts(ledger) == before
+    assert "audit history OK" in ok(pledges("--lang", "en", "audit", "verify")).stdout  # imports are chained
 
 
 def test_a_draft_row_changed_is_edited(pledges, ledger, tmp_path):

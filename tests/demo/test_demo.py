@@ -324,7 +324,7 @@ def _records(ledger: Ledger, pledge_id: int) -> dict:
                                           for row in rows]
         events = session.scalars(select(AuditEvent).where(AuditEvent.entity == "pledge",
                                                           AuditEvent.entity_id == pledge_id).order_by(AuditEvent.id))
-        found["history"] = [{k: v for k, v in event.model_dump().items() if k not in ("id", "entity_id")}
+        found["history"] = [{k: v for k, v in event.model_dump().items() if k not in ("id", "entity_id", "hash")}
                             for event in events]
     return found
 
