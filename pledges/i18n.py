@@ -1653,3 +1653,23 @@ MESSAGES.update({
         "checkpoint signed: {count} events, head {head}, written to {file} (key fingerprint {fingerprint})",
     ),
 })
+
+# --- Chinese help of the audit commands (issue 10, docs/audit.md) --------------------------------
+
+COMMAND_HELP.update({
+    "audit": "检查记实的完整性：哈希链、承诺的重放、签名的检查点。",
+    "audit verify": "重算哈希链，并按记实逐项重放每一项承诺。\n\n"
+                    "检查每条记实的哈希、记实时间从不倒退、每条承诺记实都从上一条留下的状态开始，"
+                    "以及每项承诺的状态、完成时限、已完成数量和结果都与其最后一条记实相符。"
+                    "指出第一条不相符的记实（退出码 1），否则显示 OK、记实条数和链头哈希。",
+    "audit checkpoint": "为已核验的记实链头签名（台账编号、记实条数、链头哈希）。\n\n"
+                        "公布该文件（及密钥指纹）：以后用 audit verify --checkpoint 文件 可以证明记实仍在其后延续，"
+                        "删掉最新的记实或改写旧记实都会被发现。核验不通过的记实拒绝签名。",
+})
+OPTION_HELP.update({
+    "A checkpoint from `pledges audit checkpoint`: the history must still extend it.":
+        "pledges audit checkpoint 生成的检查点：记实必须仍在其后延续。",
+    "Ed25519 private key (PEM); made, readable by you only, when absent.":
+        "Ed25519 私钥（PEM）；不存在时自动生成，仅本人可读。",
+    "Write the checkpoint here [default: standard output].": "检查点写入此文件［默认：标准输出］。",
+})
