@@ -93,8 +93,13 @@ def _open(url: str | None) -> _Reader | None:
         if scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
             return None
         import psycopg
+        from urllib.parse import parse_qsl
 
-        return _Reader(psycopg.connect("postgresql://" + rest, connect_timeout=10), "postgresql")
+        # The query string as SQLAlchemy reads it ("+" is a space, as in options=-c…+-c…), given to
+        # libpq as keywords: libpq's own URI parsing would keep the "+".
+        base, _, query = rest.partition("?")
+        keywords = dict(parse_qsl(query))
+        return _Reader(psycopg.connect("postgresql://" + base, connect_timeout=10, **keywords), "postgresql")
     except Exception:  # noqa: BLE001 - the ledger's own path says what is wrong, in the usual words
         return None
 

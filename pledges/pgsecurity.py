@@ -92,8 +92,7 @@ RLS = {
         WHEN 'member' THEN entity_id IN (SELECT id FROM member WHERE org_id IN {WRITE})
         WHEN 'organisation' THEN entity_id IN (SELECT id FROM organisation WHERE id IN {WRITE}
                                                 OR parent_id IN {WRITE})
-        WHEN 'rating' THEN entity_id IN (SELECT id FROM rating WHERE pledge_id IN
-                                          (SELECT id FROM pledge WHERE org_id IN {WRITE}))
+        WHEN 'rating' THEN (detail::json ->> 'pledge')::integer IN (SELECT id FROM pledge WHERE org_id IN {WRITE})
         ELSE {ADMIN} END"""),  # events about anything else (campaigns, people, grants): admins
     "campaign": _ADMIN_ONLY,
     "person": Rules("true", ADMIN, ADMIN, ADMIN),
@@ -241,6 +240,7 @@ def create_login(connection: Connection, login: str, group: str | None = None) -
     (``ALTER ROLE … PASSWORD``, pg_hba.conf)."""
     login = role_name(login, "--login")
     group = role_name(group or _secured_group(connection) or DEFAULT_GROUP, "--group")
+    _ensure_role(connection, group, "NOLOGIN")  # on a ledger not yet secured: the rights come with `secure`
     _ensure_role(connection, login, "LOGIN")
     connection.exec_driver_sql(f"GRANT {_quote(connection, group)} TO {_quote(connection, login)}")
     return login

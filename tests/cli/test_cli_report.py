@@ -39,7 +39,7 @@ def test_the_html_report_holds_the_dashboards_numbers_and_escapes_user_text(pled
     result = ok(pledges("visit", "report", "--org", "DX", "--seed", "s1", "--units", "2", "--out", out))
     assert result.stdout == f"已写出现场点评报告：{out.resolve()}\n"
     html = out.read_text(encoding="utf-8")
-    board = as_json(pledges("dashboard", "--org", "DX", "--depth", "1", "--format", "json"))["totals"]
+    board = as_json(pledges("dashboard", "--org", "DX", "--depth", "1", "--evaluation", "--format", "json"))["totals"]
     assert f'<div class="v">{board["declared"]}</div><div class="k">已承诺</div>' in html
     assert f'{board["checkable_rate"] * 100:.1f}%</div><div class="k">可评比率</div>' in html
     assert '<div class="v">80.0%</div><div class="k">群众满意率（10 票）</div>' in html

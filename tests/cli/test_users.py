@@ -100,7 +100,7 @@ def test_a_member_acts_on_their_own_pledges_and_is_refused_the_rest(pledges, sta
         f"错误：承诺 {own} 是 张三 本人的承诺，本人不能审核：只有大溪村党支部或上级党组织的书记或组织部门（承诺党员本人除外）可以审核")
     assert digest(db_url) == before
     ok(as_(pledges, "王书记", "approve", own))
-    history = json.loads(ok(pledges("show", own, "--format", "json")).stdout)["history"]
+    history = json.loads(ok(as_(pledges, "王书记", "show", own, "--format", "json")).stdout)["history"]
     assert [(h["trigger"], h["actor"]) for h in history] == [("create", "张三"), ("submit", "张三"), ("approve", "王书记")]
 
 
