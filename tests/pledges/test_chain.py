@@ -276,10 +276,12 @@ def test_the_chain_survives_a_copy_between_the_databases(pledges, ledger, histor
 def test_the_copy_keeps_hashes_on_postgresql(pledges, ledger, history, tmp_path, request):
     if ledger.engine.dialect.name != "sqlite":
         pytest.skip("SQLite → PostgreSQL")
-    from conftest import PG_URL
+    import os
+
     from pledges.db import normalise_url
     from support import pg_schema
 
+    PG_URL = os.environ.get("PLEDGES_TEST_PG_URL")  # not conftest's: another conftest may be "conftest"
     if not PG_URL:
         pytest.skip("PLEDGES_TEST_PG_URL is not set")
     point = tmp_path / "board.json"
