@@ -4,7 +4,6 @@ the owner (triggers set aside, or the SQLite file edited), and `verify --checkpo
 history still extends a signed checkpoint.  On PostgreSQL the trigger stamps time, login and
 hash whatever an INSERT supplies, and two writers at once leave one linear chain."""
 
-import os
 import hashlib
 import json
 import stat
@@ -277,10 +276,12 @@ def test_the_chain_survives_a_copy_between_the_databases(pledges, ledger, histor
 def test_the_copy_keeps_hashes_on_postgresql(pledges, ledger, history, tmp_path, request):
     if ledger.engine.dialect.name != "sqlite":
         pytest.skip("SQLite → PostgreSQL")
-    PG_URL = os.environ.get("PLEDGES_TEST_PG_URL")  # as tests/conftest.py reads it (two conftest modules)
+    import os
+
     from pledges.db import normalise_url
     from support import pg_schema
 
+    PG_URL = os.environ.get("PLEDGES_TEST_PG_URL")  # not conftest's: another conftest may be "conftest"
     if not PG_URL:
         pytest.skip("PLEDGES_TEST_PG_URL is not set")
     point = tmp_path / "board.json"
