@@ -30,7 +30,7 @@ from pledges.vocab import DISPLAYED_OR_LATER
 PUBLIC_GRADES = ("satisfied", "fair", "unsatisfied")
 # Which ratings count in the figures: those recorded by people with the right, and the public's
 # once a secretary approved them.  (The evaluation stream keeps the same rule; one place at merge.)
-from pledges.scores import counting  # noqa: E402 - the one rule
+from pledges.scores import POSITIVE, counting  # noqa: E402 - the one rule of what counts and what 满意率 counts
 
 
 @dataclass
@@ -132,7 +132,7 @@ def satisfaction(ratings: dict[str, int]) -> int | None:
     total = sum(ratings.values())
     if not total:
         return None
-    return round(100 * (ratings.get("satisfied", 0) + ratings.get("fair", 0)) / total)
+    return round(100 * sum(ratings.get(grade, 0) for grade in POSITIVE) / total)
 
 
 def counted_public_ratings(pledge_ids):

@@ -1,6 +1,6 @@
 """The public's ratings from the notice board (docs/board.md): taken as pending, with a rate
 limit per address and per pledge, and approved or rejected by a secretary.  Only approved ones
-count (``pledges.public.COUNTED_STATUSES``)."""
+count (``pledges.scores.counting``)."""
 
 import hashlib
 import hmac

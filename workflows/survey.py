@@ -31,6 +31,7 @@ from pledges.scores import POSITIVE
 from pledges.sheets import cells
 from pledges.sheets.headers import C
 from pledges.sheets.problems import Problem
+from pledges.textsafe import neutralise_cell
 from pledges.sheets.simple import read_rows
 from pledges.vocab import PublicGrade
 from pledges.workflows.visit import wilson
@@ -90,7 +91,8 @@ def write_template(ledger: Ledger, codes: list[str], path: Path, respondents: in
     for unit in units:
         for group in GROUPS.values():
             for number in range(1, respondents + 1):
-                sheet.append([unit.code, unit.name, group[0], number, None, None, None])
+                sheet.append([neutralise_cell(unit.code), neutralise_cell(unit.name), group[0], number, None, None,
+                              None])
                 rows += 1
     last = rows + 1
     for column, choices in (("C", "党员,群众"), ("E", "是,否"), ("F", "满意,基本满意,不满意")):
