@@ -112,3 +112,20 @@ def test_in_chromium_chinese_has_a_cjk_font_and_the_page_prints_on_a4(pledges, v
     for width, height in boxes:  # A4: 210 × 297 mm = 595.3 × 841.9 pt
         assert abs(float(width) - 595.3) < 2 and abs(float(height) - 841.9) < 2
     assert len(boxes) >= 2
+
+
+def test_the_appendix_recount_sql_gives_the_dashboards_counts(pledges, visited, db_url):
+    """The plain SQL the report prints for an auditor (workflows/report.RECOUNT_SQL) is a second
+    spelling of the figures: run it, and it must give the dashboard's counts."""
+    from sqlalchemy import text
+
+    from pledges.db import Ledger
+    from pledges.workflows.report import RECOUNT_SQL
+
+    board = as_json(pledges("dashboard", "--org", "DX", "--depth", "0", "--format", "json"))
+    engine = Ledger(db_url).engine
+    with engine.connect() as connection:
+        recount = connection.execute(text(RECOUNT_SQL), {"scope": "DX", "as_of": board["as_of"],
+                                                         "campaign": board["campaign"]}).one()._mapping
+    assert board["totals"]["declared"] > 0
+    assert {name: board["totals"][name] for name in recount} == dict(recount)
