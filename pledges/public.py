@@ -21,7 +21,7 @@ from sqlalchemy import and_, func, select
 
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
-from pledges.models import (Campaign, DisplayRecord, Evaluation, Member, Organisation, OrgClosure, Pledge,
+from pledges.models import (Campaign, DisplayRecord, Member, Organisation, OrgClosure, Pledge,
                             PledgeVersion, ProgressRecord, Rating)
 from pledges.orgs import org_by_code
 from pledges.vocab import DISPLAYED_OR_LATER
@@ -237,9 +237,10 @@ def _pledges(session, period: Campaign, owners, pledge_ids) -> dict[int, PublicP
                                .order_by(ProgressRecord.pledge_id, ProgressRecord.day, ProgressRecord.id)):
         if row.pledge_id in pledges:
             pledges[row.pledge_id].progress.append((row.day, row.amount, row.note))
-    for row in conn.execute(select(Evaluation.pledge_id, Evaluation.grade)
-                               .where(Evaluation.pledge_id.in_(ids), Evaluation.rater_group == "organisation")
-                               .order_by(Evaluation.id)):
+    # the organisation's rating (schema 5 moved them from ``evaluation`` into ``rating``), as the export reads it
+    for row in conn.execute(select(Rating.pledge_id, Rating.grade)
+                               .where(Rating.pledge_id.in_(ids), Rating.rater_group == "organisation", counting(Rating))
+                               .order_by(Rating.id)):
         if row.pledge_id in pledges:
             pledges[row.pledge_id].grade = row.grade
     for row in conn.execute(counted_public_ratings(ids)):

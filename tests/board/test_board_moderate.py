@@ -46,3 +46,16 @@ def test_a_refused_rating_writes_nothing(ledger, make_pledge, state, grade, comm
     with pytest.raises(RatingRefused) as refused:
         rate(ledger, pledge_id, grade, comment, "c" * 32)
     assert refused.value.key == key and statuses(ledger) == []
+
+
+def test_the_board_shows_the_organisations_grade_of_an_evaluated_pledge(ledger, make_pledge):
+    """The organisation's rating lives in ``rating`` since schema 5: the board reads it there."""
+    from pledges.public import read_scope
+
+    evaluated, shown = make_pledge("evaluated"), make_pledge("displayed")
+    with ledger.session() as session:
+        grade = session.scalar(select(Rating.grade).where(Rating.pledge_id == evaluated,
+                                                          Rating.rater_group == "organisation"))
+    scope = read_scope(ledger)
+    assert grade is not None and scope.pledges[evaluated].grade == grade
+    assert scope.pledges[shown].grade is None
