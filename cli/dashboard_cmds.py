@@ -1,7 +1,7 @@
 """``pledges dashboard | overdue``: the figures of docs/figures.md for organisers, the overdue list for secretaries."""
 
 import time
-from itertools import chain
+from itertools import chain, islice
 
 import click
 
@@ -292,7 +292,6 @@ def overdue(app: App, org, escalated, as_of, campaign, limit, fmt, bom, no_pager
       pledges overdue --org WL-DX --escalated --limit 20
       pledges overdue --as-of 2026-09-30 --format csv --bom > 逾期.csv
     """
-    from itertools import islice
 
     from pledges import fastread
 
@@ -304,11 +303,10 @@ def overdue(app: App, org, escalated, as_of, campaign, limit, fmt, bom, no_pager
 
         found = overdue_rows(app.ledger(), **options, reader=app.reader)
     day, rows = found
-    if limit:
-        rows = islice(rows, limit)
     if fmt != "table":
         # a province's list is never held whole
-        return emit_stream((row.as_dict() for row in rows), fmt, app.lang if fmt == "csv" else None, bom)
+        shown = islice(rows, limit) if limit else rows
+        return emit_stream((row.as_dict() for row in shown), fmt, app.lang if fmt == "csv" else None, bom)
     scope = org or i18n.word("whole_ledger", app.lang)
     rows = iter(rows)
     first = next(rows, None)
@@ -321,14 +319,15 @@ def overdue(app: App, org, escalated, as_of, campaign, limit, fmt, bom, no_pager
 
 def _overdue_lines(rows, scope: str, day, limit: int | None, lang: str):
     """The overdue table; the count in its title is known only at the end, so it goes under
-    the table (the title says the scope and the day)."""
+    the table (the title says the scope and the day).  With ``--limit`` the rows past the limit
+    are counted, not drawn, so the count is the scope's, not the page's."""
     from pledges.cli.pledge_cmds import measure_cell
 
     count = 0
 
     def records():
         nonlocal count
-        for row in rows:
+        for row in islice(rows, limit) if limit else rows:
             count += 1
             record = row.as_dict()
             record["measure"] = measure_cell(record, lang)
@@ -336,9 +335,12 @@ def _overdue_lines(rows, scope: str, day, limit: int | None, lang: str):
 
     yield from render(OVERDUE_COLUMNS, records(), lang, title=i18n.text("overdue_heading", lang, scope=scope, day=day),
                       color=colored())
-    yield i18n.text("overdue_count", lang, count=count)
-    if limit and count >= limit:
-        yield i18n.text("rows_limited", lang, limit=limit)
+    shown = count
+    count += sum(1 for _ in rows)
+    if count > shown:
+        yield i18n.text("overdue_count_limited", lang, count=count, limit=shown)
+    else:
+        yield i18n.text("overdue_count", lang, count=count)
 
 
 COMMANDS = [dashboard, overdue]

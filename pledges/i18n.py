@@ -1673,3 +1673,12 @@ OPTION_HELP.update({
         "Ed25519 私钥（PEM）；不存在时自动生成，仅本人可读。",
     "Write the checkpoint here [default: standard output].": "检查点写入此文件［默认：标准输出］。",
 })
+
+# --- Found while writing the Chinese guide (issue 15, docs/zh/) ------------------------------------
+
+MESSAGES.update({
+    "overdue_count_limited": (
+        "共 {count} 项逾期，只显示逾期最久的前 {limit} 项（去掉 --limit 查看全部）",
+        "{count} overdue, the {limit} most days late shown (drop --limit for all)",
+    ),
+})

@@ -115,6 +115,16 @@ def test_limit_keeps_the_first_rows_and_says_so(pledges, late):
     assert "--limit" in usage_error(pledges("list", "--limit", "0"))
 
 
+def test_a_limited_overdue_list_counts_every_overdue_pledge_not_the_rows_shown(pledges, late):
+    # issue 15: "共 1 项逾期" under a list cut by --limit told an organiser the town had one
+    for lang in ("zh", "en"):
+        cut = run(pledges, lang, 120, "overdue", "--limit", "1")
+        assert [int(line.split()[0]) for line in cut.splitlines() if re.match(r"\s*\d+  ", line)] == late[:1]
+        assert i18n.text("overdue_count_limited", lang, count=2, limit=1) in cut
+        whole = run(pledges, lang, 120, "overdue", "--limit", "2")
+        assert i18n.text("overdue_count", lang, count=2) in whole and "--limit" not in whole
+
+
 def test_csv_has_headers_of_the_language_and_a_bom_for_excel(pledges, late):
     zh = ok(pledges("list", "--format", "csv")).stdout
     assert zh.startswith("编号,活动年度,党组织代码,党组织,") and not zh.startswith("\ufeff")
