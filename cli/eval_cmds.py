@@ -124,10 +124,16 @@ def campaign_show(app: App, year, fmt):
     if fmt == "json":
         click.echo(to_json(data))
         return
+    colon = "：" if app.lang == "zh" else ": "
     for name in ("year", "name", "timezone", "starts", "ends"):
-        click.echo(f"{name}: {data[name]}")
-    click.echo(f"{i18n.word('weights', app.lang)}: {_weights_text(data['weights'], app.lang)}")
+        click.echo(f"{i18n.word(CAMPAIGN_WORDS[name], app.lang)}{colon}{data[name]}")
+    click.echo(f"{i18n.word('weights', app.lang)}{colon}{_weights_text(data['weights'], app.lang)}")
     say("campaign_lint_refuses" if found.lint_refuses else "campaign_lint_warns", app.lang)
+
+
+# The labels of ``campaign show``'s lines (their JSON names are the keys).
+CAMPAIGN_WORDS = {"year": "campaign", "name": "name", "timezone": "campaign_timezone", "starts": "campaign_starts",
+                  "ends": "campaign_ends"}
 
 
 def _weights_text(weights: dict, lang: str) -> str:

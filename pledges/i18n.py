@@ -1682,3 +1682,8 @@ MESSAGES.update({
         "{count} overdue, the {limit} most days late shown (drop --limit for all)",
     ),
 })
+WORDS.update({
+    "campaign_timezone": ("时区", "Time zone"),
+    "campaign_starts": ("开始日期", "Starts"),
+    "campaign_ends": ("结束日期", "Ends"),
+})

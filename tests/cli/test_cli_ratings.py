@@ -279,3 +279,14 @@ def test_the_checkable_rate_per_unit_equals_a_recount_pledge_by_pledge(pledges, 
         found = {row["code"]: [row["declared"], row["checkable"]] for row in source}
         assert found == {code: expected.get(code, [0, 0]) for code in found}
     assert expected["WL"] == [3, 2]
+
+
+def test_campaign_show_speaks_the_readers_language(pledges, tree):
+    # issue 15: the lines were headed year/name/timezone/starts/ends in the Chinese output
+    ok(pledges("campaign", "set", "--weights", "organisation=0.5,public=0.5"))
+    zh = ok(pledges("campaign", "show")).stdout.splitlines()
+    assert [line.split("：")[0] for line in zh[:6]] == ["活动年度", "名称", "时区", "开始日期", "结束日期", "评价权重"]
+    assert zh[0] == "活动年度：2026" and zh[3] == "开始日期：2026-01-01" and "组织评=0.5" in zh[5]
+    en = ok(pledges("--lang", "en", "campaign", "show")).stdout.splitlines()
+    assert en[0] == "Campaign: 2026" and en[4] == "Ends: 2026-12-31" and en[5].startswith("Weights: ") and "organisation=0.5" in en[5]
+    assert as_json(pledges("campaign", "show", "--format", "json"))["weights"]["organisation"] == 0.5
