@@ -1686,4 +1686,5 @@ WORDS.update({
     "campaign_timezone": ("时区", "Time zone"),
     "campaign_starts": ("开始日期", "Starts"),
     "campaign_ends": ("结束日期", "Ends"),
+    "org_full_name": ("党组织名称", "Organisation name"),
 })
