@@ -209,7 +209,13 @@ def extend(app: App, pledge_id, due, reason):
     Example:
       pledges extend 12 --due 2026-11-30 --reason 汛期停工
     """
-    fire(app, [pledge_id], "extend", due=due, reason=reason)
+    from pledges.workflows.engine import run
+
+    # the state does not change, so the confirmation says what did (it said 践诺中 → 践诺中)
+    moves = run(app.ledger(), [pledge_id], "extend", app.actor, due=due, reason=reason)
+    for moved in moves:
+        say("extended", app.lang, id=moved.id, due=due, state=State(moved.to_state))
+    _say_outside(app, moves)
 
 
 @click.command("amend")
