@@ -190,7 +190,11 @@ def survey_results(app: App, org, campaign, fmt):
     click.echo(visible(i18n.text("survey_title", app.lang, scope=scope, year=found.campaign)))
     for group in found.groups:
         aware, satisfied = group.awareness, group.satisfaction
-        click.echo(i18n.text("survey_rate_line", app.lang, group=GROUPS[group.group][1 if app.lang == "en" else 0],
+        name = GROUPS[group.group][1 if app.lang == "en" else 0]
+        if not group.respondents:  # not "知晓率 -（-–-）"
+            click.echo(i18n.text("survey_no_answers", app.lang, group=name))
+            continue
+        click.echo(i18n.text("survey_rate_line", app.lang, group=name,
                              respondents=group.respondents, awareness=percent(aware.rate, 1),
                              a_low=_bound(aware, 0), a_high=_bound(aware, 1), satisfaction=percent(satisfied.rate, 1),
                              s_low=_bound(satisfied, 0), s_high=_bound(satisfied, 1)))

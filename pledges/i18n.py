@@ -1681,6 +1681,7 @@ MESSAGES.update({
         "共 {count} 项逾期，只显示逾期最久的前 {limit} 项（去掉 --limit 查看全部）",
         "{count} overdue, the {limit} most days late shown (drop --limit for all)",
     ),
+    "survey_no_answers": ("{group}：尚无答卷", "{group}: no answers yet"),
     "extended": (
         "承诺 {id}：完成时限延至 {due}，原定时限仍保留（{state}）",
         "pledge {id}: due date moved to {due}, the original kept on record ({state})",

@@ -7,7 +7,7 @@ import pytest
 from scipy.stats import binomtest
 from sqlalchemy import func, select
 
-from cli_support import as_json, ok
+from cli_support import add, as_json, ok
 from pledges.models import SurveyAnswer
 
 
@@ -70,3 +70,13 @@ def test_template_import_and_rates(pledges, tree, tmp_path):
     assert {g["group"]: g["respondents"] for g in only["groups"]} == {"members": 1, "public": 2}
     table = ok(pledges("visit", "survey", "results")).stdout
     assert "党员（4 份）：知晓率 75.0%（" in table
+
+
+def test_results_before_any_answer_say_so_instead_of_empty_rates(pledges, tree):
+    # issue 15: it printed 知晓率 -（-–-），满意率 -（-–-） for a group nobody had answered yet
+    add(pledges, org="DX-V1")  # the campaign exists once a pledge does
+    assert ok(pledges("visit", "survey", "results", "--org", "DX")).stdout.splitlines()[1:] == [
+        "党员：尚无答卷", "群众：尚无答卷"]
+    assert ok(pledges("--lang", "en", "visit", "survey", "results")).stdout.splitlines()[1:] == [
+        "members: no answers yet", "public: no answers yet"]
+    assert answers(tree) == 0
