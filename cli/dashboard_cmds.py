@@ -62,12 +62,13 @@ BOARD_COLUMNS = [
     Col("fulfilled", "col_fulfilled_all", right=True, rank=13),
     Col("lagging", "lagging", _lagging, keep=True),
 ]
-# With --evaluation (pledges/evaluation.py), before the reason of a "!": the first a narrow
-# terminal leaves out.
+# With --evaluation (pledges/evaluation.py), before the reason of a "!".  They are what was asked
+# for, so a narrow terminal keeps them after the completion rate and leaves out the other figures
+# first (issue 15: at 100 columns all three were left out).
 EVALUATION_COLUMNS = [
-    Col("score", "score", lambda v, _: "-" if v is None else f"{v:.1f}", right=True, rank=14),
-    Col("satisfaction", "satisfaction", lambda v, _: percent(v), right=True, rank=15),
-    Col("checkable_rate", "checkable_rate", lambda v, _: percent(v), right=True, rank=16),
+    Col("score", "score", lambda v, _: "-" if v is None else f"{v:.1f}", right=True, rank=2),
+    Col("satisfaction", "satisfaction", lambda v, _: percent(v), right=True, rank=3),
+    Col("checkable_rate", "checkable_rate", lambda v, _: percent(v), right=True, rank=3),
 ]
 
 
