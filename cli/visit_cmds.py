@@ -232,7 +232,7 @@ def visit_report(app: App, orgs, out, seed, n, quotas, as_of, campaign):
     report = build_report(app.ledger(), list(orgs), campaign=campaign, as_of=as_of, seed=seed, units=n,
                           quotas=tuple(quotas))
     write_report(report, out)
-    say("report_written", app.lang, path=out.resolve())
+    say("report_written", app.lang, path=out)  # as typed, as export and template say it
 
 
 def _bound(rate, end: int) -> str:
