@@ -254,6 +254,11 @@ def _number(value, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+# Why a unit is lagging, by the dashboard's reason codes (docs/figures.md "Lagging units"); the
+# report named "overdue", which is no reason code, so an overdue-rate unit's reason was blank.
+LAGGING_REASONS = {"completion_rate": "践诺率低于同级平均", "overdue_rate": "逾期率高于同级"}
+
+
 def render_html(report: VisitReport) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -263,7 +268,7 @@ def render_html(report: VisitReport) -> str:
     env.filters["num"] = _number
     return env.get_template("visit_report.html.j2").render(
         report=report, groups=survey.GROUPS, rater_groups={g.value: i18n.label_of(RaterGroup, g.value) for g in RaterGroup},
-        reasons={"completion_rate": "践诺率低于同级平均", "overdue": "逾期承诺多"})
+        reasons=LAGGING_REASONS)
 
 
 def write_report(report: VisitReport, path: Path) -> None:
@@ -301,7 +306,8 @@ def _write_xlsx(report: VisitReport, path: Path) -> None:
     for scope in report.scopes:
         for unit in [scope.totals, *scope.units]:
             rows.append([scope.name, unit["code"], unit["name"], i18n.label_of(Kind, unit["kind"]),
-                         *[unit[n] for n in figure_names], "、".join(unit.get("lagging", []))])
+                         *[unit[n] for n in figure_names],
+                         "、".join(LAGGING_REASONS[code] for code in unit.get("lagging", []))])
     sheet("概况", header, rows)
     rows = [[scope.name, unit.code, unit.name, unit.kind, p["id"], p["owner"], p["title"], p["state"], p["due"],
              p["overdue"], p["measure"], "；".join(p["findings"]), p["score"], p["grade"]]

@@ -50,6 +50,8 @@ def test_the_html_report_holds_the_dashboards_numbers_and_escapes_user_text(pled
     assert "L003" in html  # the vague criterion
     assert "@page { size: A4" in html and "<svg" in html
     assert "附录：数字的来源" in html and "WITH RECURSIVE sub(id)" in html
+    # DX-V2 lags by its overdue rate: the reason is named (it was blank, issue 15)
+    assert "<td>需要关注</td><td>逾期率高于同级：" in html and "<td>需要关注</td><td>：" not in html
 
 
 def test_the_workbook_report(pledges, visited, tmp_path):
@@ -59,6 +61,7 @@ def test_the_workbook_report(pledges, visited, tmp_path):
     assert book.sheetnames == ["概况", "抽查单位", "问卷", "附录"]
     overview = list(book["概况"].iter_rows(values_only=True))
     assert overview[1][1] == "DX" and overview[1][4] == 3  # declared
+    assert {row[1]: row[-1] for row in overview[2:]}["DX-V2"] == "逾期率高于同级"  # not the code overdue_rate
     survey = {(row[1], row[2]): row[3:6] for row in book["问卷"].iter_rows(min_row=2, values_only=True)}
     assert survey["群众", "满意率"] == (1, 2, 0.5)
     assert "pledges dashboard" not in str(list(book["附录"].values))  # the appendix is the workbook's own
