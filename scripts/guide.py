@@ -162,6 +162,17 @@ Shot = Callable[[Path, object], None]
 SHOTS: dict[str, list[Shot]] = {}
 
 
+def visit_report(folder: Path, browser) -> None:
+    """The top of the first page of the 松门镇 visit report the evaluation chapter writes."""
+    page = browser.new_page(viewport={"width": 1000, "height": 1100}, device_scale_factor=1)
+    page.goto((folder / "松门点评报告.html").resolve().as_uri())
+    page.screenshot(path=IMAGES / "visit-report.png")
+    page.close()
+
+
+SHOTS.setdefault("evaluation", []).append(visit_report)
+
+
 def take_shots(name: str, folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
