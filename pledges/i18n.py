@@ -769,12 +769,14 @@ MESSAGES.update({
     ),
     "up_to_date": ("{url} 已是最新结构（第 {found} 版），无需升级", "{url} is at the newest schema (version {found}): nothing to do"),
     "upgrade_backup": ("升级前的备份：{file}", "backup taken before the upgrade: {file}"),
+    # {took}: "，用时 12.3 秒" when it took a second or more, else nothing (cli/admin_cmds.py)
     "backed_up": (
-        "已备份 {url} 到 {file}（结构第 {version} 版，{rows} 行，{size}，{seconds} 秒）",
-        "backed up {url} to {file} (schema version {version}, {rows} rows, {size}, {seconds} s)",
+        "已备份 {url} 到 {file}（结构第 {version} 版，{rows} 行，{size}{took}）",
+        "backed up {url} to {file} (schema version {version}, {rows} rows, {size}{took})",
     ),
-    "restored": ("已从 {file} 恢复到 {url}（{rows} 行，{seconds} 秒）", "restored {file} into {url} ({rows} rows, {seconds} s)"),
-    "copied": ("已把 {url} 复制到 {target}（{rows} 行，{seconds} 秒）", "copied {url} to {target} ({rows} rows, {seconds} s)"),
+    "restored": ("已从 {file} 恢复到 {url}（{rows} 行{took}）", "restored {file} into {url} ({rows} rows{took})"),
+    "copied": ("已把 {url} 复制到 {target}（{rows} 行{took}）", "copied {url} to {target} ({rows} rows{took})"),
+    "took_seconds": ("，用时 {seconds} 秒", ", {seconds} s"),
 })
 
 

@@ -5,6 +5,7 @@ damaged backup, a non-empty target and a PostgreSQL upgrade without a backup are
 one line; a process killed half-way leaves the target as it was."""
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -333,3 +334,24 @@ def test_the_progress_bar_appears_on_a_terminal_once_the_work_took_a_second(monk
         bar.started -= 1.5
         update("copy", 50, 100)
         assert bar.bar is not None and bar.bar.tasks[0].completed == 50 and bar.bar.tasks[0].description == "copying rows"
+
+
+def test_the_time_taken_is_said_only_when_a_person_waited_for_it(monkeypatch):
+    # issue 15: "0.0 秒" after every small backup was noise, and made the guide's output vary
+    from pledges.cli import admin_cmds
+
+    monkeypatch.setattr(admin_cmds.time, "perf_counter", lambda: 100.0)
+    assert admin_cmds._took(99.7, "zh") == "" and admin_cmds._took(99.9, "en") == ""
+    assert admin_cmds._took(87.66, "zh") == "，用时 12.3 秒" and admin_cmds._took(99.0, "en") == ", 1.0 s"
+
+
+def test_a_quick_backup_and_restore_say_what_and_where_without_a_time(pledges, make_pledge, tmp_path):
+    make_pledge()
+    saved = tmp_path / "quick.zip"
+    said = ok(pledges("backup", saved)).stdout
+    assert said.startswith("已备份 ") and f"到 {saved}（结构第 " in said, said
+    assert re.search(r" 行，[\d.]+ [KM]B）\n$", said), said  # no "，用时 0.0 秒"
+    fresh = tmp_path / "quick.db"
+    said = ok(pledges("--db", fresh, "restore", saved)).stdout
+    assert said.startswith(f"已从 {saved} 恢复到 sqlite:///{fresh}（") and said.endswith(" 行）\n"), said
+    assert fresh.exists()
