@@ -402,7 +402,7 @@ MESSAGES.update({
         "[Stalled] {owner}'s pledge \"{title}\" (#{id}, due {due}) has had no progress record since {since}, {days} days: record the progress (pledges progress {id}).",
     ),
     "remind_awaiting_display": (
-        "【待亮诺】{owner}的承诺「{title}」（编号 {id}，时限 {due}）于 {since} 审核通过，已 {days} 天仍未亮诺：请公开亮诺（pledges display {id} --channel board）。",
+        "【待亮诺】{owner}的承诺「{title}」（编号 {id}，时限 {due}）于 {since} 审核通过，已 {days} 天仍未亮诺：请公开亮诺（pledges display {id} --channel 公示栏）。",
         "[Awaiting display] {owner}'s pledge \"{title}\" (#{id}, due {due}) was approved on {since}, {days} days ago, and is not displayed: display it (pledges display {id} --channel board).",
     ),
     "remind_awaiting_evaluation": (
