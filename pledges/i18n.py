@@ -1673,3 +1673,10 @@ OPTION_HELP.update({
         "Ed25519 私钥（PEM）；不存在时自动生成，仅本人可读。",
     "Write the checkpoint here [default: standard output].": "检查点写入此文件［默认：标准输出］。",
 })
+
+
+# --- The Chinese user's guide, secretary and member chapters (issue 15) ----------------------------
+
+MESSAGES.update({
+    "pledge_extended": ("承诺 {id}：完成时限延至 {due}（{state}）", "pledge {id}: due date moved to {due} ({state})"),
+})
