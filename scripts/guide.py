@@ -252,7 +252,35 @@ def make_examples() -> None:
 # Pictures: chapter name -> functions given the folder the chapter left behind and a Playwright
 # browser; each writes its PNG into IMAGES.
 Shot = Callable[[Path, object], None]
-SHOTS: dict[str, list[Shot]] = {}
+
+
+def secretary_branch_page(folder: Path, browser) -> None:
+    """The branch's page of the board the secretary chapter builds into 公示/."""
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto((folder / "公示" / "o" / f"{BRANCH}.html").as_uri())
+    page.screenshot(path=IMAGES / "secretary-branch-page.png")
+    page.close()
+
+
+def secretary_notice(folder: Path, browser) -> None:
+    """The branch's notice (公示栏) as printed: A4 at 96 dpi, print media, its first page."""
+    page = browser.new_page(viewport={"width": 794, "height": 1123})
+    page.emulate_media(media="print")
+    page.goto((folder / "公示" / "print" / f"notice-{BRANCH}.html").as_uri())
+    page.screenshot(path=IMAGES / "secretary-notice.png")
+    page.close()
+
+
+def member_section(folder: Path, browser) -> None:
+    """杨宇慧's section (the member's page a plaque's QR code opens) of the board the member chapter builds."""
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto((folder / "公示" / "o" / f"{BRANCH}.html").as_uri())
+    member = page.locator("section[id^=m]", has=page.get_by_role("heading", name="杨宇慧", exact=True))
+    member.screenshot(path=IMAGES / "member-section.png")
+    page.close()
+
+
+SHOTS: dict[str, list[Shot]] = {"secretary": [secretary_branch_page, secretary_notice], "member": [member_section]}
 
 
 def take_shots(name: str, folder: Path) -> None:
