@@ -402,7 +402,7 @@ MESSAGES.update({
         "[Stalled] {owner}'s pledge \"{title}\" (#{id}, due {due}) has had no progress record since {since}, {days} days: record the progress (pledges progress {id}).",
     ),
     "remind_awaiting_display": (
-        "【待亮诺】{owner}的承诺「{title}」（编号 {id}，时限 {due}）于 {since} 审核通过，已 {days} 天仍未亮诺：请公开亮诺（pledges display {id} --channel board）。",
+        "【待亮诺】{owner}的承诺「{title}」（编号 {id}，时限 {due}）于 {since} 审核通过，已 {days} 天仍未亮诺：请公开亮诺（pledges display {id} --channel 公示栏）。",
         "[Awaiting display] {owner}'s pledge \"{title}\" (#{id}, due {due}) was approved on {since}, {days} days ago, and is not displayed: display it (pledges display {id} --channel board).",
     ),
     "remind_awaiting_evaluation": (
@@ -1684,4 +1684,11 @@ OPTION_HELP.update({
     "Ed25519 private key (PEM); made, readable by you only, when absent.":
         "Ed25519 私钥（PEM）；不存在时自动生成，仅本人可读。",
     "Write the checkpoint here [default: standard output].": "检查点写入此文件［默认：标准输出］。",
+})
+
+
+# --- The Chinese user's guide, secretary and member chapters (issue 15) ----------------------------
+
+MESSAGES.update({
+    "pledge_extended": ("承诺 {id}：完成时限延至 {due}（{state}）", "pledge {id}: due date moved to {due} ({state})"),
 })
