@@ -211,11 +211,9 @@ def extend(app: App, pledge_id, due, reason):
     """
     from pledges.workflows.engine import run
 
-    # the state does not change, so the confirmation says what did (it said 践诺中 → 践诺中)
-    moves = run(app.ledger(), [pledge_id], "extend", app.actor, due=due, reason=reason)
-    for moved in moves:
-        say("extended", app.lang, id=moved.id, due=due, state=State(moved.to_state))
-    _say_outside(app, moves)
+    # The state does not change: say the new due date instead of "践诺中 → 践诺中".
+    for moved in run(app.ledger(), [pledge_id], "extend", app.actor, due=due, reason=reason):
+        say("pledge_extended", app.lang, id=moved.id, due=due, state=State(moved.to_state))
 
 
 @click.command("amend")
