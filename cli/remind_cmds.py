@@ -33,7 +33,7 @@ LIST_COLUMNS = [
     Column("recipient", "recipient"),
     Column("attempts", "attempts", justify="right"),
     Column("delivered", "delivered"),
-    Column("last_error", "last_error", lambda value, lang: (value or "")[:30]),
+    Column("last_error", "last_error"),  # whole: it is why the reminder failed (it was cut at 30 characters)
 ]
 
 

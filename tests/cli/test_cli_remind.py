@@ -131,6 +131,8 @@ def test_remind_list_by_state(pledges, ledger, make_pledge, robot):
     assert as_json(pledges("remind", "list", "--state", "sent", "--format", "json")) == []
     table = ok(pledges("remind", "list")).stdout
     assert "发送失败" in table and "逾期" in table
+    wide = ok(pledges("remind", "list", env={"COLUMNS": "400"})).stdout
+    assert len(failed["last_error"]) > 30 and failed["last_error"] in wide  # the whole reason (issue 15)
     english = ok(pledges("--lang", "en", "remind", "list")).stdout
     assert "failed" in english and "overdue" in english
 
