@@ -45,22 +45,32 @@ def _is_key_param(name: str) -> bool:
 
 
 @cache
-def _trees() -> dict[str, ast.Module]:
-    return {str(path.relative_to(ROOT)): ast.parse(path.read_text(encoding="utf-8"), str(path))
-            for folder in FOLDERS for path in sorted((ROOT / folder).rglob("*.py"))}
+def program_trees() -> dict[str, ast.Module]:
+    return parsed({str(path.relative_to(ROOT)): path.read_text(encoding="utf-8")
+                   for folder in FOLDERS for path in sorted((ROOT / folder).rglob("*.py"))})
+
+
+def strings_in_code() -> set[str]:
+    """Every string literal of the program (a message key nobody names is not said)."""
+    return {s for tree in program_trees().values() for s in _strings(tree)}
 
 
 def _functions(tree: ast.Module):
     return [node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
 
 
-def refusers() -> set[str]:
+def parsed(sources: dict[str, str]) -> dict[str, ast.Module]:
+    """``{path: source}`` as the scan reads it (for a test's own snippets)."""
+    return {path: ast.parse(source, path) for path, source in sources.items()}
+
+
+def refusers(trees: dict[str, ast.Module]) -> set[str]:
     """Names of the error classes and of the functions that forward a key to one."""
     found = set(ERROR_ROOTS)
     grown = True
     while grown:
         grown = False
-        for tree in _trees().values():
+        for tree in trees.values():
             for node in ast.walk(tree):
                 if node_name := _refuser(node, found):
                     found.add(node_name)
@@ -114,9 +124,11 @@ def _traced(names: set[str], function: ast.AST | None, module: ast.Module) -> se
     return strings
 
 
-def refusal_keys(messages) -> dict[str, str]:
-    """Every refusal's message key, with where it was first found (``path:line``)."""
-    makers = refusers()
+def refusal_keys(messages, trees: dict[str, ast.Module] | None = None) -> dict[str, str]:
+    """Every refusal's message key, with where it was first found (``path:line``): in the
+    program's source, or in ``trees``."""
+    trees = program_trees() if trees is None else trees
+    makers = refusers(trees)
     found: dict[str, str] = {}
 
     def add(strings, path: str, line: int) -> None:
@@ -124,7 +136,7 @@ def refusal_keys(messages) -> dict[str, str]:
             if key in messages:
                 found.setdefault(key, f"{path}:{line}")
 
-    for path, tree in _trees().items():
+    for path, tree in trees.items():
         if path in SAID_IN_FULL:
             add(_strings(tree), path, 1)
         for node in ast.walk(tree):
