@@ -62,7 +62,7 @@ _ENTRY = {
     "duplicate_member": ("这个党员编号已经有了。", "换一个编号；如果就是这个人，不必再添加。"),
     "member_elsewhere": ("这名党员属于另一个党组织，承诺要记在他所在的组织下。", "按提示把 --org 改成党员所在组织的代码。"),
     "member_left": ("这名党员已经离开（转出），不能再为他新建或转移承诺。", "核对党员编号；如确有误，请找组织部门。"),
-    "not_a_draft": ("承诺已经提交或亮诺，不能再直接修改。", "待审核的先退回（pledges return 编号 --reason 理由）再修改；已亮诺的用 pledges amend 变更。"),
+    "not_a_draft": ("承诺已经提交或亮诺，不能再直接修改。", "待审核的先退回（pledges return 编号 --reason 理由）再修改；已审核的亮诺后用 pledges amend 变更，或撤回后重新新建；已亮诺的用 pledges amend 变更。"),
     "nothing_to_amend": ("变更时没有说要改什么。", "写出要改的项目，如 --title 新的承诺事项 或 --target 20。"),
     "due_outside": ("完成时限不在本年度活动期内。", "把 --due 改成活动期内的日期（提示中写着起止日期）。"),
     "bad_year": ("活动年度不是合理的年份。", "写四位年份，如 --campaign 2026。"),
@@ -117,9 +117,9 @@ _LOOKUP = {
 }
 
 _WHO = {
-    "no_actor": ("没有说是谁在操作。每次修改都要记下操作人。", "在命令后加 --as 您的姓名，或先运行 export PLEDGES_USER=您的姓名。"),
-    "no_reader": ("这个台账设有用户，查看前要说明您是谁。", "加 --as 您的用户名，或先运行 export PLEDGES_USER=您的用户名。"),
-    "unknown_actor": ("--as 写的名字不是本台账的用户。", "用 pledges user list 中的名字；还没有的，请管理员添加。"),
+    "no_actor": ("没有说是谁在操作。每次修改都要记下操作人。", "紧跟在 pledges 后面加 --as 您的姓名（如 pledges --as 王芳 submit 12），或先运行 export PLEDGES_USER=您的姓名。"),
+    "no_reader": ("这个台账设有用户，查看前要说明您是谁。", "紧跟在 pledges 后面加 --as 您的用户名（如 pledges --as 王芳 list），或先运行 export PLEDGES_USER=您的用户名。"),
+    "unknown_actor": ("--as（或 PLEDGES_USER）写的名字不是本台账的用户。", "用 pledges user list 中的名字；还没有的，请管理员添加。"),
     "unknown_reader": ("这个名字不是本台账的用户。", "用 pledges user list 中的名字；还没有的，请管理员添加。"),
     "actor_mismatch": ("用个人登录名连接数据库时，只能以本人身份操作。", "去掉 --as，或用那个人自己的登录名连接。"),
     "not_permitted": ("您的角色不能做这件事，提示中写着谁可以。", "请有权限的人办理，或请管理员给您授予相应角色。"),

@@ -101,25 +101,25 @@ class Task(NamedTuple):
     note: str
 
 
-# The examples use the codes of the commands' own --help: 12 is a pledge's 编号, DX-V1 a branch's 代码.
+# The examples: 12 is a pledge's 编号, WL-DX-V001 a branch's 代码 (a village branch of the demo).
 TASKS = (
     Task("导入本支部的承诺表", (("import", "大溪村承诺.xlsx", "--dry-run"), ("import", "大溪村承诺.xlsx", "--submit")),
          "先检查不写入；有问题按提示改表，再正式导入并提交"),
-    Task("查看承诺和编号", (("list", "--org", "DX-V1"), ("list", "--org", "DX-V1", "--state", "待审核")),
+    Task("查看承诺和编号", (("list", "--org", "WL-DX-V001"), ("list", "--org", "WL-DX-V001", "--state", "待审核")),
          "编号在第一列；--state 只看某一状态"),
     Task("提交、审核", (("submit", "12", "13"), ("approve", "12", "13")), "可以一次写多个编号"),
     Task("退回修改", (("return", "12", "--reason", "目标不够具体"), ("edit", "12", "--target", "20")),
          "退回后是草拟，可以修改，再提交"),
     Task("亮诺", (("display", "12", "--channel", "公示栏", "--place", "村务公开栏"),
-                ("display", "--org", "DX-V1", "--all-approved", "--channel", "公示栏")),
+                ("display", "--org", "WL-DX-V001", "--all-approved", "--channel", "公示栏")),
          "第二行一次亮诺本支部全部已审核的承诺"),
-    Task("打印公示栏", (("board", "build", "--out", "公示", "--org", "DX-V1"),),
-         "用浏览器打开 公示/print/notice-DX-V1.html，按 Ctrl+P 打印"),
+    Task("打印公示栏", (("board", "build", "--out", "公示", "--org", "WL-DX-V001"),),
+         "用浏览器打开 公示/print/notice-WL-DX-V001.html，按 Ctrl+P 打印"),
     Task("记录践诺", (("progress", "12", "--amount", "3", "--note", "走访3户"),
                     ("progress", "12", "--amount", "-3", "--reason", "重复录入")),
          "定性承诺只写 --note；录错用负数更正"),
     Task("确认兑现", (("complete", "12"), ("complete", "12", "--note", "经支委会确认")), "未达标时需组织部门用 --note 确认"),
-    Task("追逾期", (("overdue", "--org", "DX-V1"), ("extend", "12", "--due", "2026-11-30", "--reason", "汛期停工")),
+    Task("追逾期", (("overdue", "--org", "WL-DX-V001"), ("extend", "12", "--due", "2026-11-30", "--reason", "汛期停工")),
          "逾期最久的在前；确需延期的办理延期"),
     Task("看一项承诺的全部记实", (("show", "12"),), "状态、践诺记实、谁在什么时候做了什么"),
 )
