@@ -16,7 +16,7 @@ class Advice(NamedTuple):
 
 
 class Group(NamedTuple):
-    anchor: str
+    anchor: str  # names the group in code; the page's anchor is its title's
     title: str
     intro: str
     entries: dict[str, tuple[str, str]]
@@ -40,7 +40,8 @@ PLACEHOLDERS = {
     "stored": "台账中的值", "suggestion": "建议", "table": "表", "target": "目标", "title": "承诺事项",
     "today": "今天", "tops": "可查看的组织", "total": "合计", "trigger": "操作", "unit": "单位",
     "until": "到期时间", "url": "数据库", "value": "所填的值", "verb": "操作", "what": "项目",
-    "who": "有权限的人", "why": "地址类型", "year": "年度",
+    "who": "有权限的人", "why": "地址类型", "year": "年度", "years": "台账中的年度", "names": "名称",
+    "columns": "未显示的列",
 }
 
 _ENTRY = {
@@ -307,6 +308,20 @@ _USAGE = {
     "usage_watch_format": ("--watch 只能用于表格。", "去掉 --format json/csv，或去掉 --watch。"),
 }
 
+_NOTES = {
+    "lint_warning": ("新建或提交的承诺有质量问题（如用词空泛、没有目标），程序照常办理了，只是提醒。",
+                     "按“建议”用 pledges edit 修改；本年度若设为“不通过就拒绝”，这样的承诺会被拒绝。"),
+    "outside_campaign": ("操作的日期不在承诺所属年度的活动期内，程序照常记录了。", "如果是补录往年的记录，用 --date 写明当时的日期。"),
+    "as_of_no_campaign": ("所查日期所在的年度没有活动，所以统计数字是空的。", "用 --campaign 年度 指定提示中列出的年度。"),
+    "as_of_before_campaign": ("所查日期早于年度活动的开始日期，所以统计数字是空的。", "换一个活动期内的日期。"),
+    "columns_dropped": ("终端窗口太窄，有几列没有显示。", "把窗口拉宽，或用 --format csv 导出后在 Excel/WPS 中查看。"),
+    "rows_limited": ("用了 --limit，只显示了前几行。", "去掉 --limit 查看全部。"),
+    "import_ignored_sheets": ("工作簿中有程序不认识的工作表，已跳过，其余照常导入。", "如果那个工作表应该导入，把它改成模板中的名称（党组织、党员、承诺事项、践诺记实）。"),
+    "import_ignored_columns": ("表中有程序不认识的列，已跳过。", "如果那一列应该导入，把列名改成模板中的写法。"),
+    "remind_claimed_elsewhere": ("另一次发送正在处理这些提醒，这次不重复发送。", "不用处理；那次发送若中断，到时会自动接手。"),
+    "lang_unsupported": ("--lang 或 PLEDGES_LANG 写了不支持的语言，程序改用中文。", "去掉它，或写 zh（中文）、en（英文）。"),
+}
+
 GROUPS = [
     Group("entry", "录入承诺", "新建、修改承诺时可能遇到的提示（pledges add、edit、amend）。", _ENTRY),
     Group("lifecycle", "提交、审核和亮诺", "承诺一步步往前走：草拟 → 待审核 → 已审核 → 已亮诺。"
@@ -323,6 +338,7 @@ GROUPS = [
     Group("admin", "用户和授权", "管理员添加用户、授予角色时可能遇到的提示。", _ADMIN),
     Group("database", "数据库、升级和备份", "台账文件或数据库本身的问题。多数需要管理员处理。", _DATABASE),
     Group("audit", "记实核验", "pledges audit verify 检查记实是否被改动。出现这些提示说明台账可能被绕过程序改动过。", _AUDIT),
+    Group("notes", "注意和提醒（不是错误）", "下面这些提示不以“错误：”开头：程序照常办理了，只是请您注意。", _NOTES),
     Group("usage", "命令写错了", "命令本身写得不对时，会显示两行：第一行是错误，第二行告诉您在哪里看用法。这时什么都没有执行。", _USAGE),
 ]
 

@@ -27,6 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import refusals  # noqa: E402  (scripts/ is not a package)
 
 from pledges import advice, i18n  # noqa: E402
+from pledges.cli.failures import error_line  # noqa: E402
+from pledges.sheets import cells  # noqa: E402
+from pledges.sheets.problems import Problem  # noqa: E402
 from pledges.vocab import Channel, Grade, Kind, PublicGrade, RaterGroup, State  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +67,26 @@ def missing_advice() -> dict[str, str]:
     return {key: where for key, where in refusals.refusal_keys(i18n.MESSAGES).items() if key not in known}
 
 
+def _examples() -> dict[str, list[str]]:
+    """What a person sees, made by the program's own code: a group's example lines."""
+    try:
+        cells.day("2026年2月30日")
+    except cells.CellProblem as refused:
+        sheet = Problem("大溪村承诺.xlsx", "践诺记实", 5, "B", refused.key, refused.params, "记实日期*")
+    return {
+        "": [error_line(i18n.text("unknown_pledge", id=9999), "zh")],
+        "sheet": [sheet.line("zh"), i18n.text("import_failed", count=1)],
+        "usage": [error_line(i18n.text("usage_no_option", option="--titel"), "zh"),
+                  i18n.text("usage_see", command="pledges add")],
+    }
+
+
+def _example(lines: list[str]) -> list[str]:
+    return ["", "例如：", "", "```text", *lines, "```"]
+
+
 def faq_markdown() -> str:
+    examples = _examples()
     lines = [
         "# 常见问题",
         "",
@@ -73,6 +95,7 @@ def faq_markdown() -> str:
         "",
         "程序不能办理一件事时，会显示一行以“错误：”开头的提示，说明原因和办法。**这时台账没有任何改动**，"
         "改正后再做一次即可。",
+        *_example(examples[""]),
         "",
         "下面按情况列出程序的每一条提示。提示中〈编号〉〈代码〉这样的地方，屏幕上是具体的编号、代码或名称。"
         "找说明时，在本页按 Ctrl+F（手机上用“查找”）搜索提示中的几个字即可。",
@@ -81,6 +104,8 @@ def faq_markdown() -> str:
     lines += [f"- [{group.title}](#{_slug(group.title)})（{len(group.entries)} 条）" for group in advice.GROUPS]
     for group in advice.GROUPS:
         lines += ["", f"## {group.title}", "", escaped(group.intro)]
+        if group.anchor in examples:
+            lines += _example(examples[group.anchor])
         for key, (meaning, todo) in group.entries.items():
             lines += ["", f'<a id="{key}"></a>', "", f"> {readable(key)}", "",
                       f"- 意思：{escaped(meaning)}", f"- 怎么办：{escaped(todo)}"]
