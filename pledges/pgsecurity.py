@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 
 from pledges.db import Ledger, shown_url
 from pledges.errors import BadInput, NotInitialised, NotPostgreSQL
+from pledges.models import Campaign
 
 DEFAULT_OWNER = "pledges_owner"
 DEFAULT_GROUP = "pledges_person"
@@ -73,6 +74,19 @@ class Rules:
 
 _ON_PLEDGE = Rules(read="pledge_id IN (SELECT id FROM pledge)", insert=OWN_PLEDGE, update=OWN_PLEDGE)
 _ADMIN_ONLY = Rules(read="true", insert=ADMIN, update=ADMIN)
+
+
+def _default_campaign() -> str:
+    """A year's campaign exactly as the first pledge of that year creates it
+    (``pledges.campaigns.campaign_for``): the whole calendar year and the model's defaults, so a
+    secretary's first pledge in January is not refused, while only an admin sets anything else."""
+    defaults = " AND ".join(f"{name} = {field.default!r}" for name, field in Campaign.model_fields.items()
+                            if isinstance(field.default, int) and not isinstance(field.default, bool))
+    return (f"EXISTS (SELECT 1 FROM pledges_writable_orgs()) AND name = year || '年度' "
+            f"AND timezone = '{Campaign.model_fields['timezone'].default}' AND starts = make_date(year, 1, 1) "
+            f"AND ends = make_date(year, 12, 31) AND weights IS NULL AND NOT lint_refuses AND {defaults}")
+
+
 RLS = {
     "organisation": Rules("true", f"{ADMIN} OR parent_id IN {WRITE}", f"{ADMIN} OR id IN {WRITE}"),
     "org_closure": Rules("true", f"{ADMIN} OR descendant_id IN (SELECT o.id FROM organisation o "
@@ -93,8 +107,11 @@ RLS = {
         WHEN 'organisation' THEN entity_id IN (SELECT id FROM organisation WHERE id IN {WRITE}
                                                 OR parent_id IN {WRITE})
         WHEN 'rating' THEN (detail::json ->> 'pledge')::integer IN (SELECT id FROM pledge WHERE org_id IN {WRITE})
-        ELSE {ADMIN} END"""),  # events about anything else (campaigns, people, grants): admins
-    "campaign": _ADMIN_ONLY,
+        WHEN 'campaign' THEN {ADMIN} OR (trigger = 'create' AND EXISTS (SELECT 1 FROM pledges_writable_orgs())
+             AND NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.entity = 'campaign'
+                             AND e.entity_id = audit_event.entity_id))
+        ELSE {ADMIN} END"""),  # events about anything else (people, grants): admins
+    "campaign": Rules(read="true", insert=f"{ADMIN} OR ({_default_campaign()})", update=ADMIN),
     "person": Rules("true", ADMIN, ADMIN, ADMIN),
     "role_grant": Rules("true", ADMIN, ADMIN, ADMIN),
     "meta": Rules("true", *(f"key NOT IN ('schema_version', '{OWNER_KEY}', '{GROUP_KEY}')",) * 3),

@@ -267,3 +267,37 @@ def test_an_upgrade_secures_the_tables_it_adds(deployment):
                         "SELECT id, 'admin', %s, 'me', now() FROM person WHERE login = current_user",
                 deployment.org_ids["WL"])
         assert person.execute("SELECT count(*) FROM rating").fetchone()[0] == 0
+
+
+def test_a_secretary_s_first_pledge_of_a_new_year_creates_its_campaign_and_nothing_else(deployment):
+    """The first pledge of 2027 creates the 2027 campaign with its defaults (pledges.campaigns),
+    on the person's own login; a campaign with other settings, a change to one, or a second
+    "create" event stay an admin's."""
+    import time_machine
+    from click.testing import CliRunner
+
+    from pledges.cli.main import cli
+    from support import NOW
+
+    url = make_url(deployment.url).set(username=deployment.login).render_as_string(hide_password=False)
+    with time_machine.travel(NOW, tick=False):
+        added = CliRunner().invoke(cli, ["--db", url, "--as", "大溪书记", "add", "--org", "DX-V1", "--title",
+                                         "明年的承诺", "--target", "3", "--unit", "次", "--due", "2027-03-31",
+                                         "--campaign", "2027"], env={"PLEDGES_USER": None})
+    assert added.exit_code == 0, added.output
+    with deployment.ledger.session() as session:
+        campaign = session.execute(text("SELECT id, name, starts, ends FROM campaign WHERE year = 2027")).one()
+        events = session.execute(text("SELECT trigger, login FROM audit_event WHERE entity = 'campaign' "
+                                      "AND entity_id = :id"), {"id": campaign.id}).all()
+    assert (campaign.name, campaign.starts, campaign.ends) == ("2027年度", date(2027, 1, 1), date(2027, 12, 31))
+    assert [tuple(event) for event in events] == [("create", deployment.login)]
+    with deployment.connect() as person:
+        assert "row-level security" in refused(
+            person, "INSERT INTO campaign (year, name, timezone, starts, ends, created_at, due_soon_days, stalled_days, "
+                    "display_wait_days, evaluation_wait_days, escalation_days, weights, lint_refuses) VALUES (2028, "
+                    "'2028年度', 'Asia/Shanghai', '2028-01-01', '2028-12-31', now(), 7, 30, 3, 14, 14, "
+                    "'{\"organisation\": 1}', false)")
+        assert person.execute("UPDATE campaign SET escalation_days = 1 WHERE year = 2027").rowcount == 0
+        assert "row-level security" in refused(
+            person, "INSERT INTO audit_event (at, effective_on, actor, entity, entity_id, trigger) "
+                    "VALUES (now(), '2026-06-15', '大溪书记', 'campaign', %s, 'create')", campaign.id)
