@@ -11,7 +11,8 @@ command sees what the earlier ones did.  ``tests/test_guide.py`` fails when an o
 Without ``--check`` the outputs in the chapters are rewritten from the run (write the commands,
 run this, read what came out).  ``--check`` only compares and exits 1 with a diff.  ``--shots``
 also takes the chapter's pictures (``SHOTS``) in headless Chromium into ``docs/zh/img/``, from
-the folder the chapter's commands left behind.
+the folder the chapter's commands left behind.  ``--faq`` and ``--card`` instead write (or with
+``--check`` compare) the generated pages, 常见问题 and the 速查卡 (``scripts/guide_faq.py``).
 """
 
 from __future__ import annotations
@@ -180,7 +181,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare only; exit 1 on a difference")
     parser.add_argument("--chapter", action="append", default=[], help="only this chapter (e.g. secretary)")
     parser.add_argument("--shots", action="store_true", help="also take the chapters' pictures")
+    parser.add_argument("--faq", action="store_true", help="only 常见问题, docs/zh/faq.md (scripts/guide_faq.py)")
+    parser.add_argument("--card", action="store_true", help="only the 速查卡, docs/zh/card.html and card.pdf")
     options = parser.parse_args(argv)
+    if options.faq or options.card:
+        import guide_faq
+
+        return guide_faq.main([flag for flag, wanted in (("--faq", options.faq), ("--card", options.card),
+                                                         ("--check", options.check)) if wanted])
     pages = [chapter_path(name) for name in options.chapter] or chapters()
     drift = False
     for page in pages:
