@@ -5,8 +5,9 @@ A key is a refusal when the code hands it to something that refuses or reports a
 
 - an error class (``PledgeError`` and every class below it, click's usage errors, the sheets'
   ``CellProblem`` and ``Problem``), as a literal argument or as the class's own ``key = "…"``;
-- a function that forwards one of its ``key`` parameters to such a call (``_refuse(key, …)``,
-  ``ingest.problem(…, key, …)``, ``say_problems(key, …)``), found the same way, to a fixpoint;
+- a function that forwards one of its parameters to such a call as the first argument or as one
+  named ``key`` (``_refuse(key, …)``, ``ingest.problem(…, key, …)``, ``say_problems(key, …)``),
+  found the same way, to a fixpoint;
 - a local name passed as that argument: every key literal in the statements that give the name
   its value (``key = "a" if … else "b"``, a loop over a list of problems, a module-level table);
 - anything said in ``cli/failures.py``, the module that words usage errors.
@@ -82,11 +83,11 @@ def _refuser(node: ast.AST, found: set[str]) -> str | None:
     if isinstance(node, ast.ClassDef) and node.name not in found:
         return node.name if any(_name(base) in found for base in node.bases) else None
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name not in found:
-        params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
-                  if _is_key_param(a.arg)}
+        params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
         for call in ast.walk(node):
             if isinstance(call, ast.Call) and _name(call.func) in found and any(
-                    isinstance(arg, ast.Name) and arg.id in params for arg in _key_args(call)):
+                    isinstance(arg, ast.Name) and arg.id in params and (i == 0 or _is_key_param(arg.id))
+                    for i, arg in enumerate(_key_args(call))):
                 return node.name
     return None
 

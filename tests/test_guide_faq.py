@@ -42,11 +42,12 @@ def test_the_scan_finds_many_refusals_and_no_plain_output():
     'raise TransitionRefused("brand_new", id=1)',
     'class Fresh(Refused):\n    key = "brand_new"',
     'def _no(key, **kw):\n    return BadInput(key, **kw)\n\ndef check():\n    raise _no("brand_new")',
+    'def refuse(why):\n    raise NotPermitted(why)\n\ndef check():\n    refuse("brand_new")',
     'def check(x):\n    key = "brand_new" if x else "need_title"\n    raise Refused(key)',
     'def read(rows):\n    found = []\n    found.append((1, "brand_new"))\n'
     '    for row, key in found:\n        yield Problem("f", "s", row, None, key)',
     'raise Usage("brand_new")',
-], ids=["error class", "class key", "forwarding function", "local name", "list of problems", "usage error"])
+], ids=["error class", "class key", "forwarding function", "forwarding its first argument", "local name", "list of problems", "usage error"])
 def test_a_new_refusal_is_found_however_it_is_raised(snippet):
     messages = {**i18n.MESSAGES, "brand_new": ("新的", "new")}
     trees = {**refusals.program_trees(), **refusals.parsed({"pledges/example.py": snippet})}
