@@ -23,26 +23,50 @@ class Group(NamedTuple):
 
 
 PLACEHOLDERS = {
-    "actor": "操作人", "allowed": "可用操作", "amount": "数量", "approved": "审核日期", "args": "多余的参数",
+    "actor": "操作人", "allowed": "可用操作", "amount": "数量", "approved": "审核日期", "args": "内容",
     "at": "时间", "before": "前一条的时间", "ceiling": "上限", "choices": "可选值", "code": "代码",
-    "command": "命令", "count": "个数", "day": "日期", "depth": "层数", "detail": "详细原因",
+    "command": "命令", "count": "个数", "day": "日期", "depth": "层数", "detail": "原因",
     "displayed": "亮诺日期", "done": "已完成", "due": "完成时限", "en": "英文列名", "ends": "结束日期",
     "entity": "对象", "entity_id": "对象编号", "field": "项目", "file": "文件", "files": "文件",
     "first": "起始", "formula": "公式", "found": "版本", "from": "原状态", "group": "评价主体",
     "header": "列名", "held": "台账中的值", "holder": "运行者", "host": "主机", "id": "编号", "ids": "编号",
     "kind": "类型", "known": "最新版本", "largest": "最多可记", "last": "最后", "left": "尚差", "limit": "上限",
     "login": "登录名", "max": "最大值", "member_org": "党员所在组织", "message": "问题", "n": "数目",
-    "name": "名称", "needed": "所需版本", "new": "新时限", "now": "现在", "number": "党员编号", "on": "日期",
+    "name": "姓名", "needed": "所需版本", "new": "新时限", "now": "现在", "number": "党员编号", "on": "日期",
     "option": "选项", "org": "党组织", "origin": "检查点的台账", "ours": "本台账", "parent": "上级",
     "path": "文件", "person": "用户", "pledge": "承诺编号", "possible": "相近的选项", "problem": "问题",
     "quota": "名额", "range": "范围", "replayed": "按记实应有的值", "rest": "其余数目", "role": "角色",
     "room": "还能记", "rows": "行数", "size": "条数", "starts": "开始日期", "state": "状态", "status": "状态",
-    "stored": "台账中的值", "suggestion": "建议", "table": "表", "target": "目标", "title": "承诺事项",
+    "stored": "台账中的值", "suggestion": "建议", "table": "表名", "target": "目标", "title": "承诺事项",
     "today": "今天", "tops": "可查看的组织", "total": "合计", "trigger": "操作", "unit": "单位",
-    "until": "到期时间", "url": "数据库", "value": "所填的值", "verb": "操作", "what": "项目",
+    "until": "到期时间", "url": "数据库", "value": "所填的值", "verb": "操作", "what": "选项",
     "who": "有权限的人", "why": "地址类型", "year": "年度", "years": "台账中的年度", "names": "名称",
     "columns": "未显示的列",
 }
+
+# Where a placeholder means something else in one message than in most.
+PLACEHOLDERS_OF = {
+    "audit_from_state": {"left": "上一条留下的状态"},
+    "audit_gap": {"first": "起始编号", "last": "结束编号"},
+    "bad_date": {"first": "最早年份", "last": "最晚年份"},
+    "bad_datetime": {"first": "最早年份", "last": "最晚年份"},
+    "bad_year": {"first": "最早年份", "last": "最晚年份"},
+    "sheet_row_twice": {"first": "行号"},
+    "sheet_id_key_conflict": {"held": "台账中的编号"},
+    "duplicate_org": {"name": "名称"},
+    "org_same_name": {"name": "名称"},
+    "usage_no_command": {"name": "命令"},
+    "bad_role_name": {"what": "角色", "name": "名称"},
+    "usage_missing": {"what": "缺少的内容"},
+    "not_permitted": {"what": "做这件事"},
+    "not_permitted_pledge": {"kind": "承诺类别"},
+}
+
+
+def placeholder(key: str, field: str) -> str:
+    """How 常见问题 shows the ``{field}`` of message ``key``."""
+    return PLACEHOLDERS_OF.get(key, {}).get(field) or PLACEHOLDERS[field]
+
 
 _ENTRY = {
     "need_title": ("承诺没有写“承诺事项”（标题），不能提交。", "用 pledges edit 编号 --title 补上承诺事项，再提交。"),

@@ -57,7 +57,7 @@ def readable(key: str) -> str:
     for literal, field, _, _ in string.Formatter().parse(i18n.MESSAGES[key][0]):
         parts.append(escaped(literal))
         if field is not None:
-            parts.append(f"〈{advice.PLACEHOLDERS[field]}〉")
+            parts.append(f"〈{advice.placeholder(key, field)}〉")
     return "".join(parts)
 
 

@@ -71,6 +71,9 @@ def test_every_placeholder_of_an_advised_message_has_a_readable_name():
     for key in advice.advice():
         fields = {f for _, f, _, _ in string.Formatter().parse(i18n.MESSAGES[key][0]) if f is not None}
         assert fields <= set(advice.PLACEHOLDERS), (key, fields - set(advice.PLACEHOLDERS))
+    for key, fields in advice.PLACEHOLDERS_OF.items():
+        named = {f for _, f, _, _ in string.Formatter().parse(i18n.MESSAGES[key][0]) if f is not None}
+        assert key in advice.advice() and set(fields) <= named, (key, set(fields) - named)
     assert "〈编号〉" in guide_faq.readable("need_title")
     assert guide_faq.readable("no_actor") == r"未指定操作人：请用 --as 姓名 或设置环境变量 PLEDGES\_USER"
 
