@@ -1,7 +1,9 @@
 """``pledges board …``: the public notice board (亮诺): build the static site, serve it live,
 moderate the public's ratings."""
 
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import click
 
@@ -50,7 +52,14 @@ def build(app: App, out, org, base_url, checkpoint, campaign, plaques):
     site = Site(lang=app.lang, base_url=base_url, checkpoint=read_checkpoint(ledger, checkpoint))
     built = build_site(ledger, out, org=org, campaign=campaign, site=site, plaques=plaques)
     say("board_built", app.lang, out=str(out), orgs=f"{built.orgs:,}", pledges=f"{built.pledges:,}",
-        files=f"{built.files:,}", seconds=f"{built.seconds:.1f}", open=built.entry.resolve().as_uri())
+        files=f"{built.files:,}", seconds=f"{built.seconds:.1f}", open=readable_uri(built.entry.resolve()))
+
+
+def readable_uri(path: Path) -> str:
+    """``path``'s file:// address with its non-ASCII characters as they are (``…/公示/index.html``,
+    which terminals and browsers open, rather than ``…/%E5%85%AC%E7%A4%BA/…``); spaces and the
+    like stay escaped, so the address is still one word."""
+    return re.sub(r"(?:%[89A-Fa-f][0-9A-Fa-f])+", lambda run: unquote(run.group(0)), path.as_uri())
 
 
 @board.command("serve")

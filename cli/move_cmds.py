@@ -209,7 +209,11 @@ def extend(app: App, pledge_id, due, reason):
     Example:
       pledges extend 12 --due 2026-11-30 --reason 汛期停工
     """
-    fire(app, [pledge_id], "extend", due=due, reason=reason)
+    from pledges.workflows.engine import run
+
+    # The state does not change: say the new due date instead of "践诺中 → 践诺中".
+    for moved in run(app.ledger(), [pledge_id], "extend", app.actor, due=due, reason=reason):
+        say("pledge_extended", app.lang, id=moved.id, due=due, state=State(moved.to_state))
 
 
 @click.command("amend")

@@ -402,7 +402,7 @@ MESSAGES.update({
         "[Stalled] {owner}'s pledge \"{title}\" (#{id}, due {due}) has had no progress record since {since}, {days} days: record the progress (pledges progress {id}).",
     ),
     "remind_awaiting_display": (
-        "【待亮诺】{owner}的承诺「{title}」（编号 {id}，时限 {due}）于 {since} 审核通过，已 {days} 天仍未亮诺：请公开亮诺（pledges display {id} --channel board）。",
+        "【待亮诺】{owner}的承诺「{title}」（编号 {id}，时限 {due}）于 {since} 审核通过，已 {days} 天仍未亮诺：请公开亮诺（pledges display {id} --channel 公示栏）。",
         "[Awaiting display] {owner}'s pledge \"{title}\" (#{id}, due {due}) was approved on {since}, {days} days ago, and is not displayed: display it (pledges display {id} --channel board).",
     ),
     "remind_awaiting_evaluation": (
@@ -986,6 +986,13 @@ MESSAGES.update({
     "act_user_add": ("添加用户", "add people"),
     "act_grant": ("授权", "grant roles"),
     "act_revoke": ("撤销授权", "revoke roles"),
+    "act_member_edit": ("修改{org}党员的信息", "edit members of {org}"),
+    "act_member_move": ("把{org}的党员调出", "move members out of {org}"),
+    "act_member_leave": ("办理{org}党员的离开", "record that members of {org} leave"),
+    "act_org_rename": ("给{org}改名", "rename {org}"),
+    "act_org_move": ("调整{org}的隶属关系", "move {org} under another parent"),
+    "act_campaign_set": ("修改活动年度的评诺设置", "change a campaign's evaluation settings"),
+    "act_survey_import": ("导入关于{org}的问卷", "import questionnaires about {org}"),
 })
 
 # --- read scopes and database security (issue 10) ---------------------------------------------
@@ -1621,6 +1628,11 @@ MESSAGES.update({
         "pledge {pledge}: its {field} is {stored}, but its events say {replayed} (last event {id}, {trigger})",
     ),
     "audit_no_events": ("承诺 {pledge} 在记实中没有任何记录", "pledge {pledge} has no events in the history"),
+    "audit_hierarchy": (
+        "党组织 {code} 的上下级关系表（org_closure）与其上级党组织不符：有人直接改动了数据库",
+        "the hierarchy table (org_closure) of organisation {code} does not match its parents: "
+        "the database was edited directly",
+    ),
     "audit_no_pledge": (
         "记实 {id} 所记的承诺 {pledge} 在台账中不存在",
         "event {id} is about pledge {pledge}, which the ledger does not hold",
@@ -1672,4 +1684,11 @@ OPTION_HELP.update({
     "Ed25519 private key (PEM); made, readable by you only, when absent.":
         "Ed25519 私钥（PEM）；不存在时自动生成，仅本人可读。",
     "Write the checkpoint here [default: standard output].": "检查点写入此文件［默认：标准输出］。",
+})
+
+
+# --- The Chinese user's guide, secretary and member chapters (issue 15) ----------------------------
+
+MESSAGES.update({
+    "pledge_extended": ("承诺 {id}：完成时限延至 {due}（{state}）", "pledge {id}: due date moved to {due} ({state})"),
 })

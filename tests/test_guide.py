@@ -32,3 +32,26 @@ def test_a_console_block_holds_only_pledges_commands(tmp_path, monkeypatch):
 def test_the_chapter_is_real_output(chapter, tmp_path):
     for step in guide.replay(chapter, tmp_path):
         assert step.actual == step.expected, f"{chapter.name}: $ {step.command}"
+
+
+def test_a_run_shows_the_readers_folder_and_durations_compare_as_any_number(tmp_path):
+    with guide.inside(tmp_path):
+        printed = guide.run(["--db", str(tmp_path / "x.db"), "init"])
+    assert printed == f"已创建承诺台账：sqlite:///{guide.READER_FOLDER / 'x.db'}"
+    assert guide.same("已生成：用时 0.1 秒；打开", "已生成：用时 2.4 秒；打开")
+    assert not guide.same("已生成 3 个文件", "已生成 4 个文件")
+
+
+def cells(path: Path) -> dict:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
+            for sheet in book}
+
+
+@pytest.mark.parametrize("name", sorted(guide.EXAMPLE_MAKERS))
+def test_the_example_file_is_what_its_maker_writes(name, tmp_path):
+    """docs/zh/examples/ is made by scripts/guide.py --examples, never by hand."""
+    guide.EXAMPLE_MAKERS[name](tmp_path / name)
+    assert cells(guide.EXAMPLES / name) == cells(tmp_path / name)

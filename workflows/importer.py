@@ -26,7 +26,7 @@ from pledges.sheets import headers as H
 from pledges.sheets.ingest import Ingest, PledgeChange, ProgressEntry
 from pledges.sheets.ingest_pledges import PledgeRows, progress_rows
 from pledges.sheets.problems import Problem
-from pledges.sheets.reader import Table, open_sheets, recognise
+from pledges.sheets.reader import Table, explanatory, open_sheets, recognise
 from pledges.vocab import Channel, Grade, Outcome, State
 from pledges.workflows import authority
 from pledges.workflows.engine import fire
@@ -57,6 +57,8 @@ def read_tables(paths: list[Path]) -> tuple[list[Table], list[str]]:
     tables, ignored = [], []
     for path in paths:
         for raw in open_sheets(path):
+            if explanatory(raw):  # the template's guide and choices, the export's figures: not listed
+                continue
             table = recognise(raw)
             if table is None:
                 ignored.append(raw.name if raw.source.endswith(".csv") else f"{raw.source} [{raw.name}]")

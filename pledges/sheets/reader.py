@@ -291,10 +291,16 @@ def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
 
 # --- recognising a sheet ---------------------------------------------------------------------------
 
+def explanatory(raw: RawSheet) -> bool:
+    """A sheet of explanations, choices or figures (the template's 填表说明 and 选项, the export's
+    统计), skipped by name: not data, and not worth telling the reader it was skipped."""
+    return any(word in raw.name.lower() for word in IGNORED_SHEETS)
+
+
 def recognise(raw: RawSheet) -> Table | None:
     """The sheet's kind, header row and columns; None for a sheet that is none of the kinds
     (an explanation sheet, say)."""
-    if any(word in raw.name.lower() for word in IGNORED_SHEETS):
+    if explanatory(raw):
         return None
     best = None
     for number, cells in raw.rows():

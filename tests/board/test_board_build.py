@@ -95,3 +95,12 @@ def test_a_scope_builds_only_its_subtree_and_an_unknown_one_is_refused(pledges, 
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "NOPE" in result.stderr
     missing = pledges("board", "build", "--out", tmp_path / "y", "--checkpoint", tmp_path / "none.json")
     assert missing.exit_code == 1 and "none.json" in missing.stderr
+
+
+def test_build_prints_an_address_a_reader_can_read(pledges, ledger, tmp_path):
+    """A folder named in Chinese is printed as such in the file:// address; a space stays escaped."""
+    out = tmp_path / "桃溪村 公示"
+    result = ok(pledges("board", "build", "--out", out))
+    address = result.stdout.strip().rsplit("打开 ", 1)[1]
+    assert address == "file://" + str(out.resolve()).replace(" ", "%20") + "/index.html"
+    assert (out / "index.html").is_file()

@@ -130,7 +130,8 @@ def test_fail_with_reason_marks_it_unfulfilled(pledges, tree):
 
 def test_extend_moves_the_due_date_and_keeps_the_original(pledges, tree):
     pledge_id = pledge_in(pledges, "displayed")
-    ok(pledges("extend", pledge_id, "--due", "2026-11-30", "--reason", "汛期停工"))
+    said = ok(pledges("extend", pledge_id, "--due", "2026-11-30", "--reason", "汛期停工")).stdout
+    assert said == f"承诺 {pledge_id}：完成时限延至 2026-11-30（已亮诺）\n"  # the new date, not 已亮诺 → 已亮诺
     record = listing(pledges)[0]
     assert (record["state"], record["due"], record["original_due"]) == ("displayed", "2026-11-30", "2026-09-30")
     row = pledge_row(tree, pledge_id)

@@ -6,6 +6,7 @@ may not be in the future."""
 import json
 import os
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -18,7 +19,8 @@ import pytest
 from sqlalchemy import func, select
 
 from cli_support import as_json, ok, refused, usage_error
-from pledges.models import Member, Organisation, Reminder, SchedulerLease
+from pledges.i18n import text
+from pledges.models import Member, Organisation, Pledge, Reminder, SchedulerLease
 from pledges.workflows import scheduler
 from support import TODAY
 
@@ -255,3 +257,16 @@ def test_remind_run_writes_csv_row_by_row(pledges, ledger, make_pledge):
     rows = list(csv.DictReader(io.StringIO(ok(pledges("remind", "run", "--format", "csv")).stdout)))
     assert [(int(r["pledge"]), r["rule"], r["state"], r["delivered"]) for r in rows] == [
         (late, "overdue", "sent", "console")]
+
+
+def test_the_command_an_awaiting_display_reminder_suggests_works_as_typed(pledges, ledger, make_pledge):
+    """A secretary copies the command from the reminder (docs/zh/secretary.md says to): the
+    Chinese one names the channel by its Chinese label, and it displays the pledge."""
+    approved = make_pledge("approved")
+    reminder = text("remind_awaiting_display", "zh", owner="大溪村党支部", title="走访困难群众", id=approved,
+                    due="2026-09-30", since="2026-06-01", days=14)
+    command = shlex.split(re.search(r"（(pledges [^）]+)）", reminder).group(1))
+    assert command[-2:] == ["--channel", "公示栏"]
+    ok(pledges(*command[1:]))
+    with ledger.session() as session:
+        assert session.get(Pledge, approved).state == "displayed"

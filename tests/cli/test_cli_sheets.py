@@ -484,3 +484,17 @@ def _writing(db_url: str, tmp_path: Path) -> bool:
                                          "OR (state = 'active' AND query LIKE 'COPY member%')")))
     finally:
         engine.dispose()
+
+
+def test_the_templates_own_sheets_are_skipped_silently_and_a_stray_sheet_is_named(pledges, ledger, tmp_path):
+    """A filled template imports without "未识别、已跳过的工作表：…[填表说明]、…[选项]": those are the
+    template's own; a sheet the secretary added that is none of the kinds is still named."""
+    ok(pledges("template", "--out", tmp_path / "t.xlsx"))
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    book["践诺记实"].delete_rows(2)  # the example progress row names no pledge
+    book.create_sheet("备忘").append(["下周一交镇里"])
+    book.save(tmp_path / "t.xlsx")
+    said = ok(pledges("import", tmp_path / "t.xlsx")).stdout
+    assert "承诺：新增 1" in said
+    assert said.splitlines()[-1] == "未识别、已跳过的工作表：t.xlsx [备忘]"
+    assert [r["title"] for r in listing(pledges)] == ["走访困难群众"]
