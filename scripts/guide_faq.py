@@ -72,7 +72,7 @@ def _examples() -> dict[str, list[str]]:
     try:
         cells.day("2026年2月30日")
     except cells.CellProblem as refused:
-        sheet = Problem("大溪村承诺.xlsx", "践诺记实", 5, "B", refused.key, refused.params, "记实日期*")
+        sheet = Problem("桃溪村承诺.xlsx", "践诺记实", 5, "B", refused.key, refused.params, "记实日期*")
     return {
         "": [error_line(i18n.text("unknown_pledge", id=9999), "zh")],
         "sheet": [sheet.line("zh"), i18n.text("import_failed", count=1)],
@@ -128,10 +128,10 @@ class Task(NamedTuple):
     note: str
 
 
-# The examples: 12 is a pledge's 编号, WL-DX-V001 a branch's 代码 (a village branch of the demo).
+# The examples: 12 is a pledge's 编号, WL-DX-V001 a branch's 代码 (the demo's 桃溪村党支部, as in the secretary chapter).
 TASKS = (
-    Task("导入本支部的承诺表", (("import", "大溪村承诺.xlsx", "--dry-run"), ("import", "大溪村承诺.xlsx", "--submit")),
-         "先检查不写入；有问题按提示改表，再正式导入并提交"),
+    Task("导入本支部的承诺表", (("import", "桃溪村承诺.xlsx", "--dry-run"), ("import", "桃溪村承诺.xlsx", "--errors", "错误.xlsx")),
+         "先检查不写入；有问题时全部不导入，问题行写进 错误.xlsx，改好后导入它"),
     Task("查看承诺和编号", (("list", "--org", "WL-DX-V001"), ("list", "--org", "WL-DX-V001", "--state", "待审核")),
          "编号在第一列；--state 只看某一状态"),
     Task("提交、审核", (("submit", "12", "13"), ("approve", "12", "13")), "可以一次写多个编号"),
