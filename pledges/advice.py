@@ -63,6 +63,11 @@ PLACEHOLDERS_OF = {
 }
 
 
+# The placeholders of the quality rules' messages (pledges/quality.py RULES).
+QUALITY_PLACEHOLDERS = {"words": "空泛用语", "criterion": "完成标准", "due": "完成时限", "others": "编号",
+                        "length": "字数", "min": "最少字数", "max": "最多字数", "target": "目标数量", "limit": "上限"}
+
+
 def placeholder(key: str, field: str) -> str:
     """How 常见问题 shows the ``{field}`` of message ``key``."""
     return PLACEHOLDERS_OF.get(key, {}).get(field) or PLACEHOLDERS[field]

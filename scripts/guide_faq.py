@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import refusals  # noqa: E402  (scripts/ is not a package)
 
-from pledges import advice, i18n  # noqa: E402
+from pledges import advice, i18n, quality  # noqa: E402
 from pledges.cli.failures import error_line  # noqa: E402
 from pledges.sheets import cells  # noqa: E402
 from pledges.sheets.problems import Problem  # noqa: E402
@@ -53,12 +53,28 @@ def escaped(text: str) -> str:
 
 def readable(key: str) -> str:
     """The Chinese message of ``key`` with each ``{id}`` shown as 〈编号〉, escaped for Markdown."""
+    return _readable(i18n.MESSAGES[key][0], lambda field: advice.placeholder(key, field))
+
+
+def _readable(template: str, name) -> str:
     parts = []
-    for literal, field, _, _ in string.Formatter().parse(i18n.MESSAGES[key][0]):
+    for literal, field, _, _ in string.Formatter().parse(template):
         parts.append(escaped(literal))
         if field is not None:
-            parts.append(f"〈{advice.placeholder(key, field)}〉")
+            parts.append(f"〈{name(field)}〉")
     return "".join(parts)
+
+
+def quality_rules() -> list[str]:
+    """The quality rules a 质量检查 names (pledges/quality.py), as a table: code, problem, suggestion."""
+    lines = ["", "### 质量检查的规则", "",
+             "质量检查的提示（上面两条，和后面“注意和提醒”中的第一条）里的〈代码〉〈问题〉〈建议〉是下表中的一行。带 * 的问题使承诺不可评比。", "",
+             "| 代码 | 问题 | 建议 |", "|---|---|---|"]
+    for rule in quality.RULES:
+        problem = _readable(rule.message[0], advice.QUALITY_PLACEHOLDERS.__getitem__)
+        mark = r" \*" if rule.blocks else ""
+        lines.append(f"| {rule.code} | {problem}{mark} | {escaped(rule.suggestion[0])} |")
+    return lines
 
 
 def missing_advice() -> dict[str, str]:
@@ -111,6 +127,8 @@ def faq_markdown() -> str:
         for key, (meaning, todo) in group.entries.items():
             lines += ["", f'<a id="{key}"></a>', "", f"> {readable(key)}", "",
                       f"- 意思：{escaped(meaning)}", f"- 怎么办：{escaped(todo)}"]
+        if group.anchor == "entry":
+            lines += quality_rules()
     lines += ["", "没有找到您遇到的提示？请把完整的那一行和您输入的命令发给管理员。", ""]
     return "\n".join(lines)
 
