@@ -1680,3 +1680,6 @@ OPTION_HELP.update({
 MESSAGES.update({
     "pledge_extended": ("承诺 {id}：完成时限延至 {due}（{state}）", "pledge {id}: due date moved to {due} ({state})"),
 })
+WORDS.update({
+    "org_name": ("党组织名称", "Organisation name"),  # member list: beside the code, not a second 名称
+})
