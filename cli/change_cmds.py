@@ -27,7 +27,8 @@ def member_move(app: App, number, org, reason):
     """
     from pledges.moves import move_member
 
-    moved = move_member(app.ledger(), number, org, reason=reason, actor=app.actor)
+    moved = move_member(app.ledger(), number, org, reason=reason, actor=app.actor, check=app.may("member_move"),
+                        check_target=app.may("member_add"))
     say("member_moved", app.lang, number=moved.number, name=moved.name, from_=moved.from_org, to=moved.to_org,
         count=len(moved.pledges))
 
@@ -47,7 +48,8 @@ def member_edit(app: App, number, name, email):
     from pledges import i18n
     from pledges.moves import edit_member
 
-    changes = edit_member(app.ledger(), number, actor=app.actor, name=name, email=email)
+    changes = edit_member(app.ledger(), number, actor=app.actor, name=name, email=email,
+                          check=app.may("member_edit"))
     if not changes:
         return say("member_unchanged", app.lang, number=number)
     words = {"name": "person_name", "email": "email"}
@@ -71,7 +73,7 @@ def member_leave(app: App, number, reason):
     """
     from pledges.moves import leave_member
 
-    name = leave_member(app.ledger(), number, reason=reason, actor=app.actor)
+    name = leave_member(app.ledger(), number, reason=reason, actor=app.actor, check=app.may("member_leave"))
     say("member_left_done", app.lang, number=number, name=name)
 
 
@@ -88,7 +90,7 @@ def org_rename(app: App, code, name):
     """
     from pledges.moves import rename_org
 
-    old = rename_org(app.ledger(), code, name, actor=app.actor)
+    old = rename_org(app.ledger(), code, name, actor=app.actor, check=app.may("org_rename"))
     say("org_renamed", app.lang, code=code, old=old, name=name)
 
 
@@ -109,7 +111,8 @@ def org_move(app: App, code, parent, reason):
     """
     from pledges.moves import move_org
 
-    old = move_org(app.ledger(), code, parent, actor=app.actor, reason=reason)
+    old = move_org(app.ledger(), code, parent, actor=app.actor, reason=reason, check=app.may("org_move"),
+                   check_target=app.may("org_add"))
     say("org_moved", app.lang, code=code, from_=old or "—", to=parent)
 
 

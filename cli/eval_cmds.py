@@ -154,7 +154,8 @@ def campaign_set(app: App, year, weights, lint_refuses):
     from pledges.scores import parse_weights, weights_of
 
     parsed = parse_weights(weights) if weights is not None else None
-    found = set_campaign(app.ledger(), year, actor=app.actor, weights=parsed, lint_refuses=lint_refuses)
+    found = set_campaign(app.ledger(), year, actor=app.actor, weights=parsed, lint_refuses=lint_refuses,
+                         check=app.may("campaign_set"))
     parts = []
     if parsed is not None:
         parts.append(i18n.text("campaign_weights", app.lang, weights=_weights_text(weights_of(found), app.lang)))

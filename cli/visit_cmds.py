@@ -151,7 +151,8 @@ def survey_import(app: App, files, campaign, dry_run, fmt):
     """
     from pledges.workflows.survey import import_answers
 
-    result = import_answers(app.ledger(), list(files), actor=app.actor, campaign=campaign, dry_run=dry_run)
+    result = import_answers(app.ledger(), list(files), actor=app.actor, campaign=campaign, dry_run=dry_run,
+                            check=app.may("survey_import"))
     if fmt == "json":
         click.echo(to_json(result.as_dict(app.lang)))
     elif result.problems:

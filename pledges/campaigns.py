@@ -1,7 +1,7 @@
 """Campaigns (活动年度): the period pledges belong to, with its time zone and dates."""
 
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -10,6 +10,9 @@ from pledges import audit
 from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.models import DEFAULT_TIMEZONE, FIRST_YEAR, LAST_YEAR, Campaign
+
+if TYPE_CHECKING:
+    from pledges.orgs import Check
 
 
 def current_year(ledger: Ledger) -> int:
@@ -83,7 +86,7 @@ def empty_as_of(ledger: Ledger, year: int | None, day: date) -> Note | None:
 
 
 def set_campaign(ledger: Ledger, year: int | None, *, actor: str, weights: dict[str, float] | None = None,
-                 lint_refuses: bool | None = None) -> Campaign:
+                 lint_refuses: bool | None = None, check: "Check | None" = None) -> Campaign:
     """Change a campaign's evaluation settings: the rater-group weights (already checked by
     ``pledges.scores.parse_weights``) and whether quality findings refuse ``add`` and ``submit``.
     Recorded in the audit log (entity ``campaign``, trigger ``set_campaign``)."""
@@ -92,6 +95,8 @@ def set_campaign(ledger: Ledger, year: int | None, *, actor: str, weights: dict[
     if weights is None and lint_refuses is None:
         raise BadInput("campaign_nothing")
     with ledger.session() as session:
+        if check is not None:  # an admin's (workflows/authority.py ``campaign_set``)
+            check(session, None)
         campaign = campaign_for(session, ledger, year, actor)
         detail = {}
         if weights is not None:

@@ -25,6 +25,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from pledges import readsql, rules
+from pledges.rawdb import open_readonly
 from pledges.tally import (Dashboard, OrgFigures, OverdueRow, counts_from, end_of_day_utc, mark_lagging, totals_of,
                            tree_order)
 
@@ -78,30 +79,8 @@ _CONVERT = {"date": date.fromisoformat, "bool": bool}
 def _open(url: str | None) -> _Reader | None:
     """A reader of the ledger at ``url`` (as ``--db`` gives it), or None when this module does
     not handle that URL or cannot open it."""
-    url = "pledges.db" if url is None else url
-    try:
-        if "://" not in url or url.startswith("sqlite:///"):
-            path = url[len("sqlite:///"):] if "://" in url else url
-            if not path or "?" in path or path == ":memory:" or not os.path.isfile(path):
-                return None
-            import sqlite3
-
-            connection = sqlite3.connect(path, timeout=10)
-            connection.execute("PRAGMA query_only = ON")
-            return _Reader(connection, "sqlite")
-        scheme, rest = url.split("://", 1)
-        if scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
-            return None
-        import psycopg
-        from urllib.parse import parse_qsl
-
-        # The query string as SQLAlchemy reads it ("+" is a space, as in options=-c…+-c…), given to
-        # libpq as keywords: libpq's own URI parsing would keep the "+".
-        base, _, query = rest.partition("?")
-        keywords = dict(parse_qsl(query))
-        return _Reader(psycopg.connect("postgresql://" + base, connect_timeout=10, **keywords), "postgresql")
-    except Exception:  # noqa: BLE001 - the ledger's own path says what is wrong, in the usual words
-        return None
+    opened = open_readonly(url, timeout=10)
+    return _Reader(*opened) if opened else None
 
 
 def _today(tz: str) -> date:

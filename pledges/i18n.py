@@ -986,6 +986,13 @@ MESSAGES.update({
     "act_user_add": ("添加用户", "add people"),
     "act_grant": ("授权", "grant roles"),
     "act_revoke": ("撤销授权", "revoke roles"),
+    "act_member_edit": ("修改{org}党员的信息", "edit members of {org}"),
+    "act_member_move": ("把{org}的党员调出", "move members out of {org}"),
+    "act_member_leave": ("办理{org}党员的离开", "record that members of {org} leave"),
+    "act_org_rename": ("给{org}改名", "rename {org}"),
+    "act_org_move": ("调整{org}的隶属关系", "move {org} under another parent"),
+    "act_campaign_set": ("修改活动年度的评诺设置", "change a campaign's evaluation settings"),
+    "act_survey_import": ("导入关于{org}的问卷", "import questionnaires about {org}"),
 })
 
 # --- read scopes and database security (issue 10) ---------------------------------------------
@@ -1621,6 +1628,11 @@ MESSAGES.update({
         "pledge {pledge}: its {field} is {stored}, but its events say {replayed} (last event {id}, {trigger})",
     ),
     "audit_no_events": ("承诺 {pledge} 在记实中没有任何记录", "pledge {pledge} has no events in the history"),
+    "audit_hierarchy": (
+        "党组织 {code} 的上下级关系表（org_closure）与其上级党组织不符：有人直接改动了数据库",
+        "the hierarchy table (org_closure) of organisation {code} does not match its parents: "
+        "the database was edited directly",
+    ),
     "audit_no_pledge": (
         "记实 {id} 所记的承诺 {pledge} 在台账中不存在",
         "event {id} is about pledge {pledge}, which the ledger does not hold",

@@ -16,7 +16,7 @@ from pledges.db import Ledger
 from pledges.errors import BadInput, Refused
 from pledges.members import member_by_number
 from pledges.models import Member, Organisation, OrgClosure, OrgTransfer, Pledge, PledgeTransfer
-from pledges.orgs import check_text, org_by_code
+from pledges.orgs import Check, check_text, org_by_code
 from pledges.vocab import State
 
 # What moves with a member: the pledges still open.  A finished or withdrawn pledge stays where it
@@ -42,14 +42,18 @@ def _open_pledges(session, member_id: int) -> list[Pledge]:
                                 .order_by(Pledge.id).with_for_update()))
 
 
-def move_member(ledger: Ledger, number: str, org: str, *, reason: str | None, actor: str) -> MemberMoved:
-    """Move a member to ``org``; the member's open pledges move along from now on."""
+def move_member(ledger: Ledger, number: str, org: str, *, reason: str | None, actor: str,
+                check: Check | None = None, check_target: Check | None = None) -> MemberMoved:
+    """Move a member to ``org``; the member's open pledges move along from now on.  ``check``
+    is asked of the member's organisation, ``check_target`` of ``org`` (workflows/authority.py)."""
     reason = _reason(reason)
     with ledger.session() as session:
         member = member_by_number(session, number)
         _still_member(member)
         target = org_by_code(session, org)
         source = session.get(Organisation, member.org_id)
+        _ask(session, check, source.id)
+        _ask(session, check_target, target.id)
         if target.id == source.id:
             raise Refused("member_same_org", number=number, org=org)
         now, today = ledger.now(), ledger.today()
@@ -70,7 +74,7 @@ def move_member(ledger: Ledger, number: str, org: str, *, reason: str | None, ac
 
 
 def edit_member(ledger: Ledger, number: str, *, actor: str, name: str | None = None,
-                email: str | None = None) -> dict:
+                email: str | None = None, check: Check | None = None) -> dict:
     """Change a member's name or e-mail; returns the fields that changed ({} if none did)."""
     from pledges.contacts import check_contact
 
@@ -82,6 +86,7 @@ def edit_member(ledger: Ledger, number: str, *, actor: str, name: str | None = N
         raise BadInput("nothing_to_edit")
     with ledger.session() as session:
         member = member_by_number(session, number)
+        _ask(session, check, member.org_id)
         changes = {key: [getattr(member, key), value] for key, value in wanted.items() if getattr(member, key) != value}
         for key, (_, value) in changes.items():
             setattr(member, key, value)
@@ -91,12 +96,13 @@ def edit_member(ledger: Ledger, number: str, *, actor: str, name: str | None = N
     return changes
 
 
-def leave_member(ledger: Ledger, number: str, *, reason: str | None, actor: str) -> str:
+def leave_member(ledger: Ledger, number: str, *, reason: str | None, actor: str, check: Check | None = None) -> str:
     """Record that a member left.  Refused while the member has open pledges (move, withdraw or
     finish them first); the member and every pledge stay in the ledger and its history."""
     reason = _reason(reason)
     with ledger.session() as session:
         member = member_by_number(session, number)
+        _ask(session, check, member.org_id)
         _still_member(member)
         still = _open_pledges(session, member.id)
         if still:
@@ -108,17 +114,23 @@ def leave_member(ledger: Ledger, number: str, *, reason: str | None, actor: str)
         return member.name
 
 
+def _ask(session, check: Check | None, org_id: int) -> None:
+    if check is not None:
+        check(session, org_id)
+
+
 def _still_member(member: Member) -> None:
     if member.left_on is not None:
         raise Refused("member_left", number=member.number, day=member.left_on)
 
 
-def rename_org(ledger: Ledger, code: str, name: str, *, actor: str) -> str:
+def rename_org(ledger: Ledger, code: str, name: str, *, actor: str, check: Check | None = None) -> str:
     """Give an organisation a new name; returns the old one.  Its code, and so every pledge's
     link to it, stays."""
     name = check_text("NAME", name)
     with ledger.session() as session:
         org = org_by_code(session, code)
+        _ask(session, check, org.id)
         old = org.name
         if old == name:
             raise Refused("org_same_name", code=code, name=name)
@@ -128,13 +140,16 @@ def rename_org(ledger: Ledger, code: str, name: str, *, actor: str) -> str:
     return old
 
 
-def move_org(ledger: Ledger, code: str, parent: str, *, actor: str, reason: str | None = None) -> str | None:
+def move_org(ledger: Ledger, code: str, parent: str, *, actor: str, reason: str | None = None,
+             check: Check | None = None, check_target: Check | None = None) -> str | None:
     """Move an organisation, with everything below it, under ``parent``; returns the old parent's
     code.  Refused when ``parent`` is the organisation itself or below it (a cycle).  The closure
     table is rewritten for the moved subtree in the same transaction."""
     with ledger.session() as session:
         org = org_by_code(session, code)
         new_parent = org_by_code(session, parent)
+        _ask(session, check, org.id)
+        _ask(session, check_target, new_parent.id)
         below = set(session.scalars(select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id == org.id)))
         if new_parent.id in below:
             raise Refused("org_cycle", code=code, parent=parent)

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Connection
 
 from pledges.db import Ledger, shown_url
 from pledges.errors import BadInput, NotInitialised, NotPostgreSQL
+from pledges.models import Campaign
 
 DEFAULT_OWNER = "pledges_owner"
 DEFAULT_GROUP = "pledges_person"
@@ -71,12 +72,27 @@ class Rules:
     delete: str | None = None
 
 
+_BELOW_WRITABLE = f"{ADMIN} OR descendant_id IN (SELECT o.id FROM organisation o WHERE o.parent_id IN {WRITE})"
 _ON_PLEDGE = Rules(read="pledge_id IN (SELECT id FROM pledge)", insert=OWN_PLEDGE, update=OWN_PLEDGE)
 _ADMIN_ONLY = Rules(read="true", insert=ADMIN, update=ADMIN)
+
+
+def _default_campaign() -> str:
+    """A year's campaign exactly as the first pledge of that year creates it
+    (``pledges.campaigns.campaign_for``): the whole calendar year and the model's defaults, so a
+    secretary's first pledge in January is not refused, while only an admin sets anything else."""
+    defaults = " AND ".join(f"{name} = {field.default!r}" for name, field in Campaign.model_fields.items()
+                            if isinstance(field.default, int) and not isinstance(field.default, bool))
+    return (f"EXISTS (SELECT 1 FROM pledges_writable_orgs()) AND name = year || '年度' "
+            f"AND timezone = '{Campaign.model_fields['timezone'].default}' AND starts = make_date(year, 1, 1) "
+            f"AND ends = make_date(year, 12, 31) AND weights IS NULL AND NOT lint_refuses AND {defaults}")
+
+
 RLS = {
     "organisation": Rules("true", f"{ADMIN} OR parent_id IN {WRITE}", f"{ADMIN} OR id IN {WRITE}"),
-    "org_closure": Rules("true", f"{ADMIN} OR descendant_id IN (SELECT o.id FROM organisation o "
-                                 f"WHERE o.parent_id IN {WRITE})", None),
+    # moving an organisation relinks its subtree's rows (pledges.moves.relink); `audit verify`
+    # checks the table against the parents it is built from
+    "org_closure": Rules("true", _BELOW_WRITABLE, None, _BELOW_WRITABLE),
     "member": Rules(f"org_id IN {READ}", f"org_id IN {WRITE}", f"org_id IN {WRITE}"),
     "pledge": Rules(f"org_id IN {READ}", f"org_id IN {WRITE}", f"org_id IN {WRITE}"),
     "pledge_version": _ON_PLEDGE,
@@ -93,13 +109,26 @@ RLS = {
         WHEN 'organisation' THEN entity_id IN (SELECT id FROM organisation WHERE id IN {WRITE}
                                                 OR parent_id IN {WRITE})
         WHEN 'rating' THEN (detail::json ->> 'pledge')::integer IN (SELECT id FROM pledge WHERE org_id IN {WRITE})
-        ELSE {ADMIN} END"""),  # events about anything else (campaigns, people, grants): admins
-    "campaign": _ADMIN_ONLY,
+        WHEN 'campaign' THEN {ADMIN} OR (trigger = 'create' AND EXISTS (SELECT 1 FROM pledges_writable_orgs())
+             AND NOT EXISTS (SELECT 1 FROM audit_event e WHERE e.entity = 'campaign'
+                             AND e.entity_id = audit_event.entity_id))
+             OR (trigger = 'survey_import' AND EXISTS (SELECT 1 FROM pledges_writable_orgs()))
+        ELSE {ADMIN} END"""),  # events about anything else (people, grants): admins
+    "campaign": Rules(read="true", insert=f"{ADMIN} OR ({_default_campaign()})", update=ADMIN),
+    # a frozen score, a pledge that moved with its member: about a pledge the login may write
+    "pledge_score": Rules(read="pledge_id IN (SELECT id FROM pledge)", insert=OWN_PLEDGE),
+    "pledge_transfer": Rules(read="pledge_id IN (SELECT id FROM pledge)",
+                             insert=f"{OWN_PLEDGE} AND from_org_id IN {WRITE} AND to_org_id IN {WRITE}"),
+    # the hierarchy is public; moving an organisation needs the old and the new parent
+    "org_transfer": Rules(read="true", insert=f"{ADMIN} OR (org_id IN {WRITE} AND from_parent_id IN {WRITE} "
+                                              f"AND to_parent_id IN {WRITE})"),
+    # questionnaire answers about a unit the login may write (an evaluator's or organiser's)
+    "survey_answer": Rules(read=f"org_id IN {READ}", insert=f"org_id IN {WRITE}", update=f"org_id IN {WRITE}"),
     "person": Rules("true", ADMIN, ADMIN, ADMIN),
     "role_grant": Rules("true", ADMIN, ADMIN, ADMIN),
     "meta": Rules("true", *(f"key NOT IN ('schema_version', '{OWNER_KEY}', '{GROUP_KEY}')",) * 3),
 }
-HISTORY = {"audit_event"}  # INSERT, never UPDATE or DELETE
+HISTORY = {"audit_event", "pledge_score", "pledge_transfer", "org_transfer"}  # INSERT, never UPDATE or DELETE
 READ_ONLY = {"alembic_version"}
 DELETES = {"scheduler_lease"}  # DELETE without row-level security (besides RLS's ``delete``)
 

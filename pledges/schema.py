@@ -123,12 +123,25 @@ def plan(connection: Connection, version_locations: tuple[str, ...] = ()) -> Pla
     return Plan(current, list(reversed(steps)), stamp, script.get_current_head())
 
 
+def _drop_policies(connection: Connection) -> None:
+    """Row-level security policies (``pledges secure``, docs/deployment.md) name columns, so a
+    revision that alters one would fail on them.  They go for the migration; ``pledges upgrade``
+    puts them back (``pgsecurity.secure_again``).  Meanwhile a person's login, with row-level
+    security on and no policy, reads and writes nothing: never more than before."""
+    quote = connection.dialect.identifier_preparer.quote_identifier
+    found = connection.execute(text("SELECT tablename, policyname FROM pg_policies WHERE schemaname = current_schema()"))
+    for table, policy in found.all():
+        connection.exec_driver_sql(f"DROP POLICY {quote(policy)} ON {quote(table)}")
+
+
 def migrate(connection: Connection, target: str = "heads", progress: Progress | None = None,
             version_locations: tuple[str, ...] = (), downgrade: bool = False) -> None:
     """Run the revisions up (or down) to ``target`` inside the caller's transaction."""
     from alembic import command
 
     todo = plan(connection, version_locations)
+    if connection.dialect.name == "postgresql":
+        _drop_policies(connection)
     if todo is not None and todo.stamp:
         VERSION_TABLE.create(connection)
         connection.execute(VERSION_TABLE.insert().values(version_num=todo.current))

@@ -112,6 +112,8 @@ def verify(ledger: Ledger, checkpoint: Checkpoint | None = None, workers: int | 
         if result.problem is None:
             result.problem = _replay(_rows(dbapi, dialect, PLEDGES_SQL[dialect], "audit_verify_pledges"),
                                      result.last_of)
+        if result.problem is None:
+            result.problem = _hierarchy(dbapi)
     return Verified(result.count, result.head, result.problem, checkpoint)
 
 
@@ -273,6 +275,30 @@ def _replay(rows, last_of: dict) -> Problem | None:
         pledge_id = min(last_of)
         return Problem("audit_no_pledge", {"pledge": pledge_id, "id": last_of[pledge_id][4]})
     return found
+
+
+def _hierarchy(dbapi) -> Problem | None:
+    """The closure table (what every dashboard's subtree reads) against the parents it is built
+    from: a row added or removed by hand would move a unit's figures into another town's, or out
+    of the city's.  The first organisation, by code, whose ancestors differ is named."""
+    cursor = dbapi.cursor()
+    cursor.execute("SELECT id, code, parent_id FROM organisation")
+    orgs = {org_id: (code, parent) for org_id, code, parent in cursor.fetchall()}
+    cursor.execute("SELECT ancestor_id, descendant_id, depth FROM org_closure")
+    stored: dict[int, set] = {}
+    for ancestor, descendant, depth in cursor.fetchall():
+        stored.setdefault(descendant, set()).add((ancestor, depth))
+    for org_id, (code, _) in sorted(orgs.items(), key=lambda item: item[1][0]):
+        wanted, seen, step, at = set(), set(), 0, org_id
+        while at is not None and at in orgs and at not in seen:
+            wanted.add((at, step))
+            seen.add(at)
+            at, step = orgs[at][1], step + 1
+        if stored.pop(org_id, set()) != wanted:
+            return Problem("audit_hierarchy", {"code": code})
+    if stored:
+        return Problem("audit_hierarchy", {"code": f"#{min(stored)}"})
+    return None
 
 
 # --- checkpoints ---------------------------------------------------------------------------------

@@ -66,6 +66,16 @@ RIGHTS: dict[str, Right] = {
     "org_set": Right(MANAGE),
     "member_set": Right(MANAGE),
     "import": Right(MANAGE, anywhere=ADMIN),
+    # members and organisations that change (docs/moves.md): a move is asked on both sides (the
+    # target as ``member_add`` / ``org_add``); renaming or moving an organisation is done from above
+    "member_edit": Right(MANAGE),
+    "member_move": Right(MANAGE, anywhere=ADMIN),
+    "member_leave": Right(MANAGE),
+    "org_rename": Right(MANAGE, review=True, anywhere=ADMIN),
+    "org_move": Right(MANAGE, review=True, anywhere=ADMIN),
+    # evaluation settings of a campaign; the questionnaires of a visit, by the units they are about
+    "campaign_set": Right(frozenset(), anywhere=ADMIN),
+    "survey_import": Right(RATE, anywhere=ADMIN),
     # people and grants
     "user_add": Right(frozenset(), anywhere=ADMIN),
     "grant": Right(frozenset(), anywhere=ADMIN),

@@ -76,18 +76,23 @@ WHERE c.year = :campaign AND p.org_id IN (SELECT id FROM sub);
 -- as of an earlier day, each pledge's state, due date and outcome are those of its last audit_event
 -- (entity = 'pledge') before the end of that day: to_state, due_after, outcome_after."""
 
-SCORE_SQL = """-- each rater group's mean points per pledge; the pledge score weighs them by the campaign's weights
+def _sql_list(values) -> str:
+    return ", ".join(f"'{value}'" for value in values)
+
+
+# Spelt from pledges.scores (the points, which ratings count, what 满意率 counts), so the appendix
+# cannot drift from the figures; tests/cli/test_cli_report.py runs both against the code's answers.
+SCORE_SQL = f"""-- each rater group's mean points per pledge; the pledge score weighs them by the campaign's weights
 SELECT r.pledge_id, r.rater_group,
-       SUM(CASE r.grade WHEN 'excellent' THEN 100 WHEN 'good' THEN 85 WHEN 'pass' THEN 70 WHEN 'fail' THEN 40
-                        WHEN 'satisfied' THEN 100 WHEN 'fair' THEN 70 WHEN 'unsatisfied' THEN 30 END * r.count)
-         * 1.0 / SUM(r.count) AS mean_points
-FROM rating r WHERE r.status IN ('recorded', 'approved')
+       SUM(CASE r.grade {" ".join(f"WHEN '{grade}' THEN {value}" for grade, value in scores.POINTS.items())} END
+           * r.count) * 1.0 / SUM(r.count) AS mean_points
+FROM rating r WHERE r.status IN ({_sql_list(scores.COUNTING_STATUSES)}) AND r.count > 0
 GROUP BY r.pledge_id, r.rater_group;
 -- evaluated pledges: their frozen score and grade are in pledge_score"""
 
-SURVEY_SQL = """SELECT respondent_group,
+SURVEY_SQL = f"""SELECT respondent_group,
        SUM(CASE WHEN aware THEN 1 ELSE 0 END) AS aware_yes, COUNT(aware) AS aware_answers,
-       SUM(CASE WHEN satisfaction IN ('satisfied', 'fair') THEN 1 ELSE 0 END) AS satisfied,
+       SUM(CASE WHEN satisfaction IN ({_sql_list(scores.POSITIVE)}) THEN 1 ELSE 0 END) AS satisfied,
        COUNT(satisfaction) AS satisfaction_answers
 FROM survey_answer WHERE campaign_id = (SELECT id FROM campaign WHERE year = :campaign)
 GROUP BY respondent_group"""

@@ -26,7 +26,7 @@ from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.i18n import LABELS
 from pledges.models import Campaign, OrgClosure, Organisation, SurveyAnswer
-from pledges.orgs import org_by_code
+from pledges.orgs import Check, org_by_code
 from pledges.scores import POSITIVE
 from pledges.sheets import cells
 from pledges.sheets.headers import C
@@ -138,8 +138,9 @@ class SurveyImport:
 
 
 def import_answers(ledger: Ledger, paths: list[Path], *, actor: str, campaign: int | None = None,
-                   dry_run: bool = False) -> SurveyImport:
-    """The answers of every questionnaire sheet of ``paths``, all or nothing."""
+                   dry_run: bool = False, check: Check | None = None) -> SurveyImport:
+    """The answers of every questionnaire sheet of ``paths``, all or nothing.  ``check`` is asked
+    of each unit the answers are about (``survey_import`` in workflows/authority.py)."""
     result = SurveyImport([str(p) for p in paths], dry_run)
     rows, sheets = read_rows(paths, COLUMNS, READERS, result.problems)
     if not sheets:
@@ -168,6 +169,9 @@ def import_answers(ledger: Ledger, paths: list[Path], *, actor: str, campaign: i
                         "suggestion": values.get("suggestion"), "source": Path(row.source).name, "row": row.row,
                         "actor": actor, "imported_at": now})
         result.problems.sort(key=lambda p: (p.source, p.sheet, p.row or 0, p.column or ""))
+        if check is not None:
+            for org_id in sorted({answer["org_id"] for answer in new}):
+                check(session, org_id)
         if result.problems or dry_run:
             session.rollback()
             result.answers = len(new)

@@ -129,3 +129,28 @@ def test_the_appendix_recount_sql_gives_the_dashboards_counts(pledges, visited, 
                                                          "campaign": board["campaign"]}).one()._mapping
     assert board["totals"]["declared"] > 0
     assert {name: board["totals"][name] for name in recount} == dict(recount)
+
+
+def test_the_appendix_score_and_survey_sql_give_the_codes_answers(pledges, visited, db_url):
+    """The score and survey SQL of the appendix, run as printed, give what pledges.scores and
+    workflows.survey compute: the auditor's recount is the report's own figures."""
+    from sqlalchemy import text
+
+    from pledges.db import Ledger
+    from pledges.scores import means_query
+    from pledges.workflows import survey
+    from pledges.workflows.report import SCORE_SQL, SURVEY_SQL
+
+    ledger = Ledger(db_url)
+    with ledger.session() as session:
+        printed = {(row.pledge_id, row.rater_group): float(row.mean_points)
+                   for row in session.execute(text(SCORE_SQL.rsplit(";", 1)[0]))}
+        computed = {(row.pledge_id, row.rater_group): float(row.mean) for row in session.execute(means_query())}
+        counted = {row.respondent_group: (row.aware_yes, row.aware_answers, row.satisfied, row.satisfaction_answers)
+                   for row in session.execute(text(SURVEY_SQL), {"campaign": 2026})}
+    assert printed == pytest.approx(computed) and (visited["first"], "public") in printed
+    assert printed[(visited["first"], "public")] == pytest.approx((8 * 100 + 2 * 30) / 10)
+    rates = {group.group: group for group in survey.results(ledger).groups}
+    assert counted == {group: (rate.awareness.yes, rate.awareness.answers, rate.satisfaction.yes,
+                               rate.satisfaction.answers) for group, rate in rates.items() if rate.respondents}
+    assert set(counted) == {"members", "public"}

@@ -91,14 +91,14 @@ def expected(cell: str, situation: str) -> bool:
         "—": False,
         "anywhere": True,
         "subtree": situation in ("own", "member", "below", "same", "inside"),
-        "above": situation in ("member", "below"),
+        "above": situation in ("member", "below", "inside"),  # an organisation inside is below the grant
         "own": situation == "own",
     }[cell]
 
 
 def cases():
     for command, row in CONTRACT.items():
-        if command in ("user add", "grant", "revoke"):
+        if command in ("user add", "grant", "revoke", "campaign set"):
             situations = ("anywhere",)
         elif command in PLEDGE_COMMANDS:
             situations = PLEDGE_SITUATIONS
@@ -115,6 +115,8 @@ def cases():
 
 def test_the_contract_covers_every_role_and_command():
     assert set(CONTRACT) == set(PLEDGE_COMMANDS) | {"org add", "org set", "member add", "member set", "import",
+                                                     "member edit", "member move", "member leave", "org rename",
+                                                     "org move", "campaign set", "visit survey import",
                                                      "user add", "grant", "revoke"}
     assert all(set(row) == set(Role) for row in CONTRACT.values())
 
@@ -258,6 +260,25 @@ def arguments(matrix: Matrix, role: Role, command: str, situation: str, allowed:
         sheet = matrix.tmp / f"{matrix.name('import')}.csv"
         sheet.write_text(f"党员编号,姓名,党组织代码\n{matrix.name('I')},导入党员,{org}\n", encoding="utf-8")
         return ["import", sheet]
+    town = "DX" if inside else "SX"
+    if command in ("member edit", "member move", "member leave"):
+        number, matrix.last = matrix.name("MV"), None  # a member of their own: the case changes it
+        add_member(matrix.ledger, number, "调动党员", org=org, actor=CITY)
+        return {"member edit": ["member", "edit", number, "--name", "改名党员"],
+                "member move": ["member", "move", number, "--org", town, "--reason", "工作调动"],
+                "member leave": ["member", "leave", number, "--reason", "转出"]}[command]
+    if command in ("org rename", "org move"):
+        code, matrix.last = matrix.name("ORG"), None  # an organisation of its own, below the town
+        add_org(matrix.ledger, code, "新设支部", parent=town, actor=CITY)
+        if command == "org rename":
+            return ["org", "rename", code, matrix.name("更名支部")]
+        return ["org", "move", code, "--parent", org, "--reason", "区划调整"]
+    if command == "visit survey import":
+        sheet = matrix.tmp / f"{matrix.name('survey')}.csv"
+        sheet.write_text(f"单位代码,调查对象,是否知晓承诺,满意度,意见建议\n{org},群众,是,满意,\n", encoding="utf-8")
+        return ["visit", "survey", "import", sheet]
+    if command == "campaign set":
+        return ["campaign", "set", "--lint-refuses" if matrix.serial % 2 else "--lint-warns"]
     if command == "user add":
         return ["user", "add", matrix.name("新人")]
     person, matrix.last = matrix.name("受权人"), None

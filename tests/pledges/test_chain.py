@@ -295,3 +295,21 @@ def test_the_copy_keeps_hashes_on_postgresql(pledges, ledger, history, tmp_path,
             assert copied.exit_code == 0, copied.output
     finally:
         admin.dispose()
+
+
+def test_a_hand_made_change_to_the_hierarchy_table_is_named(pledges, ledger, history, make_org):
+    """org_closure says which units a town's figures count: a row forged into it (DX-V1 counted
+    under SX as well) or one removed is named by its organisation."""
+    make_org("SX", "松门镇党委", parent="WL", kind="committee")
+    assert verify(pledges).exit_code == 0
+    with ledger.engine.begin() as connection:
+        ids = dict(connection.execute(text("SELECT code, id FROM organisation")).all())
+        connection.execute(text("INSERT INTO org_closure (ancestor_id, descendant_id, depth) VALUES (:a, :d, 1)"),
+                           {"a": ids["SX"], "d": ids["DX-V1"]})
+    _refused(verify(pledges), "organisation DX-V1", "org_closure")
+    with ledger.engine.begin() as connection:
+        connection.execute(text("DELETE FROM org_closure WHERE ancestor_id = :a AND descendant_id = :d"),
+                           {"a": ids["SX"], "d": ids["DX-V1"]})
+        connection.execute(text("DELETE FROM org_closure WHERE ancestor_id = :a AND descendant_id = :d"),
+                           {"a": ids["WL"], "d": ids["DX"]})
+    _refused(verify(pledges), "organisation DX ")

@@ -231,8 +231,11 @@ def test_through_the_command_the_login_is_the_reader_and_its_writes_go_through(d
     assert pledges("progress", deployment.outside, "--amount", "2").exit_code == 1
     assert deployment.pledge_row(deployment.outside).done == 0
     for args in (("org", "add", "DX-V9", "新支部", "--parent", "DX"), ("org", "set", "DX-V9", "--email", "v9@example.com"),
-                 ("member", "add", "M9", "张三", "--org", "DX-V9")):
-        assert pledges(*args).exit_code == 0, args
+                 ("member", "add", "M9", "张三", "--org", "DX-V9"), ("member", "move", "M9", "--org", "DX-V1",
+                                                                     "--reason", "工作调动"),
+                 ("org", "move", "DX-V9", "--parent", "DX-V1", "--reason", "合并"), ("org", "rename", "DX-V9", "新名")):
+        done = pledges(*args)
+        assert done.exit_code == 0, (args, done.output)
     assert pledges("org", "add", "CB-V9", "新支部", "--parent", "CB").exit_code == 1
     with deployment.ledger.session() as session:
         codes = set(session.scalars(text("SELECT code FROM organisation")))
@@ -267,3 +270,70 @@ def test_an_upgrade_secures_the_tables_it_adds(deployment):
                         "SELECT id, 'admin', %s, 'me', now() FROM person WHERE login = current_user",
                 deployment.org_ids["WL"])
         assert person.execute("SELECT count(*) FROM rating").fetchone()[0] == 0
+
+
+def test_a_secretary_s_first_pledge_of_a_new_year_creates_its_campaign_and_nothing_else(deployment):
+    """The first pledge of 2027 creates the 2027 campaign with its defaults (pledges.campaigns),
+    on the person's own login; a campaign with other settings, a change to one, or a second
+    "create" event stay an admin's."""
+    import time_machine
+    from click.testing import CliRunner
+
+    from pledges.cli.main import cli
+    from support import NOW
+
+    url = make_url(deployment.url).set(username=deployment.login).render_as_string(hide_password=False)
+    with time_machine.travel(NOW, tick=False):
+        added = CliRunner().invoke(cli, ["--db", url, "--as", "大溪书记", "add", "--org", "DX-V1", "--title",
+                                         "明年的承诺", "--target", "3", "--unit", "次", "--due", "2027-03-31",
+                                         "--campaign", "2027"], env={"PLEDGES_USER": None})
+    assert added.exit_code == 0, added.output
+    with deployment.ledger.session() as session:
+        campaign = session.execute(text("SELECT id, name, starts, ends FROM campaign WHERE year = 2027")).one()
+        events = session.execute(text("SELECT trigger, login FROM audit_event WHERE entity = 'campaign' "
+                                      "AND entity_id = :id"), {"id": campaign.id}).all()
+    assert (campaign.name, campaign.starts, campaign.ends) == ("2027年度", date(2027, 1, 1), date(2027, 12, 31))
+    assert [tuple(event) for event in events] == [("create", deployment.login)]
+    with deployment.connect() as person:
+        assert "row-level security" in refused(
+            person, "INSERT INTO campaign (year, name, timezone, starts, ends, created_at, due_soon_days, stalled_days, "
+                    "display_wait_days, evaluation_wait_days, escalation_days, weights, lint_refuses) VALUES (2028, "
+                    "'2028年度', 'Asia/Shanghai', '2028-01-01', '2028-12-31', now(), 7, 30, 3, 14, 14, "
+                    "'{\"organisation\": 1}', false)")
+        assert person.execute("UPDATE campaign SET escalation_days = 1 WHERE year = 2027").rowcount == 0
+        assert "row-level security" in refused(
+            person, "INSERT INTO audit_event (at, effective_on, actor, entity, entity_id, trigger) "
+                    "VALUES (now(), '2026-06-15', '大溪书记', 'campaign', %s, 'create')", campaign.id)
+
+
+def test_scores_moves_and_questionnaires_outside_the_subtree_are_refused(deployment):
+    """The tables issues 11 and 13 added: a frozen score, a pledge's or an organisation's move and
+    a questionnaire answer are written only inside the login's subtree, and the first three
+    never change once written."""
+    ids = deployment.org_ids
+    with deployment.ledger.session() as session:
+        campaign = session.execute(text("SELECT id FROM campaign")).scalar_one()
+    with deployment.connect() as person:
+        refused(person, "INSERT INTO pledge_score (pledge_id, score, grade, frozen_at, actor) "
+                        "VALUES (%s, 99, 'excellent', now(), 'x')", deployment.outside)
+        person.execute("INSERT INTO pledge_score (pledge_id, score, grade, frozen_at, actor) "
+                       "VALUES (%s, 60, 'pass', now(), '大溪书记')", (deployment.inside,))
+        refused(person, "UPDATE pledge_score SET score = 100")
+        refused(person, "DELETE FROM pledge_score")
+        refused(person, "INSERT INTO pledge_transfer (pledge_id, at, from_org_id, to_org_id) "
+                        "VALUES (%s, now(), %s, %s)", deployment.outside, ids["CB-V1"], ids["CB"])
+        refused(person, "INSERT INTO pledge_transfer (pledge_id, at, from_org_id, to_org_id) "
+                        "VALUES (%s, now(), %s, %s)", deployment.inside, ids["CB-V1"], ids["DX-V1"])
+        refused(person, "INSERT INTO org_transfer (org_id, at, from_parent_id, to_parent_id) "
+                        "VALUES (%s, now(), %s, %s)", ids["CB-V1"], ids["CB"], ids["WL"])
+        refused(person, "INSERT INTO survey_answer (campaign_id, org_id, respondent_group, aware, source, "
+                        "\"row\", actor, imported_at) VALUES (%s, %s, 'public', true, 'x.csv', 2, 'x', now())",
+                campaign, ids["CB-V1"])
+        person.execute("INSERT INTO survey_answer (campaign_id, org_id, respondent_group, aware, source, "
+                       "\"row\", actor, imported_at) VALUES (%s, %s, 'public', true, 'x.csv', 2, 'x', now())",
+                       (campaign, ids["DX-V1"]))
+    with deployment.ledger.session() as session:
+        scores = session.execute(text("SELECT pledge_id, score FROM pledge_score")).all()
+        answers = session.execute(text("SELECT org_id FROM survey_answer")).scalars().all()
+    assert [tuple(row) for row in scores] == [(deployment.inside, 60)]
+    assert answers == [ids["DX-V1"]]

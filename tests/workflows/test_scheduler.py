@@ -28,7 +28,9 @@ def leases(ledger):
 def test_serve_sweeps_at_eight_and_stops_cleanly(ledger, db_url, make_pledge):
     pledge = make_pledge("displayed", due=TODAY)  # overdue from tomorrow
     live = Ledger(db_url)  # the real clock, moved by time-machine
-    with time_machine.travel(datetime(2026, 6, 16, 7, 59, 59, 500000, tzinfo=SHANGHAI), tick=True):
+    # Five seconds before the sweep: a loaded machine may take seconds to start the scheduler,
+    # and one that starts after 08:00 waits for tomorrow's.
+    with time_machine.travel(datetime(2026, 6, 16, 7, 59, 55, tzinfo=SHANGHAI), tick=True):
         scheduler.acquire(live, "test:1")
         jobs = scheduler.build(live, delivery.Settings(), "test:1", tz="Asia/Shanghai")
         swept, errors = threading.Event(), []
@@ -43,7 +45,7 @@ def test_serve_sweeps_at_eight_and_stops_cleanly(ledger, db_url, make_pledge):
             2026, 6, 16, 8, 0, tzinfo=SHANGHAI)
         thread = threading.Thread(target=scheduler.serve, args=(live, jobs, "test:1"))
         thread.start()
-        assert swept.wait(timeout=20), "the 08:00 sweep did not run"
+        assert swept.wait(timeout=40), "the 08:00 sweep did not run"
         jobs.shutdown(wait=False)
         thread.join(timeout=20)
     assert not thread.is_alive() and errors == [None]
