@@ -50,8 +50,8 @@ def member_list(app: App, org, fmt):
     from pledges.members import list_members
 
     rows = [row.as_dict() for row in list_members(app.ledger(), org, app.reader)]
-    columns = [Column("number", "number"), Column("name", "name"), Column("org", "org"),
-               Column("org_name", "name")]
+    columns = [Column("number", "number"), Column("name", "person"), Column("org", "org"),
+               Column("org_name", "org_name")]
     emit(rows, columns, fmt, app.lang)
 
 

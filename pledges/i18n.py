@@ -1678,4 +1678,11 @@ OPTION_HELP.update({
 
 MESSAGES.update({
     "pledge_extended": ("承诺 {id}：完成时限延至 {due}（{state}）", "pledge {id}: due date moved to {due} ({state})"),
+    "overdue_heading_escalated": ("{scope} 应督办的逾期承诺（截至 {day}，逾期最久的在前）",
+                                  "{scope}: overdue pledges to escalate as of {day}, most days late first"),
+    "overdue_title_escalated": ("{scope} 应督办的逾期承诺 {count} 项（截至 {day}）",
+                                "{scope}: {count} overdue pledges to escalate as of {day}"),
+})
+WORDS.update({
+    "org_name": ("党组织名称", "Organisation name"),  # member list: beside the code, not a second 名称
 })

@@ -6,13 +6,15 @@ prints.  A chapter is replayed in a fresh folder holding the small demo ledger a
 frozen at ``RECORDED_AT`` and ``PLEDGES_DB=ledgers/demo.db``; its blocks run in order, so a
 command sees what the earlier ones did.  ``tests/test_guide.py`` fails when an output drifts.
 
-    .venv/bin/python scripts/guide.py [--check] [--chapter NAME ...] [--shots]
+    .venv/bin/python scripts/guide.py [--check] [--chapter NAME ...] [--shots] [--examples]
 
 Without ``--check`` the outputs in the chapters are rewritten from the run (write the commands,
 run this, read what came out).  ``--check`` only compares and exits 1 with a diff.  ``--shots``
 also takes the chapter's pictures (``SHOTS``) in headless Chromium into ``docs/zh/img/``, from
-the folder the chapter's commands left behind.  ``--faq`` and ``--card`` instead write (or with
-``--check`` compare) the generated pages, 常见问题 and the 速查卡 (``scripts/guide_faq.py``).
+the folder the chapter's commands left behind.  ``--examples`` first writes the files a reader
+downloads, ``docs/zh/examples/`` (``EXAMPLE_MAKERS``), which the chapters' folders then hold.
+``--faq`` and ``--card`` instead write (or with ``--check`` compare) the generated pages, 常见问题
+and the 速查卡 (``scripts/guide_faq.py``).
 """
 
 from __future__ import annotations

@@ -177,6 +177,7 @@ def test_member_list_csv_and_table(pledges, tree):
     assert rows == [{"number": "M003", "name": "王五", "org": "SX-V1", "org_name": "松门村党支部"}]
     table = ok(pledges("member", "list", "--org", "SX")).stdout
     assert "M003" in table and "王五" in table and "M001" not in table
+    assert table.split()[:4] == ["党员编号", "姓名", "党组织", "党组织名称"]  # each header says what it is
 
 
 def test_duplicate_member_number_is_refused_and_nothing_changes(pledges, tree):
