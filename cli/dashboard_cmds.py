@@ -311,14 +311,16 @@ def overdue(app: App, org, escalated, as_of, campaign, limit, fmt, bom, no_pager
     scope = org or i18n.word("whole_ledger", app.lang)
     rows = iter(rows)
     first = next(rows, None)
+    which = "_escalated" if escalated else ""  # the title says when only those to escalate (督办) are listed
     if first is None:
-        click.echo(visible(i18n.text("overdue_title", app.lang, scope=scope, count=0, day=day)))
+        click.echo(visible(i18n.text("overdue_title" + which, app.lang, scope=scope, count=0, day=day)))
         click.echo(i18n.text("no_rows", app.lang))
         return
-    write(_overdue_lines(chain([first], rows), scope, day, limit, app.lang), no_pager)
+    heading = i18n.text("overdue_heading" + which, app.lang, scope=scope, day=day)
+    write(_overdue_lines(chain([first], rows), heading, limit, app.lang), no_pager)
 
 
-def _overdue_lines(rows, scope: str, day, limit: int | None, lang: str):
+def _overdue_lines(rows, heading: str, limit: int | None, lang: str):
     """The overdue table; the count in its title is known only at the end, so it goes under
     the table (the title says the scope and the day).  With ``--limit`` the rows past the limit
     are counted, not drawn, so the count is the scope's, not the page's."""
@@ -334,8 +336,7 @@ def _overdue_lines(rows, scope: str, day, limit: int | None, lang: str):
             record["measure"] = measure_cell(record, lang)
             yield record
 
-    yield from render(OVERDUE_COLUMNS, records(), lang, title=i18n.text("overdue_heading", lang, scope=scope, day=day),
-                      color=colored())
+    yield from render(OVERDUE_COLUMNS, records(), lang, title=heading, color=colored())
     shown = count
     count += sum(1 for _ in rows)
     if count > shown:

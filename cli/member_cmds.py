@@ -51,7 +51,7 @@ def member_list(app: App, org, fmt):
 
     rows = [row.as_dict() for row in list_members(app.ledger(), org, app.reader)]
     columns = [Column("number", "number"), Column("name", "person"), Column("org", "org"),
-               Column("org_name", "org_full_name")]
+               Column("org_name", "org_name")]
     emit(rows, columns, fmt, app.lang)
 
 

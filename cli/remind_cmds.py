@@ -42,11 +42,11 @@ class EachLine(logging.Formatter):
     the titles in it, control characters and all, shown as text."""
 
     def format(self, record: logging.LogRecord) -> str:
-        text = visible(super().format(record))
+        text = super().format(record)
         if "\n" not in text:
-            return text
+            return visible(text)
         stamp = self.formatTime(record)
-        head, *rest = text.split("\n")
+        head, *rest = (visible(line) for line in text.split("\n"))  # split first: visible() escapes "\n"
         return "\n".join([head, *(f"{stamp} {line}" for line in rest)])
 
 

@@ -253,10 +253,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "承诺 {id} 的时限是 {due}，尚未到期：到期后才能确认未兑现（或由组织部门确认）",
         "pledge {id} is due {due}, not yet: it can be marked unfulfilled after that date (or by an organiser)",
     ),
-    "not_authorised": (
-        "{actor} 无权对 {org} 的承诺执行{trigger}",
-        "{actor} may not {trigger} pledges of {org}",
-    ),
     "need_org_rating": (
         "承诺 {id} 还没有组织评价：请用 pledges evaluate {id} --grade 等次",
         "pledge {id} has no organisation rating yet: use `pledges evaluate {id} --grade GRADE`",
@@ -381,7 +377,6 @@ MESSAGES.update({
         "本数据库已有提醒服务在运行（{holder}，有效至 {until}）：不能再启动第二个",
         "a reminder scheduler already runs on this database ({holder}, until {until}): not starting a second one",
     ),
-    "bad_as_of": ("--as-of {value} 无效：应形如 2026-06-15 或 2026-06-15T08:00", "--as-of {value} is not valid: give 2026-06-15 or 2026-06-15T08:00"),
     "remind_scanned": ("扫描 {day}：新增提醒 {created} 条", "scan of {day}: {created} new reminders"),
     "remind_delivered": ("发送：成功 {sent} 条，待重试 {retry} 条，失败 {failed} 条，取消 {cancelled} 条；群机器人消息 {posts} 条",
                          "delivery: {sent} sent, {retry} to retry, {failed} failed, {cancelled} cancelled; {posts} robot messages"),
@@ -666,7 +661,6 @@ MESSAGES.update({
     "sheet_format": ("{path}：只能导入 .xlsx、.xls 或 .csv 文件", "{path}: only .xlsx, .xls and .csv files can be imported"),
     "sheet_unreadable": ("无法读取 {path}：{detail}", "cannot read {path}: {detail}"),
     "csv_encoding": ("{path} 既不是 UTF-8 也不是 GB18030 编码：请另存为 UTF-8 CSV", "{path} is neither UTF-8 nor GB18030: save it as UTF-8 CSV"),
-    "sheet_export_format": ("{path}：导出文件名应以 .{fmt} 结尾", "{path}: the export file name should end in .{fmt}"),
     # results
     "import_counts": ("{what}：新增 {created}，更新 {updated}，未变 {unchanged}", "{what}: {created} new, {updated} updated, {unchanged} unchanged"),
     "import_done": ("已导入 {files}", "imported {files}"),
@@ -946,10 +940,6 @@ MESSAGES.update({
         "pledge {id} is {actor}'s own, which they may not {verb}: only {who} may",
     ),
     "not_permitted": ("{actor} 不能{what}：只有{who}可以", "{actor} may not {what}: only {who} may"),
-    "import_outside": (
-        "{actor} 不能导入 {org} 的数据：只有{who}可以（导入的表格涉及 {org}，未写入任何内容）",
-        "{actor} may not import into {org}: only {who} may (the sheets touch {org}; nothing was written)",
-    ),
     "org_pledges": ("组织承诺", "organisation pledges"),
     "member_pledges": ("党员承诺", "members' pledges"),
     "who_roles_manage": ("书记或组织部门", "a secretary or organiser"),
@@ -1120,13 +1110,10 @@ MESSAGES.update({
                           "no rating sheet in {files}: it needs the headers 承诺编号, 评价主体, 等次"),
     "ratings_imported": ("已导入评价 {rows} 行（{ballots} 票）", "imported {rows} rating rows ({ballots} ballots)"),
     "ratings_problems": ("评价表有 {count} 处问题，未导入任何评价：", "{count} problems in the rating sheet; nothing was imported:"),
-    "usage_evaluation_by": ("--evaluation 只用于按党组织的看板，不能与 --by 同用", "--evaluation goes with the tree of organisations, not with --by"),
     "usage_rate": ("请给出承诺编号、--group 和 --grade，或用 --sheet 导入评价表", "give ID, --group and --grade, or --sheet FILE"),
     "usage_rate_sheet": ("--sheet 不能与承诺编号、--group、--grade 同用", "--sheet does not go with ID, --group or --grade"),
     "ratings_checked": ("检查通过：评价 {rows} 行（{ballots} 票），未写入（--dry-run）",
                         "checked: {rows} rating rows ({ballots} ballots); nothing written (--dry-run)"),
-    "need_org_rating_counted": ("承诺 {id} 还没有组织评价：先用 --grade 或 pledges rate --group organisation 评价",
-                                "pledge {id} has no organisation rating yet: give --grade, or pledges rate --group organisation"),
 })
 
 # --- the command line's words: labels of every choice, corrections, moves (issue 11, words) -------
@@ -1693,6 +1680,13 @@ OPTION_HELP.update({
 
 MESSAGES.update({
     "pledge_extended": ("承诺 {id}：完成时限延至 {due}（{state}）", "pledge {id}: due date moved to {due} ({state})"),
+    "overdue_heading_escalated": ("{scope} 应督办的逾期承诺（截至 {day}，逾期最久的在前）",
+                                  "{scope}: overdue pledges to escalate as of {day}, most days late first"),
+    "overdue_title_escalated": ("{scope} 应督办的逾期承诺 {count} 项（截至 {day}）",
+                                "{scope}: {count} overdue pledges to escalate as of {day}"),
+})
+WORDS.update({
+    "org_name": ("党组织名称", "Organisation name"),  # member list: beside the code, not a second 名称
 })
 
 # --- Found while writing the Chinese guide (issue 15, docs/zh/) ------------------------------------
@@ -1708,5 +1702,4 @@ WORDS.update({
     "campaign_timezone": ("时区", "Time zone"),
     "campaign_starts": ("开始日期", "Starts"),
     "campaign_ends": ("结束日期", "Ends"),
-    "org_full_name": ("党组织名称", "Organisation name"),
 })

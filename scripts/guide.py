@@ -6,12 +6,15 @@ prints.  A chapter is replayed in a fresh folder holding the small demo ledger a
 frozen at ``RECORDED_AT`` and ``PLEDGES_DB=ledgers/demo.db``; its blocks run in order, so a
 command sees what the earlier ones did.  ``tests/test_guide.py`` fails when an output drifts.
 
-    .venv/bin/python scripts/guide.py [--check] [--chapter NAME ...] [--shots]
+    .venv/bin/python scripts/guide.py [--check] [--chapter NAME ...] [--shots] [--examples]
 
 Without ``--check`` the outputs in the chapters are rewritten from the run (write the commands,
 run this, read what came out).  ``--check`` only compares and exits 1 with a diff.  ``--shots``
 also takes the chapter's pictures (``SHOTS``) in headless Chromium into ``docs/zh/img/``, from
-the folder the chapter's commands left behind.
+the folder the chapter's commands left behind.  ``--examples`` first writes the files a reader
+downloads, ``docs/zh/examples/`` (``EXAMPLE_MAKERS``), which the chapters' folders then hold.
+``--faq`` and ``--card`` instead write (or with ``--check`` compare) the generated pages, 常见问题
+and the 速查卡 (``scripts/guide_faq.py``).
 """
 
 from __future__ import annotations
@@ -309,6 +312,8 @@ def take_shots(name: str, folder: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--faq", action="store_true", help="only 常见问题, docs/zh/faq.md (scripts/guide_faq.py)")
+    parser.add_argument("--card", action="store_true", help="only the 速查卡, docs/zh/card.html and card.pdf")
     parser.add_argument("--check", action="store_true", help="compare only; exit 1 on a difference")
     parser.add_argument("--chapter", action="append", default=[], help="only this chapter (e.g. secretary)")
     parser.add_argument("--shots", action="store_true", help="also take the chapters' pictures")
@@ -317,6 +322,11 @@ def main(argv: list[str] | None = None) -> int:
     if options.examples:
         make_examples()
     pages = [chapter_path(name) for name in options.chapter] or chapters()
+    if options.faq or options.card:  # the generated pages instead of the chapters
+        import guide_faq
+
+        return guide_faq.main([flag for flag, wanted in (("--faq", options.faq), ("--card", options.card),
+                                                         ("--check", options.check)) if wanted])
     drift = False
     for page in pages:
         with tempfile.TemporaryDirectory(prefix=f"guide-{page.stem}-") as folder:

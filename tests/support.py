@@ -1,5 +1,6 @@
 """Constants and helpers the tests share (the fixtures are in conftest.py)."""
 
+import re
 import uuid
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -89,3 +90,41 @@ def pg_schema(admin, url: str):
     finally:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+# --- pages printed through chromium (the visit report, the guide's 速查卡) ---
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+A4_POINTS = (595.3, 841.9)  # 210 × 297 mm
+
+
+def cjk_nodes_checked(page, selectors, per_selector: int = 40) -> int:
+    """Asserts that every node (of ``selectors``) holding Chinese text is drawn with a CJK font,
+    and returns how many were checked.  A character no font has would be drawn by no font in
+    the list chromium reports (a missing-glyph box)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
+    checked = 0
+    for selector in selectors:
+        for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"][:per_selector]:
+            html = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+            if not CJK.search(re.sub(r"<[^>]+>", "", html)):
+                continue
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+            assert any("CJK" in f["familyName"] or "CJK" in f.get("postScriptName", "") for f in fonts), (
+                selector, html, fonts)
+            checked += 1
+    return checked
+
+
+def a4_pages(pdf: bytes) -> int:
+    """How many pages the PDF has, asserting each is A4."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert boxes, "no page in the PDF"
+    for width, height in boxes:
+        assert abs(float(width) - A4_POINTS[0]) < 2 and abs(float(height) - A4_POINTS[1]) < 2, (width, height)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    assert pages == len(boxes), (pages, len(boxes))
+    return pages

@@ -1,5 +1,5 @@
-"""The documentation cannot rot: every relative link in README.md and docs/ leads to a file
-(and heading) that exists, the lifecycle table and diagram in docs/lifecycle.md are those the
+"""The documentation cannot rot: every relative link and image in README.md, docs/ and the
+Chinese guide docs/zh/ leads to a file (and heading) that exists, the lifecycle table and diagram in docs/lifecycle.md are those the
 code draws, every guard has its explanation there, and nothing points readers to a SPEC that is
 not in the repository.
 
@@ -18,10 +18,11 @@ from pledges.workflows import lifecycle
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
+PAGES = [ROOT / "README.md", *sorted(DOCS.glob("*.md")), *sorted(DOCS.glob("zh/*.md"))]
 LIFECYCLE = DOCS / "lifecycle.md"
 GENERATED = re.compile(r"(<!-- generated: (?P<name>[\w ]+?) -->\n)(?P<body>.*?)(<!-- end generated -->)", re.S)
-LINK = re.compile(r"(?<!!)\[[^\]]*\]\((?P<target>[^)\s]+)\)")
+# a link or an image, [text](target) or ![text](target), and an HTML <img src="target">
+LINK = re.compile(r"\[[^\]]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)|<img\b[^>]*\bsrc=\"(?P<src>[^\"]+)\"")
 
 
 def lifecycle_table() -> str:
@@ -52,15 +53,23 @@ def slug(heading: str) -> str:
 
 
 def anchors(page: Path) -> set[str]:
+    """The page's anchors: each heading's slug (a repeated one gets -1, -2… as on GitHub) and
+    each ``<a id="…">``."""
     text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
-    found = {slug(m.group(1)) for m in re.finditer(r"^#{1,6} (.+)$", text, re.M)}
+    found: set[str] = set()
+    for m in re.finditer(r"^#{1,6} (.+)$", text, re.M):
+        name, n = slug(m.group(1)), 0
+        while (name if n == 0 else f"{name}-{n}") in found:
+            n += 1
+        found.add(name if n == 0 else f"{name}-{n}")
     found |= set(re.findall(r'<a id="([^"]+)"', text))
     return found
 
 
 def links(page: Path) -> list[str]:
     text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
-    return [m.group("target") for m in LINK.finditer(text)]
+    text = re.sub(r"`[^`\n]*`", "", text)  # [x](y) inside inline code is not a link
+    return [m.group("target") or m.group("src") for m in LINK.finditer(text)]
 
 
 def test_there_are_docs_to_check():
@@ -83,11 +92,18 @@ def test_every_relative_link_leads_somewhere(page):
     assert not broken, f"{page.name}: " + "; ".join(broken)
 
 
+def test_links_images_and_anchors_are_found():
+    page = ROOT / "tests" / "fixtures" / "links.md"
+    assert links(page) == ["faq.md#need_title", "img/board.png", "img/notice.png", "#开始之前"]
+    assert {"开始之前", "录入承诺", "录入承诺-1", "need_title"} <= anchors(page)
+
+
 def test_the_slug_is_githubs():
     assert slug("Figures: the dashboard and the overdue list") == "figures-the-dashboard-and-the-overdue-list"
     assert slug("`--as-of`: replaying a past day") == "--as-of-replaying-a-past-day"
     assert slug("`has_org_rating`") == "has_org_rating"
     assert slug("States (code / 中文)") == "states-code--中文"
+    assert slug("一、从表格导入承诺（支部书记）") == "一从表格导入承诺支部书记"
 
 
 def test_the_lifecycle_doc_is_what_the_code_draws():

@@ -55,3 +55,17 @@ def test_the_example_file_is_what_its_maker_writes(name, tmp_path):
     """docs/zh/examples/ is made by scripts/guide.py --examples, never by hand."""
     guide.EXAMPLE_MAKERS[name](tmp_path / name)
     assert cells(guide.EXAMPLES / name) == cells(tmp_path / name)
+
+
+def test_the_reminders_the_secretary_chapter_quotes_are_what_a_scan_sends(tmp_path):
+    """The chapter quotes reminders in ```text blocks (a scan sends hundreds, too many to replay):
+    each is one a scan of the demo ledger sends at the recorded time."""
+    import re
+
+    page = guide.chapter_path("secretary").read_text(encoding="utf-8")
+    quoted = [line for block in re.findall(r"```text\n(.*?)```", page, re.S) for line in block.splitlines()
+              if line.startswith("【")]
+    guide.prepare(tmp_path, examples=False)
+    with guide.inside(tmp_path):
+        sent = {line.split(": ", 1)[1] for line in guide.run(["remind", "run"]).splitlines() if " → " in line}
+    assert len(quoted) == 3 and [line for line in quoted if line not in sent] == []

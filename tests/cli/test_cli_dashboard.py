@@ -147,7 +147,10 @@ def test_overdue_escalated_keeps_those_late_beyond_the_campaign_threshold(pledge
         session.execute(update(Campaign).values(escalation_days=13))
     assert [r["id"] for r in as_json(pledges("overdue", "--escalated", "--format", "json"))] == [older, late]
     table = ok(pledges("overdue", "--escalated", "--org", "SX", env=WIDE)).stdout
-    assert "SX 逾期承诺 0 项（截至 2026-06-15）" in table and "（无）" in table
+    assert "SX 应督办的逾期承诺 0 项（截至 2026-06-15）" in table and "（无）" in table
+    listed = ok(pledges("overdue", "--escalated", env=WIDE)).stdout.splitlines()
+    assert listed[0] == "全部 应督办的逾期承诺（截至 2026-06-15，逾期最久的在前）"
+    assert ok(pledges("overdue", env=WIDE)).stdout.startswith("全部 逾期承诺（截至 2026-06-15，")
 
 
 def test_an_unknown_organisation_is_refused_even_before_any_pledge(pledges, tree):

@@ -103,6 +103,16 @@ def test_remind_run_as_of_a_day_scans_at_eight_that_day(at, ledger, make_pledge)
     assert "【承诺提醒】大溪村党支部的承诺「走访困难群众」（编号 1）将于 2026-06-20 到期，还有 4 天" in result.stderr
 
 
+def test_the_console_channel_writes_one_stamped_line_per_reminder(at, ledger, make_pledge):
+    """A batch of console reminders is one log record: each reminder on its own line with the time,
+    and a title's line feed folded, so it cannot pass for a reminder of its own."""
+    make_pledge("approved", due=TODAY + timedelta(days=5))
+    make_pledge("displayed", due=TODAY - timedelta(days=2), title="走访\n2026-06-16 08:00:00,000 overdue → 假")
+    lines = ok(at(TOMORROW_8, "remind", "run")).stderr.splitlines()
+    assert len(lines) == 2 and all(re.match(r"2026-06-1\d \d\d:\d\d:\d\d,\d{3} \w+ → ", line) for line in lines), lines
+    assert "走访 2026-06-16 08:00:00,000 overdue → 假" in lines[1] and "\\x0a" not in "".join(lines)
+
+
 @pytest.mark.parametrize("as_of", ["2026-06-15T10:01", "2026-06-16", "2999-12-31"])
 def test_remind_run_refuses_a_future_as_of_and_writes_nothing(pledges, ledger, make_pledge, as_of):
     make_pledge("displayed", due=TODAY - timedelta(days=2))  # NOW is 2026-06-15T10:00 in Shanghai

@@ -3,7 +3,6 @@ PostgreSQL: its numbers are the dashboard's and the questionnaire's, user text i
 workbook holds the same tables; and, in headless Chromium (Debian's, through Playwright), the
 Chinese text is drawn with a CJK font (no missing-glyph boxes) and the page prints on A4."""
 
-import re
 import shutil
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import openpyxl
 import pytest
 
 from cli_support import add, as_json, ok, pledge_in, walk
+from support import a4_pages, cjk_nodes_checked
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -73,9 +73,6 @@ def test_a_report_to_another_format_is_refused(pledges, visited, tmp_path):
     assert result.exit_code == 1 and "只能写成 .html 或 .xlsx" in result.stderr
 
 
-CJK = re.compile(r"[\u3400-\u9fff]")
-
-
 @pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
                     reason="Debian's chromium is not installed (.ci/run installs it)")
 def test_in_chromium_chinese_has_a_cjk_font_and_the_page_prints_on_a4(pledges, visited, tmp_path, db_url):
@@ -90,31 +87,12 @@ def test_in_chromium_chinese_has_a_cjk_font_and_the_page_prints_on_a4(pledges, v
         try:
             page = browser.new_page()
             page.goto(out.as_uri())
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("DOM.enable")
-            cdp.send("CSS.enable")
-            root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
-            checked = 0
-            for selector in ("h1", "h2", ".figure .k", "th", "td", "svg text", "li"):
-                for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})["nodeIds"][:40]:
-                    text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
-                    if not CJK.search(re.sub(r"<[^>]+>", "", text)):
-                        continue
-                    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-                    # Every glyph is drawn by a real font, the CJK ones by a CJK font: a character
-                    # no font has would be drawn by no font in this list (a missing-glyph box).
-                    assert any("CJK" in f["familyName"] or "CJK" in f.get("postScriptName", "") for f in fonts), (
-                        selector, text, fonts)
-                    checked += 1
+            checked = cjk_nodes_checked(page, ("h1", "h2", ".figure .k", "th", "td", "svg text", "li"))
             assert checked > 50
             pdf = page.pdf(format="A4", print_background=True)
         finally:
             browser.close()
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
-    assert boxes, "no page in the PDF"
-    for width, height in boxes:  # A4: 210 × 297 mm = 595.3 × 841.9 pt
-        assert abs(float(width) - 595.3) < 2 and abs(float(height) - 841.9) < 2
-    assert len(boxes) >= 2
+    assert a4_pages(pdf) >= 2
 
 
 def test_the_appendix_recount_sql_gives_the_dashboards_counts(pledges, visited, db_url):
