@@ -15,3 +15,8 @@ echo "open ledgers/visit-report.html in a browser (it prints on A4)"
 rm -rf ledgers/board
 pledges --db ledgers/demo.db board build --out ledgers/board --base-url "file://$PWD/ledgers/board/"
 pledges --db ledgers/demo.db audit verify
+# The Chinese guide's practice ledger: the same small demo as of the day its examples were
+# recorded (scripts/guide.py GUIDE_AS_OF), so a reader sees the guide's pledges and numbers.
+rm -f ledgers/guide.db ledgers/guide.db-wal ledgers/guide.db-shm
+pledges --db ledgers/guide.db demo --scale small --as-of 2026-11-25 >/dev/null
+echo "用户手册 docs/zh/ 的练习台账：ledgers/guide.db（export PLEDGES_DB=ledgers/guide.db）"

@@ -1,9 +1,10 @@
 """The Chinese user's guide (docs/zh/) is real output.
 
 Every ```console block of a chapter holds only ``$ pledges …`` lines, each followed by what it
-prints.  A chapter is replayed in a fresh folder holding the small demo ledger at
-``ledgers/demo.db`` (what ``make demo`` makes) and a copy of ``docs/zh/examples/``, with the clock
-frozen at ``RECORDED_AT`` and ``PLEDGES_DB=ledgers/demo.db``; its blocks run in order, so a
+prints.  A chapter is replayed in a fresh folder holding the guide's practice ledger at
+``ledgers/guide.db`` (the small demo as of ``GUIDE_AS_OF``, which ``make demo`` also makes) and a
+copy of ``docs/zh/examples/``, with the clock frozen at ``RECORDED_AT`` and
+``PLEDGES_DB=ledgers/guide.db``; its blocks run in order, so a
 command sees what the earlier ones did.  ``tests/test_guide.py`` fails when an output drifts.
 
     .venv/bin/python scripts/guide.py [--check] [--chapter NAME ...] [--shots] [--examples]
@@ -38,7 +39,8 @@ GUIDE = ROOT / "docs" / "zh"
 EXAMPLES = GUIDE / "examples"
 IMAGES = GUIDE / "img"
 RECORDED_AT = datetime(2026, 11, 25, 1, 30, tzinfo=timezone.utc)  # 09:30 in 温岭 (Asia/Shanghai)
-DEMO_DB = "ledgers/demo.db"
+DEMO_DB = "ledgers/guide.db"
+GUIDE_AS_OF = "2026-11-25"  # the practice ledger's day: scripts/demo.sh builds the same one
 ENV = {"PLEDGES_DB": DEMO_DB, "PLEDGES_USER": None, "PLEDGES_LANG": None, "COLUMNS": "100"}
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 CHROMIUM = "/usr/bin/chromium"
@@ -128,7 +130,7 @@ def demo_ledger() -> Path:
         folder = Path(tempfile.mkdtemp(prefix="guide-demo-"))
         (folder / "ledgers").mkdir()
         with inside(folder):
-            run(["demo", "--scale", "small"])
+            run(["--db", DEMO_DB, "demo", "--scale", "small", "--as-of", GUIDE_AS_OF])
         _DEMO["db"] = folder / DEMO_DB
     return _DEMO["db"]
 

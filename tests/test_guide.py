@@ -69,3 +69,11 @@ def test_the_reminders_the_secretary_chapter_quotes_are_what_a_scan_sends(tmp_pa
     with guide.inside(tmp_path):
         sent = {line.split(": ", 1)[1] for line in guide.run(["remind", "run"]).splitlines() if " → " in line}
     assert len(quoted) == 3 and [line for line in quoted if line not in sent] == []
+
+
+def test_the_guide_has_a_chapter_for_every_role_and_make_demo_builds_its_practice_ledger():
+    """One chapter per role (issue 15), each replayed; and `make demo` builds the ledger the
+    chapters were recorded on (scripts/demo.sh spells the same path and day as the engine)."""
+    assert {"secretary", "member", "organiser", "evaluation", "admin"} <= {page.stem for page in guide.chapters()}
+    demo = (Path(guide.ROOT) / "scripts" / "demo.sh").read_text(encoding="utf-8")
+    assert f"pledges --db {guide.DEMO_DB} demo --scale small --as-of {guide.GUIDE_AS_OF}" in demo
