@@ -10,7 +10,7 @@ pledges --db ledgers/demo.db demo --scale small
 pledges --db ledgers/demo.db dashboard
 pledges --db ledgers/demo.db visit report --org WL-DX --org WL-CB --seed 2026-09-14 --units 4 \
     --out ledgers/visit-report.html
-echo "open ledgers/visit-report.html in a browser (it prints on A4)"
+echo "点评报告：用浏览器打开 ledgers/visit-report.html（可按 A4 打印）"
 # The public notice board (亮诺) of the demo's towns: static pages, A4 notices and plaques.
 rm -rf ledgers/board
 pledges --db ledgers/demo.db board build --out ledgers/board --base-url "file://$PWD/ledgers/board/"
