@@ -87,15 +87,18 @@ def export_columns(kind: str) -> list[H.Col]:
     return [c for c in H.COLUMNS[kind] if c.field != "title" or kind != H.PROGRESS]
 
 
+# The dashboard's figures, in its order and words (docs/figures.md): 践诺率 sits after 其中已兑现,
+# the count it divides, and 兑现合计 (early fulfilments included) comes last, as in the table.
 FIGURE_COLUMNS = ("code", "name", "depth", "declared", "org_pledges", "member_pledges", "display_rate", "due",
-                  "fulfilled", "completion_rate", "on_time_rate", "overdue", "unfulfilled", "progress",
-                  "evaluation_coverage")
+                  "fulfilled_due", "completion_rate", "on_time_rate", "overdue", "overdue_rate", "unfulfilled",
+                  "progress", "evaluation_coverage", "fulfilled")
 FIGURE_WORDS = {"code": "code", "name": "name", "depth": "depth", "declared": "declared",
                 "org_pledges": "org_pledges", "member_pledges": "member_pledges", "display_rate": "display_rate",
-                "due": "due_count", "fulfilled": "fulfilled", "completion_rate": "completion_rate",
-                "on_time_rate": "on_time_rate", "overdue": "overdue", "unfulfilled": "unfulfilled",
-                "progress": "progress_mean", "evaluation_coverage": "evaluation_coverage"}
-RATES = {"display_rate", "completion_rate", "on_time_rate", "progress", "evaluation_coverage"}
+                "due": "due_count", "fulfilled_due": "col_fulfilled_due", "completion_rate": "completion_rate",
+                "on_time_rate": "on_time_rate", "overdue": "overdue", "overdue_rate": "col_overdue_rate",
+                "unfulfilled": "unfulfilled", "progress": "progress_mean", "evaluation_coverage": "evaluation_coverage",
+                "fulfilled": "col_fulfilled_all"}
+RATES = {"display_rate", "completion_rate", "on_time_rate", "overdue_rate", "progress", "evaluation_coverage"}
 
 
 def write_xlsx(path: Path, sheets: dict[str, Iterator[dict]], figures: list[dict], lang: str,

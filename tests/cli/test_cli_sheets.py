@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from cli_support import TABLES, describe, ok
+from cli_support import TABLES, as_json, describe, ok
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ORG_HEADERS = ["党组织代码", "党组织名称", "单位类型", "上级党组织代码"]
@@ -434,7 +434,11 @@ def test_export_workbook_has_figures_percentages_a_frozen_header_and_cjk_widths(
     values = {names[i]: c for i, c in enumerate(figures[2])}
     assert values[names[0]].value == "DX-V1"
     rates = [c for c in values.values() if c.number_format == "0.0%"]
-    assert len(rates) == 5 and all(c.value is None or 0 <= c.value <= 1 for c in rates)
+    assert len(rates) == 6 and all(c.value is None or 0 <= c.value <= 1 for c in rates)
+    board = as_json(pledges("dashboard", "--org", "DX-V1", "--depth", "0", "--format", "json"))["totals"]
+    assert names.index("其中已兑现") + 1 == names.index("践诺率") < names.index("兑现合计")
+    assert (values["其中已兑现"].value, values["兑现合计"].value, values["逾期率"].value) == (
+        board["fulfilled_due"], board["fulfilled"], board["overdue_rate"])
     progress = book["践诺记实"]
     assert [c.value for c in progress[2]][:3] == [first, datetime(2026, 6, 15), 3]
 
