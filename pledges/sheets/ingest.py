@@ -80,6 +80,25 @@ class Parsed:
     bad: bool = False
 
 
+@dataclass(slots=True)
+class Batch:
+    """Rows of one sheet read a column at a time: field name → the column's values."""
+
+    table: Table
+    rows: list[int]  # the rows' numbers in the sheet
+    columns: dict[str, list]
+    bad: set[int]  # positions of the rows with a problem
+
+    def parsed(self) -> Iterator[Parsed]:
+        names = list(self.columns)
+        for position, values in enumerate(zip(*self.columns.values())):
+            yield Parsed(self.table, self.rows[position], dict(zip(names, values)), position in self.bad)
+
+    def column(self, field_name: str) -> list:
+        """The column's values, all None when the sheet has no such column."""
+        return self.columns.get(field_name) or [None] * len(self.rows)
+
+
 @dataclass
 class Tally:
     created: Counter = field(default_factory=Counter)
@@ -122,12 +141,16 @@ class Ingest:
         self.problems.append(Problem(table.raw.source, table.name, row, column, key, params, header))
 
     def touch(self, pledge_id: int, parsed: "Parsed") -> None:
-        if not self.tables or self.tables[-1] is not parsed.table:
-            self.tables.append(parsed.table)
-        self.touched.append(pledge_id)
-        self.touched_at.append(((len(self.tables) - 1) << 32) | parsed.row)
+        self.touch_many(parsed.table, [pledge_id], [parsed.row])
         if self.with_states and parsed.values.get("state") is not None:
             self.targets[len(self.touched) - 1] = {k: parsed.values.get(k) for k in STATE_FIELDS}
+
+    def touch_many(self, table: Table, pledge_ids: list[int], rows: list[int]) -> None:
+        if not self.tables or self.tables[-1] is not table:
+            self.tables.append(table)
+        self.touched.extend(pledge_ids)
+        at = (len(self.tables) - 1) << 32
+        self.touched_at.extend([at | row for row in rows])
 
     def touched_where(self, position: int) -> tuple[Table, int]:
         packed = self.touched_at[position]
@@ -151,22 +174,27 @@ class Ingest:
         return ok
 
     def parse(self, table: Table) -> Iterator[Parsed]:
-        """Each data row's cells read by their column's reader; problems recorded, row marked bad.
-        The rows are read a batch at a time, a column at a time (``cells.read_column``)."""
+        """Each data row's cells read by their column's reader; problems recorded, row marked bad."""
+        for batch in self.batches(table):
+            yield from batch.parsed()
+
+    def batches(self, table: Table) -> Iterator["Batch"]:
+        """The data rows a batch at a time, each read a column at a time (``cells.read_column``);
+        problems recorded, rows marked bad."""
         batch: list = []
         for record in table.records():
             batch.append(record)
             if len(batch) >= BATCH:
-                yield from self._parse_batch(table, batch)
+                yield self._parse_batch(table, batch)
                 batch = []
         if batch:
-            yield from self._parse_batch(table, batch)
+            yield self._parse_batch(table, batch)
 
-    def _parse_batch(self, table: Table, batch: list) -> Iterator[Parsed]:
+    def _parse_batch(self, table: Table, batch: list) -> "Batch":
         width = len(table.headers)
         unnamed = [i for i, header in enumerate(table.headers) if cells.blank(header)]
         reported = self._unnamed_reported.setdefault(id(table), set())
-        names, columns, found_problems = [], [], []  # (position, column, key, params)
+        columns, found_problems = {}, []  # problems: (position, column, key, params)
         for index, col in table.columns.items():
             read = READERS.get(col.field, cells.text)
             found, problems = cells.read_column(read, [row[index] if index < len(row) else None
@@ -176,8 +204,7 @@ class Ingest:
                 failed = {position for position, _ in problems}
                 found_problems += [(position, index, "cell_required", {"header": col.zh})
                                    for position, value in enumerate(found) if value is None and position not in failed]
-            names.append(col.field)
-            columns.append(found)
+            columns[col.field] = found
         for position, (_, row) in enumerate(batch):
             if len(row) > width or unnamed:
                 for index in (*unnamed, *range(width, len(row))):
@@ -187,9 +214,7 @@ class Ingest:
         found_problems.sort(key=lambda p: (p[0], p[1]))  # as a person reads the sheet: row by row
         for position, index, key, params in found_problems:
             self.problem(table, batch[position][0], index, key, **params)
-        bad = {p[0] for p in found_problems}
-        for position, values in enumerate(zip(*columns)):
-            yield Parsed(table, batch[position][0], dict(zip(names, values)), position in bad)
+        return Batch(table, [number for number, _ in batch], columns, {p[0] for p in found_problems})
 
     # --- organisations ---------------------------------------------------------------------------
 

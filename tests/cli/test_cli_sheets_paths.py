@@ -1,0 +1,108 @@
+"""``pledges import`` writes a batch of clean new pledges a column at a time, and on a first load
+defers the pledge and audit indexes until the end (SQLite); any other
+batch goes row by row.  Both give the same ledger, row for row, and the same schema afterwards."""
+
+import csv
+import os
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, select
+from sqlmodel import SQLModel
+
+from cli_support import ok
+from pledges.loader import BulkWriter
+from pledges.sheets import ingest
+from pledges.sheets.ingest_pledges import PledgeRows
+
+ORGS = [["党组织代码", "党组织名称", "单位类型", "上级党组织代码"], ["DX", "大溪镇党委", "党委", None],
+        *([f"DX-V{i}", f"大溪{i}村党支部", "村", "DX"] for i in range(1, 7))]
+MEMBERS = [["党员编号", "姓名", "党组织代码"], *([f"M{i:03d}", f"党员{i}", f"DX-V{1 + i % 6}"] for i in range(60))]
+PLEDGE_HEADERS = ["党组织代码", "党员编号", "承诺事项", "具体内容", "类别", "目标值", "计量单位", "完成标准",
+                  "完成时限", "活动年度"]
+
+
+def pledge_rows(count: int, start: int = 0) -> list[list]:
+    """Organisation and member pledges, numeric and qualitative, in two campaigns."""
+    rows = []
+    for i in range(start, start + count):
+        member = f"M{i % 60:03d}" if i % 4 else None
+        org = f"DX-V{1 + (i % 60) % 6}" if member else f"DX-V{1 + i % 6}"
+        qualitative = i % 5 == 0
+        due = f"{2026 + i % 2}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        rows.append([org, member, f" 承诺{i} ", "内容" if i % 3 else None, "服务" if i % 2 else None,
+                     None if qualitative else 1 + i % 9, None if qualitative else "户",
+                     "按时完成" if qualitative else None, due, 2026 + i % 2 if i % 7 else None])
+    return rows
+
+
+def write_csv(path: Path, rows: list[list]) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        csv.writer(file).writerows(rows)
+    return path
+
+
+@pytest.fixture
+def other_url(db_url, tmp_path, request):
+    """A second fresh database of the same kind as ``db_url``."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'other.db'}"
+        return
+    from support import pg_schema
+
+    from pledges.db import normalise_url
+
+    with pg_schema(request.getfixturevalue("pg_admin"), normalise_url(os.environ["PLEDGES_TEST_PG_URL"])) as url:
+        yield url
+
+
+def contents(url: str) -> dict:
+    """Every row of every table, by primary key, and the pledge, member and audit tables' keys and indexes."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = {table.name: connection.execute(select(table).order_by(*table.primary_key.columns)).all()
+                    for table in SQLModel.metadata.sorted_tables}
+            rows["meta"] = [row for row in rows["meta"] if row[0] != "ledger_id"]  # each ledger's own
+            schema = inspect(connection)
+            for name in ("pledge", "member", "audit_event"):
+                rows[f"{name} foreign keys"] = sorted(map(repr, schema.get_foreign_keys(name)))
+                rows[f"{name} indexes"] = sorted(map(repr, schema.get_indexes(name)))
+            return rows
+    finally:
+        engine.dispose()
+
+
+def test_clean_batches_and_a_first_load_give_the_ledger_row_by_row_gives(pledges, ledger, db_url, other_url,
+                                                                         tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "BATCH", 40)  # several batches, some clean, some not
+    first = [write_csv(tmp_path / "orgs.csv", ORGS), write_csv(tmp_path / "members.csv", MEMBERS),
+             write_csv(tmp_path / "pledges.csv", [PLEDGE_HEADERS, *pledge_rows(300)])]
+    # A second import: the same rows (unchanged), one changed draft, and new rows.
+    again = [PLEDGE_HEADERS, *pledge_rows(100), *pledge_rows(130, start=300)]
+    again[5][5] = 99
+    second = [write_csv(tmp_path / "again.csv", again)]
+
+    clean = []
+    fast = PledgeRows._clean_batch
+    monkeypatch.setattr(PledgeRows, "_clean_batch", lambda self, batch: clean.append(fast(self, batch)) or clean[-1])
+    ok(pledges("import", *first))
+    ok(pledges("import", *second))
+    assert clean.count(True) >= 8 and clean.count(False) >= 2, clean
+
+    monkeypatch.setattr(PledgeRows, "_clean_batch", lambda self, batch: False)
+    monkeypatch.setattr(BulkWriter, "indexes_deferred", lambda self, tables: nullcontext())
+    env = {"PLEDGES_DB": other_url}
+    ok(pledges("init", env=env))
+    ok(pledges("import", *first, env=env))
+    result = ok(pledges("import", *second, env=env))
+    assert "承诺：新增 130，更新 1，未变 99" in result.stdout
+
+    fast_ledger, row_by_row = contents(db_url), contents(other_url)
+    assert len(fast_ledger["pledge"]) == 430 and len(fast_ledger["audit_event"]) > 430 + 60 + 7
+    assert fast_ledger["pledge foreign keys"] and fast_ledger["pledge indexes"]
+    for table in fast_ledger:
+        assert fast_ledger[table] == row_by_row[table], table
+    for url in (db_url, other_url):
+        ok(pledges("audit", "verify", env={"PLEDGES_DB": url}))
