@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from pledges import chain
 
@@ -124,6 +125,21 @@ class BulkWriter:
         yield
         for index in indexes:
             index.create(self.connection)
+
+    @contextmanager
+    def foreign_keys_deferred(self, tables: Iterable[Table]) -> Iterator[None]:
+        """Drop the tables' foreign keys for the load and add them again after it: one check of
+        every row by a join when the constraint is added, instead of a trigger per reference and
+        row.  Inside the transaction (a failed load leaves the schema as it was); the constraints
+        are added as the models define them, so the schema comes back the same.  On PostgreSQL
+        the drop holds an exclusive lock on the tables and on those they refer to until the
+        commit (docs/spreadsheets.md says when the import does this)."""
+        constraints = [fk for table in tables for fk in sorted(table.foreign_key_constraints, key=lambda c: c.name)]
+        for constraint in constraints:
+            self.connection.execute(DropConstraint(constraint))
+        yield
+        for constraint in constraints:  # isolated, it would be left out of every later CREATE TABLE
+            self.connection.execute(AddConstraint(constraint, isolate_from_table=False))
 
     def next_id(self, table: Table) -> int:
         """The first id free in ``table``."""
