@@ -120,6 +120,9 @@ class BulkWriter:
         sort per index instead of a random B-tree insert per row.  Inside the transaction, so a
         failed load leaves the schema as it was."""
         indexes = [index for table in tables for index in sorted(table.indexes, key=lambda i: i.name)]
+        # pysqlite opens a transaction only before a row is written, so a DROP INDEX as the first
+        # statement would be committed on its own and outlive a rollback: open it first.
+        chain.hold_write_lock(self.connection)
         for index in indexes:
             index.drop(self.connection)
         yield

@@ -107,3 +107,19 @@ def test_clean_batches_and_a_first_load_give_the_ledger_row_by_row_gives(pledges
         assert fast_ledger[table] == row_by_row[table], table
     for url in (db_url, other_url):
         ok(pledges("audit", "verify", env={"PLEDGES_DB": url}))
+
+
+@pytest.mark.parametrize("how", ["refused", "dry run"])
+def test_a_first_load_that_writes_nothing_leaves_the_schema_as_it_was(pledges, ledger, db_url, tmp_path, how):
+    """The first statement of a first load is DDL (indexes or foreign keys dropped): it belongs to
+    the import's transaction and goes with its rollback, also when no row was written before it."""
+    ok(pledges("org", "add", "DX-V1", "大溪村党支部"))
+    rows = [["DX-V1", None, *row[2:]] for row in pledge_rows(50)]
+    if how == "refused":
+        rows[30][8] = "12/31/2026"  # an ambiguous date: the whole import is refused
+    path = write_csv(tmp_path / "pledges.csv", [PLEDGE_HEADERS, *rows])
+    before = contents(db_url)
+    result = pledges("import", path, *(["--dry-run"] if how == "dry run" else []))
+    assert result.exit_code == (1 if how == "refused" else 0), result.output
+    assert contents(db_url) == before
+    assert before["pledge indexes"] and before["audit_event indexes"] and before["pledge foreign keys"]
