@@ -12,6 +12,7 @@ through the lifecycle engine.  Every problem is recorded; the caller rolls back 
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -125,11 +126,32 @@ class Ingest:
         self.tables: list[Table] = []
         self._campaigns: dict[int, object] = {}
         self._load_orgs()
+        self.first_load = session.scalar(select(Pledge.id).limit(1)) is None  # no pledges in the ledger yet
         self._members: dict[str, int] | None = None
         self._unnamed_reported: dict[int, set[int]] = {}
         # ``import --states``: where each pledge named with a 状态 should end up (position in touched → cells).
         self.with_states = False
         self.targets: dict[int, dict] = {}
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Around the writing of new organisations, members and pledges.  On a first load (no
+        pledges yet), SQLite drops the member, pledge and audit indexes for the load and builds
+        them again after it, inside the transaction; its readers go on reading the last
+        committed state meanwhile.  PostgreSQL instead drops the member and pledge tables'
+        foreign keys and adds them again (validated) before the commit: the drop locks the
+        member, pledge, organisation and campaign tables until then, harmless while the ledger
+        holds no pledges, and the per-row checks it saves were most of the load's time.  Its
+        indexes stay (kept up by the COPY).  Into a ledger that has pledges, neither: nothing is
+        locked that readers need (docs/spreadsheets.md, "Speed and memory")."""
+        if not self.first_load:
+            yield
+        elif self.writer.postgresql:
+            with self.writer.foreign_keys_deferred([Member.__table__, Pledge.__table__]):
+                yield
+        else:
+            with self.writer.indexes_deferred([Member.__table__, Pledge.__table__, AuditEvent.__table__]):
+                yield
 
     # --- problems and cells -----------------------------------------------------------------
 

@@ -94,26 +94,6 @@ class PledgeRows:
         self.events: list[tuple] = []
 
     def run(self, tables: list[Table]) -> None:
-        """On a first load (no pledges yet), SQLite drops the pledge and audit indexes for the
-        load and builds them again after it, inside the transaction; its readers go on reading
-        the last committed state meanwhile.  PostgreSQL instead drops the pledge table's foreign
-        keys and adds them again (validated) before the commit: the drop locks the pledge,
-        organisation, member and campaign tables until then, harmless while the ledger holds no
-        pledges, and the per-row checks it saves were most of the load's time.  Its indexes stay
-        (kept up by the COPY).  Into a ledger that has pledges, neither: nothing is locked that
-        readers need."""
-        writer = self.ingest.writer
-        if self.keys:
-            self._run(tables)
-            return
-        if writer.postgresql:
-            deferred = writer.foreign_keys_deferred([Pledge.__table__])
-        else:
-            deferred = writer.indexes_deferred([Pledge.__table__, AuditEvent.__table__])
-        with deferred:
-            self._run(tables)
-
-    def _run(self, tables: list[Table]) -> None:
         done, total = 0, about_rows(tables)
         for table in tables:
             for batch in self.ingest.batches(table):

@@ -1,6 +1,6 @@
 """``pledges import`` writes a batch of clean new pledges a column at a time, and on a first load
-defers the pledge table's indexes (SQLite) or foreign keys (PostgreSQL) until the end; any other
-batch goes row by row.  Both give the same ledger, row for row, and the same schema afterwards."""
+defers the member, pledge and audit indexes (SQLite) or the member and pledge foreign keys
+(PostgreSQL) until the end; any other batch goes row by row.  Both give the same ledger, row for row, and the same schema afterwards."""
 
 import csv
 import os
