@@ -1,6 +1,7 @@
 """``pledges import`` writes a batch of clean new pledges a column at a time, and on a first load
 defers the member, pledge and audit indexes (SQLite) or the member and pledge foreign keys
-(PostgreSQL) until the end; any other batch goes row by row.  Both give the same ledger, row for row, and the same schema afterwards."""
+(PostgreSQL) until the end; any other batch goes row by row.  Both give the same ledger, row for
+row, and the same schema afterwards."""
 
 import csv
 import os
@@ -8,10 +9,8 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, select
-from sqlmodel import SQLModel
-
 from cli_support import ok
+from dump_support import contents
 from pledges.loader import BulkWriter
 from pledges.sheets import ingest
 from pledges.sheets.ingest_pledges import PledgeRows
@@ -55,23 +54,6 @@ def other_url(db_url, tmp_path, request):
 
     with pg_schema(request.getfixturevalue("pg_admin"), normalise_url(os.environ["PLEDGES_TEST_PG_URL"])) as url:
         yield url
-
-
-def contents(url: str) -> dict:
-    """Every row of every table, by primary key, and the pledge, member and audit tables' keys and indexes."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            rows = {table.name: connection.execute(select(table).order_by(*table.primary_key.columns)).all()
-                    for table in SQLModel.metadata.sorted_tables}
-            rows["meta"] = [row for row in rows["meta"] if row[0] != "ledger_id"]  # each ledger's own
-            schema = inspect(connection)
-            for name in ("pledge", "member", "audit_event"):
-                rows[f"{name} foreign keys"] = sorted(map(repr, schema.get_foreign_keys(name)))
-                rows[f"{name} indexes"] = sorted(map(repr, schema.get_indexes(name)))
-            return rows
-    finally:
-        engine.dispose()
 
 
 def test_clean_batches_and_a_first_load_give_the_ledger_row_by_row_gives(pledges, ledger, db_url, other_url,
