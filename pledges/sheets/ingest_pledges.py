@@ -110,7 +110,7 @@ class PledgeRows:
         given twice, ``--states``) returns False having written nothing, and goes row by row,
         which reports each problem at its row."""
         ingest = self.ingest
-        if batch.bad or ingest.with_states or any(batch.column("id")):
+        if batch.bad or ingest.with_states or any(given is not None for given in batch.column("id")):
             return False
         org_ids = list(map(ingest.org_ids.get, batch.column("org")))
         if None in org_ids:

@@ -4,6 +4,7 @@ defers the member, pledge and audit indexes (SQLite) or the member and pledge fo
 row, and the same schema afterwards."""
 
 import csv
+import json
 import os
 from contextlib import nullcontext
 from pathlib import Path
@@ -105,3 +106,14 @@ def test_a_first_load_that_writes_nothing_leaves_the_schema_as_it_was(pledges, l
     assert result.exit_code == (1 if how == "refused" else 0), result.output
     assert contents(db_url) == before
     assert before["pledge indexes"] and before["audit_event indexes"] and before["pledge foreign keys"]
+
+
+def test_a_zero_pledge_id_is_refused_not_replaced(pledges, ledger, tmp_path):
+    """承诺编号 0 is no id: reported at its row, as any id that cannot be given, not read as empty."""
+    ok(pledges("org", "add", "DX-V1", "大溪村党支部"))
+    rows = [["承诺编号", *PLEDGE_HEADERS], *([None, "DX-V1", None, *row[2:]] for row in pledge_rows(3))]
+    rows[2][0] = 0
+    result = pledges("import", write_csv(tmp_path / "ids.csv", rows))
+    assert result.exit_code == 1
+    assert "第 3 行 A 列（承诺编号）" in result.stderr, result.stderr
+    assert not json.loads(ok(pledges("list", "--format", "json")).stdout)
