@@ -117,3 +117,30 @@ def test_a_zero_pledge_id_is_refused_not_replaced(pledges, ledger, tmp_path):
     assert result.exit_code == 1
     assert "第 3 行 A 列（承诺编号）" in result.stderr, result.stderr
     assert not json.loads(ok(pledges("list", "--format", "json")).stdout)
+
+
+BROKEN = {  # one row of a batch whose cells all read, and what the row-by-row path says of it
+    "unknown organisation": (lambda row: row.__setitem__(0, "DX-V9"), "A 列（党组织代码）：没有代码为 DX-V9 的党组织"),
+    "unknown member": (lambda row: row.__setitem__(1, "M404"), "B 列（党员编号）：没有编号为 M404 的党员"),
+    "member elsewhere": (lambda row: row.__setitem__(1, "M002"), "B 列（党员编号）：党员 M002 属于 DX-V2，不属于 DX-V1"),
+    "content rule": (lambda row: row.__setitem__(6, None), "目标值与计量单位需同时填写"),
+    "due outside its campaign": (lambda row: row.__setitem__(9, 2027), "I 列（完成时限）：完成时限"),
+    "given twice": (lambda row: row.__setitem__(2, " 承诺1 "), "与本次导入中的另一行是同一项承诺"),
+}
+
+
+@pytest.mark.parametrize("broken", list(BROKEN))
+def test_a_batch_with_one_wrong_row_goes_row_by_row_and_reports_it(pledges, ledger, tmp_path, broken):
+    """The clean path gives way for every problem found past the cells: the row is reported where
+    it is and nothing is written."""
+    ok(pledges("import", write_csv(tmp_path / "orgs.csv", ORGS), write_csv(tmp_path / "members.csv", [
+        MEMBERS[0], ["M001", "张三", "DX-V1"], ["M002", "李四", "DX-V2"]])))
+    rows = [["DX-V1", None, f"承诺{i}", None, None, 3, "户", None, "2026-09-30", None] for i in range(30)]
+    rows[3][1] = "M001"
+    change, said = BROKEN[broken]
+    change(rows[10])
+    result = pledges("import", write_csv(tmp_path / "pledges.csv", [PLEDGE_HEADERS, *rows]))
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.stderr.splitlines() if "第 12 行" in line]
+    assert len(lines) == 1 and said in lines[0], result.stderr
+    assert not json.loads(ok(pledges("list", "--format", "json")).stdout)
