@@ -162,6 +162,14 @@ class Ingest:
             column, header = column_letter(index), None if cells.blank(header) else str(header).strip()
         self.problems.append(Problem(table.raw.source, table.name, row, column, key, params, header))
 
+    def catch_up(self) -> None:
+        """After an event written as it happens (a campaign opened, an e-mail set, a draft
+        edited: stamped with the clock's time), the rows and create events built from then on
+        take the clock's time too, so that no event is stamped before the one it follows
+        (docs/audit.md: the history never goes back in time).  Buffered rows are written before
+        such an event, so they come first in the chain as in time."""
+        self.now = max(self.now, self.ledger.now())
+
     def touch(self, pledge_id: int, parsed: "Parsed") -> None:
         self.touch_many(parsed.table, [pledge_id], [parsed.row])
         if self.with_states and parsed.values.get("state") is not None:
@@ -272,6 +280,7 @@ class Ingest:
         for parsed in rows.values():
             if parsed.values["code"] in self.org_ids:
                 self._existing_org(parsed)
+        self.catch_up()
         self._new_orgs(self._parents_first(new, rows))
 
     def _existing_org(self, parsed: Parsed) -> None:
@@ -410,7 +419,10 @@ class Ingest:
                     self.problem(table, parsed.row, self._index_of(table, "org"), "unknown_org", code=org)
                     continue
                 if number in index:
+                    if contact:  # its event may come now: the new members before it are written first
+                        self._write_members(batch, events)
                     self._existing_member(parsed, index[number], org_id, contact)
+                    self.catch_up()
                     continue
                 member_id, next_id = next_id, next_id + 1
                 index[number] = (member_id << 32) | org_id

@@ -201,6 +201,7 @@ class PledgeRows:
         if year not in cache:
             found = campaign_for(self.ingest.session, self.ingest.ledger, year, self.ingest.actor)
             cache[year] = Period(found.id, found.year, found.starts, found.ends)
+            self.ingest.catch_up()  # the rows are built after the checks: nothing new is waiting
         return cache[year]
 
     def _row(self, parsed: Parsed, held: dict[int, Pledge]) -> None:
@@ -254,6 +255,8 @@ class PledgeRows:
         except PledgeError as err:
             ingest._error(parsed, err, "due" if due and not content else None)
             return
+        finally:
+            ingest.catch_up()
         ingest.tally.updated[H.PLEDGES] += 1
 
     def _write(self) -> None:

@@ -144,3 +144,34 @@ def test_a_batch_with_one_wrong_row_goes_row_by_row_and_reports_it(pledges, ledg
     lines = [line for line in result.stderr.splitlines() if "第 12 行" in line]
     assert len(lines) == 1 and said in lines[0], result.stderr
     assert not json.loads(ok(pledges("list", "--format", "json")).stdout)
+
+
+def test_the_audit_chain_holds_when_the_import_also_writes_events_of_its_own_kind(db_url, ledger, tmp_path):
+    """With the real clock (a subprocess): the import opens a campaign, sets an organisation's and
+    a member's e-mail and edits a draft (events written as they happen), besides its bulk
+    create events; those must not be stamped earlier than the events before them, or
+    ``audit verify`` finds the history going back in time."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PLEDGES_DB": db_url, "PLEDGES_USER": "t"}
+    command = str(Path(sys.executable).parent / "pledges")
+
+    def run(*args: str) -> str:
+        done = subprocess.run([command, *args], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    orgs = [[*ORGS[0], "电子邮箱"], *([*row, None] for row in ORGS[1:])]
+    members = [[*MEMBERS[0], "电子邮箱"], *([*row, None] for row in MEMBERS[1:])]
+    rows = [PLEDGE_HEADERS, *pledge_rows(120)]
+    run("import", str(write_csv(tmp_path / "orgs.csv", orgs)), str(write_csv(tmp_path / "members.csv", members)),
+        str(write_csv(tmp_path / "pledges.csv", rows)))
+    orgs[3][4], members[5][3] = "v2@example.com", "m4@example.com"  # new e-mails, before new rows
+    orgs.append(["DX-V7", "大溪7村党支部", "村", "DX", None])
+    members.append(["M999", "新党员", "DX-V1", None])
+    rows[2][5] = 7  # a changed draft, before new pledges (and a new campaign year)
+    rows += [[*row[:8], "2028-03-01", 2028] for row in pledge_rows(30, start=500)]
+    run("import", str(write_csv(tmp_path / "orgs.csv", orgs)), str(write_csv(tmp_path / "members.csv", members)),
+        str(write_csv(tmp_path / "pledges.csv", rows)))
+    run("audit", "verify")
