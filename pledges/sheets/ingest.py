@@ -141,7 +141,7 @@ class Ingest:
         committed state meanwhile.  PostgreSQL instead drops the member and pledge tables'
         foreign keys and adds them again (validated) before the commit: the drop locks the
         member, pledge, organisation and campaign tables until then, harmless while the ledger
-        holds no pledges, and the per-row checks it saves were most of the load's time.  Its
+        holds no pledges, and the per-row checks it saves were half of the pledges' COPY.  Its
         indexes stay (kept up by the COPY).  Into a ledger that has pledges, neither: nothing is
         locked that readers need (docs/spreadsheets.md, "Speed and memory")."""
         if not self.first_load:
