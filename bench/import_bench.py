@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -116,7 +118,20 @@ def cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def fresh_pg(url: str) -> str:
+@contextmanager
+def fresh_sqlite(work: Path) -> Iterator[str]:
+    """The URL of a new SQLite file in ``work``, removed afterwards."""
+    path = work / f"bench-{uuid.uuid4().hex[:6]}.db"
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def fresh_pg(url: str) -> Iterator[str]:
+    """The URL of a new PostgreSQL schema of its own, dropped afterwards (250,000 pledges each)."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
@@ -126,9 +141,13 @@ def fresh_pg(url: str) -> str:
     engine = create_engine(normalise_url(url), isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine.dispose()
-    return make_url(normalise_url(url)).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
-        hide_password=False)
+    try:
+        yield make_url(normalise_url(url)).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+            hide_password=False)
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
 
 
 def main(argv=None) -> None:
@@ -154,19 +173,21 @@ def main(argv=None) -> None:
     tasks.load(work / "taskdata", work / "tasks.json")
     task_seconds, task_cpu = time.perf_counter() - start, cpu_of_children() - cpu
     results = [("task import (Taskwarrior)", task_seconds, task_cpu, None, None)]
-    targets = [("sqlite", lambda: f"sqlite:///{work / f'bench-{uuid.uuid4().hex[:6]}.db'}")]
+    targets = [("sqlite", lambda: fresh_sqlite(work))]
     if args.pg:
         targets.append(("postgresql", lambda: fresh_pg(args.pg)))
     for name, make in targets:
         for label, inputs, needed in (("CSV", files, 5), (".xlsx", [xlsx], 3)):
-            seconds, peak, cpu = run_import(make(), inputs)
+            with make() as url:
+                seconds, peak, cpu = run_import(url, inputs)
             results.append((f"pledges import {label} ({name})", seconds, cpu, peak, task_seconds / seconds / needed))
     big = None
     if args.big:
         orgs_b, members_b, rows_b = city(args.big)
         write_csv(work / "big.csv", PLEDGE_HEADERS, rows_b)
         big_files = [files[0], files[1], work / "big.csv"]
-        seconds, peak, _ = run_import(f"sqlite:///{work / f'big-{uuid.uuid4().hex[:6]}.db'}", big_files)
+        with fresh_sqlite(work) as url:
+            seconds, peak, _ = run_import(url, big_files)
         big = (args.big, seconds, peak)
     table = render(args.pledges, len(orgs), len(members), results, big)
     print(table)

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from pledges import chain
 
@@ -119,11 +120,41 @@ class BulkWriter:
         sort per index instead of a random B-tree insert per row.  Inside the transaction, so a
         failed load leaves the schema as it was."""
         indexes = [index for table in tables for index in sorted(table.indexes, key=lambda i: i.name)]
+        # pysqlite opens a transaction only before a row is written, so a DROP INDEX as the first
+        # statement would be committed on its own and outlive a rollback: open it first.
+        chain.hold_write_lock(self.connection)
         for index in indexes:
             index.drop(self.connection)
         yield
         for index in indexes:
             index.create(self.connection)
+
+    @contextmanager
+    def foreign_keys_deferred(self, tables: Iterable[Table]) -> Iterator[None]:
+        """Drop the tables' foreign keys for the load and add them again after it: one check of
+        every row by a join when the constraint is added, instead of a trigger per reference and
+        row.  Inside the transaction (a failed load leaves the schema as it was); the constraints
+        are added as the models define them, so the schema comes back the same.  On PostgreSQL
+        the drop holds an exclusive lock on the tables and on those they refer to until the
+        commit (docs/spreadsheets.md says when the import does this).  Only a login that owns
+        all those tables may alter them; for any other (a person's own login, docs/deployment.md)
+        the constraints stay and check each row as usual."""
+        tables = list(tables)
+        constraints = [fk for table in tables for fk in sorted(table.foreign_key_constraints, key=lambda c: c.name)]
+        if not self._owns({t.name for t in tables} | {c.referred_table.name for c in constraints}):
+            yield
+            return
+        for constraint in constraints:
+            self.connection.execute(DropConstraint(constraint))
+        yield
+        for constraint in constraints:  # isolated, it would be left out of every later CREATE TABLE
+            self.connection.execute(AddConstraint(constraint, isolate_from_table=False))
+
+    def _owns(self, names: set[str]) -> bool:
+        """PostgreSQL: does this login own (or act as the owner of) every table named?"""
+        return bool(self.connection.scalar(text(
+            "SELECT bool_and(pg_catalog.pg_has_role(c.relowner, 'USAGE')) FROM pg_catalog.pg_class c "
+            "WHERE c.oid = ANY(CAST(:names AS text[])::regclass[])"), {"names": sorted(names)}))
 
     def next_id(self, table: Table) -> int:
         """The first id free in ``table``."""

@@ -120,9 +120,10 @@ def _check_scope(session: Session, actor: str, before: int) -> None:
 def _run(ingest: Ingest, tables: list[Table], submit: bool, approve: bool, reason: str) -> ImportResult:
     by_kind = {kind: [t for t in tables if t.kind == kind] for kind in H.KINDS}
     usable = {kind: [t for t in found if ingest.check_table(t)] for kind, found in by_kind.items()}
-    ingest.orgs(usable[H.ORGS])
-    ingest.members(usable[H.MEMBERS])
-    PledgeRows(ingest).run(usable[H.PLEDGES])
+    with ingest.loading():
+        ingest.orgs(usable[H.ORGS])
+        ingest.members(usable[H.MEMBERS])
+        PledgeRows(ingest).run(usable[H.PLEDGES])
     _resolve_targets(ingest)
     if ingest.targets:
         _walk_states(ingest, reason, BEFORE_PROGRESS)

@@ -12,6 +12,7 @@ through the lifecycle engine.  Every problem is recorded; the caller rolls back 
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -80,6 +81,25 @@ class Parsed:
     bad: bool = False
 
 
+@dataclass(slots=True)
+class Batch:
+    """Rows of one sheet read a column at a time: field name → the column's values."""
+
+    table: Table
+    rows: list[int]  # the rows' numbers in the sheet
+    columns: dict[str, list]
+    bad: set[int]  # positions of the rows with a problem
+
+    def parsed(self) -> Iterator[Parsed]:
+        names = list(self.columns)
+        for position, values in enumerate(zip(*self.columns.values())):
+            yield Parsed(self.table, self.rows[position], dict(zip(names, values)), position in self.bad)
+
+    def column(self, field_name: str) -> list:
+        """The column's values, all None when the sheet has no such column."""
+        return self.columns.get(field_name) or [None] * len(self.rows)
+
+
 @dataclass
 class Tally:
     created: Counter = field(default_factory=Counter)
@@ -106,11 +126,32 @@ class Ingest:
         self.tables: list[Table] = []
         self._campaigns: dict[int, object] = {}
         self._load_orgs()
+        self.first_load = session.scalar(select(Pledge.id).limit(1)) is None  # no pledges in the ledger yet
         self._members: dict[str, int] | None = None
         self._unnamed_reported: dict[int, set[int]] = {}
         # ``import --states``: where each pledge named with a 状态 should end up (position in touched → cells).
         self.with_states = False
         self.targets: dict[int, dict] = {}
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Around the writing of new organisations, members and pledges.  On a first load (no
+        pledges yet), SQLite drops the member, pledge and audit indexes for the load and builds
+        them again after it, inside the transaction; its readers go on reading the last
+        committed state meanwhile.  PostgreSQL instead drops the member and pledge tables'
+        foreign keys and adds them again (validated) before the commit: the drop locks the
+        member, pledge, organisation and campaign tables until then, harmless while the ledger
+        holds no pledges, and the per-row checks it saves were half of the pledges' COPY.  Its
+        indexes stay (kept up by the COPY).  Into a ledger that has pledges, neither: nothing is
+        locked that readers need (docs/spreadsheets.md, "Speed and memory")."""
+        if not self.first_load:
+            yield
+        elif self.writer.postgresql:
+            with self.writer.foreign_keys_deferred([Member.__table__, Pledge.__table__]):
+                yield
+        else:
+            with self.writer.indexes_deferred([Member.__table__, Pledge.__table__, AuditEvent.__table__]):
+                yield
 
     # --- problems and cells -----------------------------------------------------------------
 
@@ -121,13 +162,25 @@ class Ingest:
             column, header = column_letter(index), None if cells.blank(header) else str(header).strip()
         self.problems.append(Problem(table.raw.source, table.name, row, column, key, params, header))
 
+    def catch_up(self) -> None:
+        """After an event written as it happens (a campaign opened, an e-mail set, a draft
+        edited: stamped with the clock's time), the rows and create events built from then on
+        take the clock's time too, so that no event is stamped before the one it follows
+        (docs/audit.md: the history never goes back in time).  Buffered rows are written before
+        such an event, so they come first in the chain as in time."""
+        self.now = max(self.now, self.ledger.now())
+
     def touch(self, pledge_id: int, parsed: "Parsed") -> None:
-        if not self.tables or self.tables[-1] is not parsed.table:
-            self.tables.append(parsed.table)
-        self.touched.append(pledge_id)
-        self.touched_at.append(((len(self.tables) - 1) << 32) | parsed.row)
+        self.touch_many(parsed.table, [pledge_id], [parsed.row])
         if self.with_states and parsed.values.get("state") is not None:
             self.targets[len(self.touched) - 1] = {k: parsed.values.get(k) for k in STATE_FIELDS}
+
+    def touch_many(self, table: Table, pledge_ids: list[int], rows: list[int]) -> None:
+        if not self.tables or self.tables[-1] is not table:
+            self.tables.append(table)
+        self.touched.extend(pledge_ids)
+        at = (len(self.tables) - 1) << 32
+        self.touched_at.extend([at | row for row in rows])
 
     def touched_where(self, position: int) -> tuple[Table, int]:
         packed = self.touched_at[position]
@@ -151,22 +204,27 @@ class Ingest:
         return ok
 
     def parse(self, table: Table) -> Iterator[Parsed]:
-        """Each data row's cells read by their column's reader; problems recorded, row marked bad.
-        The rows are read a batch at a time, a column at a time (``cells.read_column``)."""
+        """Each data row's cells read by their column's reader; problems recorded, row marked bad."""
+        for batch in self.batches(table):
+            yield from batch.parsed()
+
+    def batches(self, table: Table) -> Iterator["Batch"]:
+        """The data rows a batch at a time, each read a column at a time (``cells.read_column``);
+        problems recorded, rows marked bad."""
         batch: list = []
         for record in table.records():
             batch.append(record)
             if len(batch) >= BATCH:
-                yield from self._parse_batch(table, batch)
+                yield self._parse_batch(table, batch)
                 batch = []
         if batch:
-            yield from self._parse_batch(table, batch)
+            yield self._parse_batch(table, batch)
 
-    def _parse_batch(self, table: Table, batch: list) -> Iterator[Parsed]:
+    def _parse_batch(self, table: Table, batch: list) -> "Batch":
         width = len(table.headers)
         unnamed = [i for i, header in enumerate(table.headers) if cells.blank(header)]
         reported = self._unnamed_reported.setdefault(id(table), set())
-        names, columns, found_problems = [], [], []  # (position, column, key, params)
+        columns, found_problems = {}, []  # problems: (position, column, key, params)
         for index, col in table.columns.items():
             read = READERS.get(col.field, cells.text)
             found, problems = cells.read_column(read, [row[index] if index < len(row) else None
@@ -176,8 +234,7 @@ class Ingest:
                 failed = {position for position, _ in problems}
                 found_problems += [(position, index, "cell_required", {"header": col.zh})
                                    for position, value in enumerate(found) if value is None and position not in failed]
-            names.append(col.field)
-            columns.append(found)
+            columns[col.field] = found
         for position, (_, row) in enumerate(batch):
             if len(row) > width or unnamed:
                 for index in (*unnamed, *range(width, len(row))):
@@ -187,9 +244,7 @@ class Ingest:
         found_problems.sort(key=lambda p: (p[0], p[1]))  # as a person reads the sheet: row by row
         for position, index, key, params in found_problems:
             self.problem(table, batch[position][0], index, key, **params)
-        bad = {p[0] for p in found_problems}
-        for position, values in enumerate(zip(*columns)):
-            yield Parsed(table, batch[position][0], dict(zip(names, values)), position in bad)
+        return Batch(table, [number for number, _ in batch], columns, {p[0] for p in found_problems})
 
     # --- organisations ---------------------------------------------------------------------------
 
@@ -225,6 +280,7 @@ class Ingest:
         for parsed in rows.values():
             if parsed.values["code"] in self.org_ids:
                 self._existing_org(parsed)
+        self.catch_up()
         self._new_orgs(self._parents_first(new, rows))
 
     def _existing_org(self, parsed: Parsed) -> None:
@@ -363,7 +419,10 @@ class Ingest:
                     self.problem(table, parsed.row, self._index_of(table, "org"), "unknown_org", code=org)
                     continue
                 if number in index:
+                    if contact:  # its event may come now: the new members before it are written first
+                        self._write_members(batch, events)
                     self._existing_member(parsed, index[number], org_id, contact)
+                    self.catch_up()
                     continue
                 member_id, next_id = next_id, next_id + 1
                 index[number] = (member_id << 32) | org_id

@@ -4,16 +4,18 @@ Rows are handled a batch at a time: one query finds the batch's pledges named by
 are written set-based with their ``create`` events, and changed ones go to ``on_change``."""
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
 from pledges.campaigns import campaign_for, check_due
 from pledges.entries import coherent
 from pledges.errors import BadInput, PledgeError
-from pledges.models import MAX_INT, AuditEvent, Campaign, Pledge, ProgressRecord
+from pledges.models import MAX_INT, AuditEvent, Pledge, ProgressRecord
 from pledges.sheets import headers as H
-from pledges.sheets.ingest import (AUDIT_COLUMNS, BATCH, PLEDGE_COLUMNS, Ingest, Parsed, PledgeChange, ProgressEntry,
-                                   about_rows)
+from pledges.sheets.ingest import (AUDIT_COLUMNS, BATCH, PLEDGE_COLUMNS, Batch, Ingest, Parsed, PledgeChange,
+                                   ProgressEntry, about_rows)
 from pledges.sheets.reader import Table
 from pledges.vocab import State
 
@@ -30,6 +32,12 @@ class _Ids:
 
     def __post_init__(self):
         self.start = self.next
+
+    def take_many(self, count: int) -> list[int]:
+        if self.given:
+            return [self.take() for _ in range(count)]
+        taken, self.next = range(self.next, self.next + count), self.next + count
+        return list(taken)
 
     def take(self) -> int:
         while self.next in self.given:
@@ -51,6 +59,27 @@ class _Ids:
         return any(low <= wanted < high for low, high in self.gaps)
 
 
+class Period(NamedTuple):
+    """A campaign's id and dates as plain values (``campaigns.check_due`` reads them), so that a
+    row's check does not go through the ORM's attribute machinery."""
+
+    id: int
+    year: int
+    starts: date
+    ends: date
+
+
+def content_of_row(value: dict) -> dict:
+    """A row's content by the rules ``PledgeContent`` applies (``pledges.entries.coherent``): a
+    qualitative column left empty reads as qualitative when the row has a criterion and no
+    target.  ``BadInput`` if the row breaks a rule."""
+    qualitative = value.get("qualitative")
+    if qualitative is None:
+        qualitative = value.get("target") is None and value.get("criterion") is not None
+    return coherent(value["title"], value.get("content") or "", value.get("category"), value.get("target"),
+                    value.get("unit"), qualitative, value.get("criterion"))
+
+
 class PledgeRows:
     def __init__(self, ingest: Ingest):
         self.ingest = ingest
@@ -65,29 +94,66 @@ class PledgeRows:
         self.events: list[tuple] = []
 
     def run(self, tables: list[Table]) -> None:
-        """On a first load (no pledges yet) into SQLite, the pledge and audit indexes are dropped
-        for the load and built again after it, inside the transaction.  SQLite readers go on
-        reading the last committed state meanwhile.  On PostgreSQL a DROP INDEX would hold an
-        exclusive lock on the tables until the commit, so that every reader (a dashboard, a
-        list) waits for the whole import: there the indexes stay and are kept up by the COPY."""
-        if self.keys or self.ingest.writer.postgresql:
-            self._run(tables)
-            return
-        with self.ingest.writer.indexes_deferred([Pledge.__table__, AuditEvent.__table__]):
-            self._run(tables)
-
-    def _run(self, tables: list[Table]) -> None:
-        batch: list[Parsed] = []
         done, total = 0, about_rows(tables)
         for table in tables:
-            for parsed in self.ingest.parse(table):
-                batch.append(parsed)
-                if len(batch) >= BATCH:
-                    done += len(batch)
-                    self._batch(batch)
+            for batch in self.ingest.batches(table):
+                if not self._clean_batch(batch):
+                    self._batch(list(batch.parsed()))
+                done += len(batch.rows)
+                if len(batch.rows) == BATCH:  # not after the last: the bar closes at the end
                     self.ingest.report(H.PLEDGES, done, total)
-                    batch = []
-        self._batch(batch)
+
+    def _clean_batch(self, batch: Batch) -> bool:
+        """A batch of new pledges with nothing wrong in any row, checked and written a column at
+        a time: the same checks as ``_check`` and ``_row`` and the same rows and events as
+        ``_new``.  Any other batch (a problem, a 承诺编号, a pledge already in the ledger, a row
+        given twice, ``--states``) returns False having written nothing, and goes row by row,
+        which reports each problem at its row."""
+        ingest = self.ingest
+        if batch.bad or ingest.with_states or any(given is not None for given in batch.column("id")):
+            return False
+        org_ids = list(map(ingest.org_ids.get, batch.column("org")))
+        if None in org_ids:
+            return False
+        member_ids = []
+        members = batch.column("member")
+        index = ingest.members_index() if any(members) else {}
+        for number, org_id in zip(members, org_ids):
+            packed = index.get(number) if number else 0
+            if packed is None or (packed and packed & 0xFFFFFFFF != org_id):
+                return False
+            member_ids.append(packed >> 32 or None)
+        names = list(batch.columns)
+        try:
+            contents = [content_of_row(dict(zip(names, values))) for values in zip(*batch.columns.values())]
+            dues = batch.columns["due"]
+            periods = [self._campaign(year or due.year) for year, due in zip(batch.column("campaign"), dues)]
+            for period, due in zip(periods, dues):
+                check_due(period, due)
+        except BadInput:
+            return False
+        keys = [(o, m or 0, c["title"], p.id) for o, m, c, p in zip(org_ids, member_ids, contents, periods)]
+        digests = set(map(hash, keys))
+        if len(digests) < len(keys) or not self.seen_keys.isdisjoint(digests) or \
+                (self.keys and not self.keys.keys().isdisjoint(keys)):
+            return False
+        self.seen_keys |= digests
+        ids = self.ids.take_many(len(keys))
+        self._add(ids, [p.id for p in periods], org_ids, member_ids, contents, dues)
+        ingest.touch_many(batch.table, ids, batch.rows)
+        self._write()
+        return True
+
+    def _add(self, ids: list[int], campaign_ids: list[int], org_ids: list[int], member_ids: list[int | None],
+             contents: list[dict], dues: list[date]) -> None:
+        """New draft pledges (content in CONTENT_FIELDS' order) and their ``create`` events, as ``add`` writes them."""
+        ingest, draft = self.ingest, State.draft.value
+        now = ingest.now
+        self.rows += [(pledge_id, campaign_id, org_id, member_id, *content.values(), due, due, draft, 0, now, now, 1)
+                      for pledge_id, campaign_id, org_id, member_id, content, due
+                      in zip(ids, campaign_ids, org_ids, member_ids, contents, dues)]
+        self.events += [ingest._event("pledge", pledge_id, None, to_state=draft, due_after=due, done_after=0,
+                                      outcome_after=None) for pledge_id, due in zip(ids, dues)]
 
     def _batch(self, batch: list[Parsed]) -> None:
         checked = [p for p in batch if not p.bad and self._check(p)]
@@ -119,12 +185,8 @@ class PledgeRows:
                 ingest.problem(table, parsed.row, ingest._index_of(table, "member"), "member_elsewhere",
                                number=value["member"], org=value["org"], member_org=ingest.org_codes[member_org])
                 return False
-        qualitative = value.get("qualitative")
-        if qualitative is None:  # left empty: qualitative when it has a criterion and no target
-            qualitative = value.get("target") is None and value.get("criterion") is not None
-        try:  # the rules PledgeContent applies (pledges.entries.coherent), without a model per row
-            value["content"] = coherent(value["title"], value.get("content") or "", value.get("category"),
-                                        value.get("target"), value.get("unit"), qualitative, value.get("criterion"))
+        try:
+            value["content"] = content_of_row(value)
             period = self._campaign(value.get("campaign") or value["due"].year)
             check_due(period, value["due"])
         except BadInput as err:
@@ -134,10 +196,12 @@ class PledgeRows:
         value["key"] = (org_id, member_id or 0, value["content"]["title"], period.id)
         return True
 
-    def _campaign(self, year: int) -> Campaign:
+    def _campaign(self, year: int) -> Period:
         cache = self.ingest._campaigns
         if year not in cache:
-            cache[year] = campaign_for(self.ingest.session, self.ingest.ledger, year, self.ingest.actor)
+            found = campaign_for(self.ingest.session, self.ingest.ledger, year, self.ingest.actor)
+            cache[year] = Period(found.id, found.year, found.starts, found.ends)
+            self.ingest.catch_up()  # the rows are built after the checks: nothing new is waiting
         return cache[year]
 
     def _row(self, parsed: Parsed, held: dict[int, Pledge]) -> None:
@@ -168,12 +232,8 @@ class PledgeRows:
             ingest.problem(parsed.table, parsed.row, ingest._index_of(parsed.table, "id"), "sheet_id_taken", id=given)
             return
         pledge_id = given if given is not None else self.ids.take()
-        due, content = value["due"], value["content"]
-        self.rows.append((pledge_id, value["campaign_id"], value["org_id"], value["member_id"],
-                          *content.values(), due, due, State.draft.value, 0,  # content: CONTENT_FIELDS' order
-                          ingest.now, ingest.now, 1))
-        self.events.append(ingest._event("pledge", pledge_id, None, to_state=State.draft.value, due_after=due,
-                                         done_after=0, outcome_after=None))
+        self._add([pledge_id], [value["campaign_id"]], [value["org_id"]], [value["member_id"]], [value["content"]],
+                  [value["due"]])
         ingest.touch(pledge_id, parsed)
 
     def _existing(self, parsed: Parsed, pledge: Pledge) -> None:
@@ -195,6 +255,8 @@ class PledgeRows:
         except PledgeError as err:
             ingest._error(parsed, err, "due" if due and not content else None)
             return
+        finally:
+            ingest.catch_up()
         ingest.tally.updated[H.PLEDGES] += 1
 
     def _write(self) -> None:

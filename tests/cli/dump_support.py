@@ -3,8 +3,9 @@
 import hashlib
 import sqlite3
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 
 
 def dump(url: str) -> str:
@@ -28,3 +29,21 @@ def dump(url: str) -> str:
 
 def digest(url: str) -> str:
     return hashlib.sha256(dump(url).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def contents(url: str) -> dict:
+    """Every row of every table by primary key (not the ledger's own id), and the foreign keys and
+    indexes of the tables an import's first load changes for a while (pledge, member, audit_event)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = {table.name: connection.execute(select(table).order_by(*table.primary_key.columns)).all()
+                    for table in SQLModel.metadata.sorted_tables}
+            rows["meta"] = [row for row in rows["meta"] if row[0] != "ledger_id"]  # each ledger's own
+            schema = inspect(connection)
+            for name in ("pledge", "member", "audit_event"):
+                rows[f"{name} foreign keys"] = sorted(map(repr, schema.get_foreign_keys(name)))
+                rows[f"{name} indexes"] = sorted(map(repr, schema.get_indexes(name)))
+            return rows
+    finally:
+        engine.dispose()

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cli_support import TABLES, as_json, describe, ok
+from dump_support import contents
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ORG_HEADERS = ["党组织代码", "党组织名称", "单位类型", "上级党组织代码"]
@@ -459,7 +460,7 @@ def test_killed_mid_import_leaves_the_ledger_as_it_was(ledger, db_url, tmp_path)
     from pledges.orgs import add_org
 
     add_org(ledger, "WL", "温岭市委", actor="t")
-    before = counts(ledger)
+    before, schema = counts(ledger), contents(db_url)
     env = {**os.environ, "PLEDGES_DB": db_url, "PLEDGES_USER": "t"}
     pledges_bin = Path(sys.executable).parent / "pledges"
     process = subprocess.Popen([str(pledges_bin), "import", str(path)], env=env, stdout=subprocess.DEVNULL,
@@ -472,6 +473,7 @@ def test_killed_mid_import_leaves_the_ledger_as_it_was(ledger, db_url, tmp_path)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert counts(ledger) == before
+    assert contents(db_url) == schema  # a first load: the indexes or foreign keys it dropped are back
 
 
 def _writing(db_url: str, tmp_path: Path) -> bool:
