@@ -6,6 +6,11 @@ are converted for SQLite by SQLAlchemy's own bind processors (memoised: a ledger
 days), so what is stored reads back exactly as if the ORM had written it.  Because ids are
 given, PostgreSQL's sequences must be moved past them afterwards (``reset_sequences``).
 
+On PostgreSQL through a person's own login (row-level security, docs/deployment.md), COPY is
+refused and ``max(id)`` sees only the login's subtree, so there the rows go in by INSERT, and
+``next_id`` takes the first id from the table's sequence while holding the table against other
+writers until the commit (any login: two imports at once never pick the same ids).
+
 Audit events are linked into the hash chain as they are written (``pledges.chain``): here on
 SQLite, and on PostgreSQL when the load keeps its own times (``keep_stamps``: the demo's
 history, a copy); otherwise PostgreSQL's trigger stamps and links each row."""
@@ -64,6 +69,8 @@ class BulkWriter:
         self.postgresql = self.dialect.name == "postgresql"
         self.written: dict[str, int] = {}
         self._converters: dict[tuple, list] = {}
+        self._owned: dict[str, bool] = {}
+        self._given: dict[str, int] = {}  # PostgreSQL: the first id taken from each table's sequence
 
     def write(self, table: Table, columns: Sequence[str], rows: Iterable[tuple], linked: bool = False) -> int:
         """``linked``: audit rows already given their ids and hashes (``chain_head``)."""
@@ -75,10 +82,13 @@ class BulkWriter:
             columns, rows = self._linked(tuple(columns), rows)
         cursor = self.connection.connection.dbapi_connection.cursor()
         names = ", ".join(columns)
-        if self.postgresql:
+        if self.postgresql and self._owns_table(table.name):
             with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+        elif self.postgresql:  # row-level security refuses COPY; the policies check each row
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
         else:
             marks = ", ".join("?" * len(columns))
             insert = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
@@ -156,15 +166,40 @@ class BulkWriter:
             "SELECT bool_and(pg_catalog.pg_has_role(c.relowner, 'USAGE')) FROM pg_catalog.pg_class c "
             "WHERE c.oid = ANY(CAST(:names AS text[])::regclass[])"), {"names": sorted(names)}))
 
+    def _owns_table(self, name: str) -> bool:
+        if name not in self._owned:
+            self._owned[name] = self._owns({name})
+        return self._owned[name]
+
     def next_id(self, table: Table) -> int:
-        """The first id free in ``table``."""
-        return (self.connection.scalar(select(func.max(table.c.id))) or 0) + 1
+        """The first id free in ``table``.  PostgreSQL: the table is held against other writers
+        (SHARE ROW EXCLUSIVE, until the commit: readers go on) and the id comes from its
+        sequence, which every insert moves, whatever rows the login may see."""
+        if not self.postgresql:
+            return (self.connection.scalar(select(func.max(table.c.id))) or 0) + 1
+        self.connection.execute(text(f"LOCK TABLE {table.name} IN SHARE ROW EXCLUSIVE MODE"))
+        first = self.connection.scalar(text(f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id'))"))
+        if self._owns_table(table.name):  # ids written by hand before (a copy) may be past it
+            first = max(first, (self.connection.scalar(select(func.max(table.c.id))) or 0) + 1)
+        self._given[table.name] = first
+        return first
 
     def reset_sequences(self, tables: Iterable[Table]) -> None:
-        """Move PostgreSQL's id sequences past the ids written by hand (SQLite needs nothing)."""
+        """Move PostgreSQL's id sequences past the ids written by hand (SQLite needs nothing).
+        The owner sets them; a person's login, which may only draw from a sequence, draws up to
+        the highest id it wrote."""
         if not self.postgresql:
             return
         for table in tables:
-            self.connection.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+            sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+            if self._owns_table(table.name):
+                self.connection.execute(text(
+                    f"SELECT setval({sequence}, COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+                continue
+            if table.name not in self._given:
+                continue
+            highest = self.connection.scalar(select(func.max(table.c.id))) or 0
+            drawn = self._given[table.name]  # the sequence's value now (next_id drew it)
+            if highest > drawn:
+                self.connection.execute(text(f"SELECT max(nextval({sequence})) FROM generate_series(1, :n)"),
+                                        {"n": highest - drawn})

@@ -362,3 +362,40 @@ def test_only_the_owner_drops_the_foreign_keys_for_a_first_load(deployment):
                 assert len(inspect(connection).get_foreign_keys("pledge")) == 3
         finally:
             engine.dispose()
+
+
+def test_a_person_imports_a_sheet_through_their_own_login(deployment, tmp_path):
+    """Row-level security refuses COPY and hides other towns' rows from max(id): the import goes
+    in by INSERT, with ids from the sequences (pledges.loader), so it neither fails nor takes an
+    id that a pledge outside the login's view already has; the sequences move past what it wrote."""
+    import time_machine
+    from click.testing import CliRunner
+
+    from pledges.cli.main import cli
+    from pledges.entries import create_pledge
+    from support import NOW
+
+    url = make_url(deployment.url).set(username=deployment.login).render_as_string(hide_password=False)
+    sheet = tmp_path / "大溪村.csv"
+    sheet.write_text("党组织代码,承诺事项,目标值,计量单位,完成时限\nDX-V1,整治河道,3,条,2026-12-20\n"
+                     "DX-V1,开展主题党日,2,次,2026-12-25\n", encoding="utf-8")
+    with time_machine.travel(NOW, tick=False):
+        done = CliRunner().invoke(cli, ["--db", url, "--as", "大溪书记", "import", str(sheet)],
+                                  env={"PLEDGES_USER": None})
+    assert done.exit_code == 0, done.output
+    with deployment.ledger.session() as session:
+        rows = session.execute(text("SELECT id, org_id, title FROM pledge ORDER BY id")).all()
+    new = [row for row in rows if row.title in ("整治河道", "开展主题党日")]
+    assert len(new) == 2 and {row.org_id for row in new} == {deployment.org_ids["DX-V1"]}
+    assert len({row.id for row in rows}) == len(rows) and min(row.id for row in new) > deployment.outside
+    later = create_pledge(deployment.ledger, org="CB-V1", title="之后的承诺", target=1, unit="次",
+                          due=date(2026, 9, 30), actor=ACTOR).id
+    assert later > max(row.id for row in new)
+    outside = tmp_path / "城北.csv"
+    outside.write_text("党组织代码,承诺事项,目标值,计量单位,完成时限\nCB-V1,越界承诺,1,次,2026-12-20\n", encoding="utf-8")
+    with time_machine.travel(NOW, tick=False):
+        refused_import = CliRunner().invoke(cli, ["--db", url, "--as", "大溪书记", "import", str(outside)],
+                                            env={"PLEDGES_USER": None})
+    assert refused_import.exit_code == 1
+    with deployment.ledger.session() as session:
+        assert session.scalar(text("SELECT count(*) FROM pledge WHERE title = '越界承诺'")) == 0
