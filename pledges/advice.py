@@ -174,6 +174,8 @@ _SHEET = {
     "cell_not_flag": ("这一格只能填“是”或“否”。", "改成“是”或“否”。"),
     "cell_bad_choice": ("这一格的值不在可选范围内。", "改成提示中列出的某一个。"),
     "cell_required": ("这一格必须填写。", "补上内容。"),
+    "sheet_example_row": ("表格里还留着模板自带的示例行（党组织 DX-V1、党员 M0001 张三等），那是编造的，不能导入。",
+                          "删除这一行（模板每张表的第二行）再导入。"),
     "cell_no_header": ("这一列有内容，但第一行没有列名，不知道是什么。", "补上列名（参照模板 pledges template），或删除这一列。"),
     "sheet_column_twice": ("同一个列名出现了两次。", "删除其中一列。"),
     "sheet_column_missing": ("缺少必填的一列。", "按模板（pledges template 生成）补上这一列。"),

@@ -620,6 +620,8 @@ MESSAGES.update({
     "cell_not_flag": ("{value} 应为“是”或“否”", "{value} should be yes or no (是/否)"),
     "cell_bad_choice": ("{value} 不是可选值：可选 {choices}", "{value} is not one of the choices: {choices}"),
     "cell_required": ("{header} 必须填写", "{header} must be filled in"),
+    "sheet_example_row": ("这一行是模板自带的示例，不是真实数据：请删除这一行后再导入",
+                          "this row is the template's example, not real data: delete it and import again"),
     "cell_no_header": ("该列有内容但没有列名：请补上列名或删除该列", "this column has data but no header: name it or delete it"),
     "sheet_column_twice": ("列 {header} 出现了两次：请删除其中一列", "the column {header} appears twice: delete one of them"),
     "sheet_column_missing": ("缺少必填列 {header}（{en}）：请按模板（pledges template）补上", "the required column {header} ({en}) is missing: see `pledges template`"),

@@ -235,13 +235,14 @@ class Ingest:
                 found_problems += [(position, index, "cell_required", {"header": col.zh})
                                    for position, value in enumerate(found) if value is None and position not in failed]
             columns[col.field] = found
+        found_problems += [(position, None, "sheet_example_row", {}) for position in _examples(table, columns)]
         for position, (_, row) in enumerate(batch):
             if len(row) > width or unnamed:
                 for index in (*unnamed, *range(width, len(row))):
                     if index < len(row) and not cells.blank(row[index]) and index not in reported:
                         reported.add(index)
                         found_problems.append((position, index, "cell_no_header", {}))
-        found_problems.sort(key=lambda p: (p[0], p[1]))  # as a person reads the sheet: row by row
+        found_problems.sort(key=lambda p: (p[0], -1 if p[1] is None else p[1]))  # as a person reads: row by row
         for position, index, key, params in found_problems:
             self.problem(table, batch[position][0], index, key, **params)
         return Batch(table, [number for number, _ in batch], columns, {p[0] for p in found_problems})
@@ -452,6 +453,27 @@ class Ingest:
                 return
         changed = contact and apply_contact(self.session, self.ledger, member, "member", contact, self.actor)
         (self.tally.updated if changed else self.tally.unchanged)[H.MEMBERS] += 1
+
+
+def _example_values(kind: str) -> dict:
+    """The template's example row of ``kind`` as the import reads it (pledges/sheets/template.py)."""
+    from pledges.sheets.template import EXAMPLES
+
+    return {name: cells.read_column(READERS.get(name, cells.text), [value])[0][0]
+            for name, value in EXAMPLES[kind].items()}
+
+
+def _examples(table: Table, columns: dict[str, list]) -> list[int]:
+    """Positions of rows that are the template's example row, left in by mistake: reported, never
+    imported (its 党组织 DX-V1 and 党员 M0001 are made up).  A row counts as the example when at
+    least three of the example's fields are columns here and every one of them holds its value."""
+    example = _example_values(table.kind)
+    shared = [name for name in example if name in columns]
+    if len(shared) < 3:
+        return []
+    first = shared[0]
+    return [position for position, value in enumerate(columns[first])
+            if value == example[first] and all(columns[name][position] == example[name] for name in shared[1:])]
 
 
 def about_rows(tables: list[Table]) -> int | None:

@@ -380,6 +380,31 @@ def test_template_holds_choices_text_ids_and_an_explanation(pledges, ledger, tmp
     assert "承诺编号" in " ".join(str(row[0].value) for row in book["填表说明"].iter_rows(max_row=10))
 
 
+def test_the_templates_example_rows_are_reported_not_imported(pledges, ledger, tmp_path, db_url):
+    """A secretary who leaves the template's example rows in (DX-V1, M0001 张三…) is told which
+    rows they are; nothing is written.  A real row that differs from the example in one cell is
+    not taken for it."""
+    from dump_support import dump
+
+    path = tmp_path / "t.xlsx"
+    ok(pledges("template", "--out", path))
+    before = dump(db_url)
+    refused = pledges("import", path)
+    assert refused.exit_code == 1
+    named = [line for line in refused.stderr.splitlines() if "模板自带的示例" in line]
+    assert [line.split("]")[0].split("[")[1] for line in named] == ["党组织", "党员", "承诺事项", "践诺记实"]
+    assert all("第 2 行" in line for line in named)
+    assert dump(db_url) == before
+    book = openpyxl.load_workbook(path)
+    book["党组织"]["B2"] = "大溪村第二党支部"  # real rows that share the example's code and number
+    book["党员"]["B2"] = "张三丰"
+    for name in ("承诺事项", "践诺记实"):
+        book[name].delete_rows(2)
+    book.save(path)
+    result = pledges("import", path, "--dry-run")
+    assert result.exit_code == 0 and "模板自带的示例" not in result.output, result.output
+
+
 def test_a_progress_bar_on_a_terminal_for_thousands_of_rows(ledger, db_url, tmp_path):
     """On a terminal (rich is told so: FORCE_COLOR, TTY_COMPATIBLE) the import and the export of
     6,000 pledges show a bar with how far they are, on stderr; a pipe (the other tests) shows none."""
@@ -498,6 +523,8 @@ def test_the_templates_own_sheets_are_skipped_silently_and_a_stray_sheet_is_name
     ok(pledges("template", "--out", tmp_path / "t.xlsx"))
     book = openpyxl.load_workbook(tmp_path / "t.xlsx")
     book["践诺记实"].delete_rows(2)  # the example progress row names no pledge
+    for sheet, cell, value in (("党组织", "B2", "桃溪村党支部"), ("党员", "B2", "李四"), ("承诺事项", "E2", "每周走访")):
+        book[sheet][cell] = value  # filled in: no longer the template's example rows
     book.create_sheet("备忘").append(["下周一交镇里"])
     book.save(tmp_path / "t.xlsx")
     said = ok(pledges("import", tmp_path / "t.xlsx")).stdout
