@@ -279,7 +279,9 @@ class _InTimeOrder:
 
     def spill(self, rows: list[tuple]) -> None:
         """``rows``: (id, at, effective_on, …, due_after, …) as ``AUDIT_COLUMNS``; spilled without
-        their ids, in time order (stable: ties as generated), one run per day."""
+        their ids, in time order (stable: ties as generated), one run per day.  ``rows`` is emptied:
+        ``marshal`` keeps a table of the objects referenced more than once, and with the old tuples
+        gone an event's texts and numbers no longer are (a third faster)."""
         if not rows:
             return
         times, dates = self.times, self.dates
@@ -287,6 +289,7 @@ class _InTimeOrder:
                   dates[due_after], done_after, outcome_after, detail)
                  for (_, at, effective_on, actor, entity, entity_id, trigger, from_state, to_state, reason, due_after,
                       done_after, outcome_after, detail) in rows]
+        rows.clear()
         by_time = itemgetter(0)
         items.sort(key=by_time)
         start = 0

@@ -12,7 +12,7 @@ history, a copy); otherwise PostgreSQL's trigger stamps and links each row."""
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import Connection
@@ -88,8 +88,9 @@ class BulkWriter:
         """An aware time as the text this database takes as it is: SQLite's stored text (UTC,
         microseconds, as SQLAlchemy writes it), or the chain's UTC text for PostgreSQL's COPY.
         Both sort in time order."""
-        text = chain.at_text(value)
-        return text if self.postgresql else f"{text[:10]} {text[11:26]}"
+        if self.postgresql:
+            return chain.at_text(value)
+        return value.astimezone(timezone.utc).isoformat(" ", "microseconds")[:26]  # without "+00:00"
 
     def _linked(self, columns: tuple[str, ...], rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
         """Audit rows given their ids, logins and hashes after the chain's head."""
