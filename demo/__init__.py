@@ -11,6 +11,7 @@ never go back in time and its hash chain is linked in that order."""
 
 import gc
 import marshal
+import os
 import random
 import tempfile
 from bisect import bisect_right
@@ -19,7 +20,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from operator import itemgetter
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -265,16 +265,17 @@ def vague_story(rng: random.Random, story: Story) -> Story:
 
 class _InTimeOrder:
     """The demo's audit events in the order of their times, though the pledges are walked one
-    after another: each batch's events are sorted by time and spilled, a day's run to that day's
-    file (``marshal``); then the days are written in order, each sorted by time (ties in the order
-    they were generated), with ids from ``first_id`` on.  Memory stays flat: one day's events at a
+    after another: each batch's events are sorted by time and spilled to one unnamed file, a
+    ``marshal`` blob per day; then the days are written in order, each day's runs read back and
+    sorted by time (ties in the order they were generated), with ids from ``first_id`` on.  Memory stays flat: one day's events at a
     time.  Times and days are spilled as the text the database takes (``BulkWriter.time_text``),
     so the linked rows go to it as they are."""
 
     def __init__(self, first_id: int, time_text: Callable):
         self.first_id = first_id
-        self.folder = tempfile.TemporaryDirectory(prefix="pledges-demo-")
-        self.days: set[str] = set()
+        self.file = tempfile.TemporaryFile(prefix="pledges-demo-", buffering=0)
+        self.size = 0
+        self.runs: dict[str, list[tuple[int, int]]] = {}  # day → where its runs are: (offset, length)
         self.times, self.dates = chain.Texts(time_text), chain.Texts(chain.day_text)
 
     def spill(self, rows: list[tuple]) -> None:
@@ -296,10 +297,10 @@ class _InTimeOrder:
         while start < len(items):
             day = items[start][0][:10]
             end = bisect_right(items, day + "\x7f", start, key=by_time)  # past every time of that day
-            self.days.add(day)
             blob = marshal.dumps(items[start:end])
-            with open(Path(self.folder.name) / day, "ab") as file:
-                file.write(len(blob).to_bytes(8, "little") + blob)
+            self.file.write(blob)
+            self.runs.setdefault(day, []).append((self.size, len(blob)))
+            self.size += len(blob)
             start = end
 
     def write(self, writer: BulkWriter) -> None:
@@ -307,17 +308,16 @@ class _InTimeOrder:
         runs are already sorted, so this is a merge)."""
         head, by_time = writer.chain_head(), itemgetter(0)
         head.id = self.first_id - 1  # the ids the demo's rows were counted from (the first free one)
+        fd = self.file.fileno()
         try:
-            for day in sorted(self.days):
-                items, spilled, start = [], (Path(self.folder.name) / day).read_bytes(), 0
-                while start < len(spilled):
-                    size = int.from_bytes(spilled[start:start + 8], "little")
-                    items.extend(marshal.loads(spilled[start + 8:start + 8 + size]))
-                    start += 8 + size
+            for day in sorted(self.runs):
+                items = []
+                for offset, length in self.runs[day]:
+                    items.extend(marshal.loads(os.pread(fd, length, offset)))
                 items.sort(key=by_time)
                 writer.write(AuditEvent.__table__, LINKED_COLUMNS, head.link_texts(items), linked=True)
         finally:
-            self.folder.cleanup()
+            self.file.close()
 
 
 def story_for(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:
