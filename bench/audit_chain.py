@@ -14,7 +14,7 @@ verify`` of the chained ledger, and, given ``--base DIR``, the code of an older 
 below) for the record.  Each run's wall time, CPU time (user + system of the child) and peak
 memory (maximum resident set) are printed as a Markdown table, with the load average before it.
 
-    .venv/bin/python bench/audit_chain.py [--workdir DIR] [--as-of DATE] [--rounds N] [--base DIR]
+    .venv/bin/python bench/audit_chain.py [--workdir DIR] [--as-of DATE] [--rounds N] [--base DIR] [--no-verify]
 
 ``--base DIR``: a folder holding a ``pledges`` package of older code, laid out as installed
 (``pledges/``, with ``workflows``, ``demo`` and ``cli`` copied inside it), e.g. from ``git
@@ -147,6 +147,9 @@ def main() -> None:
               f"({plain['cpu']:.1f} s → {chained['cpu']:.1f} s); the build alone: "
               f"{chained['build'] / plain['build'] - 1:+.1%}; peak memory {plain['peak']:.0f} → "
               f"{chained['peak']:.0f} MB")
+    if len(pairs) > 1:  # one pair says less than the sum: the load moves
+        plain, chained = (sum(pair[i]["cpu"] for pair in pairs) for i in (0, 1))
+        print(f"in all, CPU: {chained / plain - 1:+.1%} ({plain:.1f} s → {chained:.1f} s over {len(pairs)} pairs)")
 
 
 def _said(line: str) -> dict:
