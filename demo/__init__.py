@@ -11,14 +11,15 @@ never go back in time and its hash chain is linked in that order."""
 
 import gc
 import marshal
+import os
 import random
 import tempfile
+from bisect import bisect_right
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from operator import itemgetter
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -133,7 +134,7 @@ class _Loader:
         self.org_ids = {org.id: rows.next_ids["organisation"] + org.id - 1 for org in plan.orgs}
         self.members_of: dict[int, list[tuple[int, str]]] = {}
         self.states: dict[str, int] = {}
-        self.events = _InTimeOrder(rows.next_ids["audit_event"])
+        self.events = _InTimeOrder(rows.next_ids["audit_event"], writer.time_text)
 
     def _event(self, entity: str, entity_id: int, detail: dict) -> None:
         event = audit.event_values(at=self.start, effective_on=date(self.as_of.year, 1, 1), actor=self.rows.actor,
@@ -264,49 +265,59 @@ def vague_story(rng: random.Random, story: Story) -> Story:
 
 class _InTimeOrder:
     """The demo's audit events in the order of their times, though the pledges are walked one
-    after another: each batch's events are spilled to one file per day (``marshal``), then the
-    days are written in order, each sorted by time (ties in the order they were generated), with
-    ids from ``first_id`` on.  Memory stays flat: one day's events at a time."""
+    after another: each batch's events are sorted by time and spilled to one unnamed file, a
+    ``marshal`` blob per day; then the days are written in order, each day's runs read back and
+    sorted by time (ties in the order they were generated), with ids from ``first_id`` on.  Memory stays flat: one day's events at a
+    time.  Times and days are spilled as the text the database takes (``BulkWriter.time_text``),
+    so the linked rows go to it as they are."""
 
-    def __init__(self, first_id: int):
+    def __init__(self, first_id: int, time_text: Callable):
         self.first_id = first_id
-        self.folder = tempfile.TemporaryDirectory(prefix="pledges-demo-")
-        self.days: set[str] = set()
-        self.times, self.dates = chain.Texts(chain.at_text), chain.Texts(chain.day_text)
+        self.file = tempfile.TemporaryFile(prefix="pledges-demo-", buffering=0)
+        self.size = 0
+        self.runs: dict[str, list[tuple[int, int]]] = {}  # day → where its runs are: (offset, length)
+        self.times, self.dates = chain.Texts(time_text), chain.Texts(chain.day_text)
 
     def spill(self, rows: list[tuple]) -> None:
         """``rows``: (id, at, effective_on, …, due_after, …) as ``AUDIT_COLUMNS``; spilled without
-        their ids, times and days as the text the chain spells them in (which sorts by time)."""
+        their ids, in time order (stable: ties as generated), one run per day.  ``rows`` is emptied:
+        ``marshal`` keeps a table of the objects referenced more than once, and with the old tuples
+        gone an event's texts and numbers no longer are (a third faster)."""
         if not rows:
             return
-        times, dates, buckets = self.times, self.dates, {}
-        for row in rows:
-            at = times[row[1]]
-            items = buckets.get(at[:10])
-            if items is None:
-                items = buckets[at[:10]] = []
-            items.append((at, dates[row[2]], *row[3:10], dates[row[10]], *row[11:]))
-        for day, items in buckets.items():
-            self.days.add(day)
-            blob = marshal.dumps(items)
-            with open(Path(self.folder.name) / day, "ab") as file:
-                file.write(len(blob).to_bytes(8, "little") + blob)
+        times, dates = self.times, self.dates
+        items = [(times[at], dates[effective_on], actor, entity, entity_id, trigger, from_state, to_state, reason,
+                  dates[due_after], done_after, outcome_after, detail)
+                 for (_, at, effective_on, actor, entity, entity_id, trigger, from_state, to_state, reason, due_after,
+                      done_after, outcome_after, detail) in rows]
+        rows.clear()
+        by_time = itemgetter(0)
+        items.sort(key=by_time)
+        start = 0
+        while start < len(items):
+            day = items[start][0][:10]
+            end = bisect_right(items, day + "\x7f", start, key=by_time)  # past every time of that day
+            blob = marshal.dumps(items[start:end])
+            self.file.write(blob)
+            self.runs.setdefault(day, []).append((self.size, len(blob)))
+            self.size += len(blob)
+            start = end
 
     def write(self, writer: BulkWriter) -> None:
-        """Day by day, each sorted by time (a stable sort: ties stay in the order generated)."""
+        """Day by day, each sorted by time (a stable sort: ties stay in the order generated; the
+        runs are already sorted, so this is a merge)."""
         head, by_time = writer.chain_head(), itemgetter(0)
         head.id = self.first_id - 1  # the ids the demo's rows were counted from (the first free one)
+        fd = self.file.fileno()
         try:
-            for day in sorted(self.days):
-                items, spilled, start = [], (Path(self.folder.name) / day).read_bytes(), 0
-                while start < len(spilled):
-                    size = int.from_bytes(spilled[start:start + 8], "little")
-                    items.extend(marshal.loads(spilled[start + 8:start + 8 + size]))
-                    start += 8 + size
+            for day in sorted(self.runs):
+                items = []
+                for offset, length in self.runs[day]:
+                    items.extend(marshal.loads(os.pread(fd, length, offset)))
                 items.sort(key=by_time)
                 writer.write(AuditEvent.__table__, LINKED_COLUMNS, head.link_texts(items), linked=True)
         finally:
-            self.folder.cleanup()
+            self.file.close()
 
 
 def story_for(rng: random.Random, kind: str, member: tuple[int, str] | None) -> Story:

@@ -130,19 +130,20 @@ class Head:
         out = (*columns, "login", "hash") if has_id else ("id", *columns, "login", "hash")
         return out, linked
 
-
     def link_texts(self, items: Iterable[tuple], login: str | None = None) -> list[tuple]:
-        """Events without ids whose times and days are already the chain's text, in the order
-        (at, effective_on, actor, entity, entity_id, trigger, from_state, to_state, reason, due_after,
-        done_after, outcome_after, detail): as rows (id, *event, login, hash) after the head."""
-        spelt, digest = Spelt(), sha256
+        """Events without ids whose times and days are already text, in the order (at,
+        effective_on, actor, entity, entity_id, trigger, from_state, to_state, reason, due_after,
+        done_after, outcome_after, detail): as rows (id, *event, login, hash) after the head.  A time
+        is the chain's text or SQLite's (``at_text`` reads both), so the rows can go to the database
+        as they are."""
+        spelt, times, digest = Spelt(), Texts(at_text), sha256
         prev, last, linked = self.hash, self.id, []
         append = linked.append
         for item in items:
             (at, effective_on, actor, entity, entity_id, trigger, from_state, to_state, reason, due_after, done_after,
              outcome_after, detail) = item
             last += 1
-            prev = digest(spell(spelt, prev, last, at, effective_on, actor, login, entity, entity_id, trigger,
+            prev = digest(spell(spelt, prev, last, times[at], effective_on, actor, login, entity, entity_id, trigger,
                                 from_state, to_state, reason, due_after, done_after, outcome_after,
                                 detail).encode()).hexdigest()
             append((last, *item, login, prev))

@@ -17,6 +17,7 @@ history, a copy); otherwise PostgreSQL's trigger stamps and links each row."""
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime, timezone
 
 from sqlalchemy import Date, DateTime, Table, func, select, text
 from sqlalchemy.engine import Connection
@@ -48,17 +49,6 @@ def _with_defaults(table: Table, columns: Sequence[str], rows: list[tuple]) -> t
     return [*columns, *(name for name, _ in extra)], [(*row, *values) for row in rows]
 
 
-def _text_or(process: Callable, time: bool) -> Callable:
-    """SQLAlchemy's conversion, or for a value already text as the audit chain spells it
-    (``2026-06-15T02:00:00.000000Z``, ``2026-06-15``) the text SQLite stores."""
-    def convert(value):
-        if isinstance(value, str):
-            return f"{value[:10]} {value[11:26]}" if time else value
-        return process(value)
-
-    return convert
-
-
 class BulkWriter:
     """Writes rows (tuples in the order of ``columns``) into tables of one connection."""
 
@@ -73,7 +63,8 @@ class BulkWriter:
         self._given: dict[str, int] = {}  # PostgreSQL: the first id taken from each table's sequence
 
     def write(self, table: Table, columns: Sequence[str], rows: Iterable[tuple], linked: bool = False) -> int:
-        """``linked``: audit rows already given their ids and hashes (``chain_head``)."""
+        """``linked``: audit rows already given their ids and hashes (``chain_head``), their times
+        as ``time_text`` spells them and their days as ISO text: written as they are."""
         rows = list(rows)
         if not rows:
             return 0
@@ -92,7 +83,7 @@ class BulkWriter:
         else:
             marks = ", ".join("?" * len(columns))
             insert = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
-            cursor.executemany(insert, self._for_sqlite(table, columns, rows))
+            cursor.executemany(insert, rows if linked else self._for_sqlite(table, columns, rows))
         cursor.close()
         self.written[table.name] = self.written.get(table.name, 0) + len(rows)
         return len(rows)
@@ -104,6 +95,14 @@ class BulkWriter:
             chain.keep_stamps(self.connection)
         return chain.Head(self.connection)
 
+    def time_text(self, value: datetime) -> str:
+        """An aware time as the text this database takes as it is: SQLite's stored text (UTC,
+        microseconds, as SQLAlchemy writes it), or the chain's UTC text for PostgreSQL's COPY.
+        Both sort in time order."""
+        if self.postgresql:
+            return chain.at_text(value)
+        return value.astimezone(timezone.utc).isoformat(" ", "microseconds")[:26]  # without "+00:00"
+
     def _linked(self, columns: tuple[str, ...], rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
         """Audit rows given their ids, logins and hashes after the chain's head."""
         return self.chain_head().link_rows(columns, rows)
@@ -112,8 +111,7 @@ class BulkWriter:
         key = (table.name, tuple(columns))
         if key not in self._converters:
             self._converters[key] = [
-                (i, _Memo(_text_or(table.c[name].type.dialect_impl(self.dialect).bind_processor(self.dialect),
-                                   isinstance(getattr(table.c[name].type, "impl", table.c[name].type), DateTime))))
+                (i, _Memo(table.c[name].type.dialect_impl(self.dialect).bind_processor(self.dialect)))
                 for i, name in enumerate(columns) if isinstance(table.c[name].type, (Date, DateTime))
                 or isinstance(getattr(table.c[name].type, "impl", None), (Date, DateTime))
             ]

@@ -194,6 +194,28 @@ def test_the_demo_verifies(pledges):
     assert result.exit_code == 0 and result.stdout.startswith("audit history OK:"), result.output
 
 
+def test_the_bulk_linking_spells_the_canonical_form():
+    """``Head.link_texts`` (the demo's loop: the text spelt field by field, a time in SQLite's
+    spelling or the chain's) gives the hashes of ``chain.link`` (the canonical JSON list)."""
+    items = [("2026-06-15 02:00:00.000000", "2026-06-15", "演示数据", "pledge", 7, "create", None, "draft", None,
+              None, 0, None, None),
+             ("2026-06-15T02:00:00.000001Z", "2026-06-15", 'a "quoted" \\ name\n', "pledge", 7, "record_progress",
+              "displayed", "in_progress", "走访 \u2028 群众", "2026-12-31", 12, "fulfilled",
+              json.dumps({"amount": 12, "note": "读书 3 本"}, ensure_ascii=False))]
+    head = chain.Head.__new__(chain.Head)  # no database: the chain starts here
+    head.id, head.hash = 41, "ab" * 32
+    linked = head.link_texts(items, login="town_organiser")
+    prev = "ab" * 32
+    for item, row in zip(items, linked):
+        assert row[1:14] == item and row[14] == "town_organiser"
+        at, effective_on, actor, *others = item
+        values = (row[0], chain.at_text(at), effective_on, actor, "town_organiser", *others)
+        assert row[15] == chain.link(prev, values) == hashlib.sha256(
+            chain.canonical(prev, values).encode()).hexdigest()
+        prev = row[15]
+    assert [row[0] for row in linked] == [42, 43] and (head.id, head.hash) == (43, prev)
+
+
 # --- PostgreSQL: the database stamps --------------------------------------------------------------
 
 def _pg_only(ledger):
