@@ -95,3 +95,26 @@ def test_a_scope_builds_only_its_subtree_and_an_unknown_one_is_refused(pledges, 
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "NOPE" in result.stderr
     missing = pledges("board", "build", "--out", tmp_path / "y", "--checkpoint", tmp_path / "none.json")
     assert missing.exit_code == 1 and "none.json" in missing.stderr
+
+
+def test_a_build_in_parts_writes_the_same_site_as_one_process(pledges, db_url, clock, tmp_path):
+    """A large scope is written by forked processes, each reading its part of the ledger: the
+    files are those one process writes, byte for byte."""
+    from pledges.board import Site, build_site
+
+    ok(pledges("demo", "--scale", "small"))
+    ledger = Ledger(db_url, clock=clock)
+    try:
+        site = Site(base_url="https://gs.example.cn/")
+        built = {workers: build_site(ledger, tmp_path / str(workers), site=site, workers=workers)
+                 for workers in (1, 3)}
+    finally:
+        ledger.dispose()
+
+    def files(folder):
+        return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+    one, three = files(tmp_path / "1"), files(tmp_path / "3")
+    assert len(one) == built[1].files == built[3].files > 1000
+    assert built[1].pledges == built[3].pledges and built[1].orgs == built[3].orgs == 27
+    assert one == three
