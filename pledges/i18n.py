@@ -1574,8 +1574,8 @@ OPTION_HELP.update({
     "Only this organisation's subtree [default: everything].": "只含该党组织及其下级 [默认：全部]。",
     "Where the site will be published; the plaques' QR codes open pages under it.":
         "网站的发布地址；户牌上的二维码指向该地址下的网页。",
-    "The latest audit checkpoint, printed in every footer [default: the ledger's, if any].":
-        "最新审计校验点，印在每页页脚 [默认：台账中的校验点（如有）]。",
+    "The file `pledges audit checkpoint` wrote, printed in every footer.":
+        "`pledges audit checkpoint` 写出的审计检查点文件，印在每页页脚。",
     "The campaign's year [default: this year].": "活动年度 [默认：今年]。",
     "Also write members' plaques with QR codes (the slowest part of a city's build).":
         "同时生成带二维码的党员户牌（全市生成时最慢的部分）。",
@@ -1672,4 +1672,23 @@ OPTION_HELP.update({
     "Ed25519 private key (PEM); made, readable by you only, when absent.":
         "Ed25519 私钥（PEM）；不存在时自动生成，仅本人可读。",
     "Write the checkpoint here [default: standard output].": "检查点写入此文件［默认：标准输出］。",
+})
+
+
+# --- the board's checkpoint and punctuation (issue 14) ----------------------------------------
+
+MESSAGES.update({
+    "board_checkpoint_line": (
+        "共 {size} 个事件，末事件哈希 {hash}，签署于 {made_at}，公钥指纹 {fingerprint}",
+        "{size} events, the last one's hash {hash}, signed at {made_at}, key fingerprint {fingerprint}",
+    ),
+})
+
+# Punctuation the board's pages put between words (pledges.board.render's ``mark``).
+WORDS.update({
+    "board_colon": ("：", ": "),
+    "board_open": ("（", " ("),
+    "board_close": ("）", ")"),
+    "board_comma": ("，", ", "),
+    "board_semicolon": ("；", "; "),
 })
