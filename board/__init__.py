@@ -14,9 +14,9 @@ def serve(ledger, host: str, port: int, site: Site | None = None, cache_seconds:
     run(ledger, host, port, site, cache_seconds)
 
 
-def read_checkpoint(ledger, path=None) -> str | None:
-    """The footer's audit checkpoint (docs/board.md): from ``path`` if given, else the ledger's
-    ``meta`` key ``audit_checkpoint`` if one is stored; None when there is none."""
+def read_checkpoint(ledger, path=None, lang: str = "zh") -> str | None:
+    """The footer's audit checkpoint (docs/board.md): the file ``pledges audit checkpoint``
+    wrote, its signature checked; None without one."""
     from pledges.board.checkpoint import read
 
-    return read(ledger, path)
+    return read(ledger, path, lang)

@@ -1,42 +1,27 @@
-"""The latest audit checkpoint printed in every page's footer, so a reader can check later that
-the figures were not changed since (the checkpoints themselves are made by the audit chain).
+"""The audit checkpoint printed in every page's footer, so that a reader can check later that
+the history, and so the figures, were not changed since (docs/board.md).
 
-Read from a file (``--checkpoint FILE``: a JSON object, whose ``seq``/``id``, ``head``/``hash``
-and ``at`` are shown, or any text, whose first line is) or, without one, from the ledger's
-``meta`` key ``audit_checkpoint`` if present."""
+It is the file ``pledges audit checkpoint`` writes (docs/audit.md), read and its signature
+checked by ``pledges.verify.read_checkpoint``; a checkpoint of another ledger is refused."""
 
-import json
 from pathlib import Path
 
+from pledges import i18n
 from pledges.db import Ledger
-from pledges.errors import BadInput
-from pledges.models import Meta
-
-META_KEY = "audit_checkpoint"
-SHOWN = (("seq", "id", "event"), ("head", "hash", "digest"), ("at", "time", "signed_at"))
+from pledges.errors import BadInput, CheckpointUnusable
+from pledges.verify import ledger_origin, read_checkpoint
 
 
-def read(ledger: Ledger, path: Path | None = None) -> str | None:
-    if path is not None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError:
-            raise BadInput("board_checkpoint_missing", file=str(path)) from None
-    else:
-        with ledger.session() as session:
-            row = session.get(Meta, META_KEY)
-            text = row.value if row else None
-    return summary(text) if text and text.strip() else None
-
-
-def summary(text: str) -> str:
-    """One line: the checkpoint's number, head hash and time, or the text's first line."""
-    try:
-        data = json.loads(text)
-    except ValueError:
-        data = None
-    if isinstance(data, dict):
-        parts = [str(data[key]) for names in SHOWN for key in names[:1] + names[1:] if key in data][:3]
-        if parts:
-            return " · ".join(parts)
-    return text.strip().splitlines()[0][:300]
+def read(ledger: Ledger, path: Path | None, lang: str = "zh") -> str | None:
+    """The footer's line: the number of events, the last one's hash, when it was signed and the
+    key's fingerprint (which the secretary publishes beside the figures); None without a file."""
+    if path is None:
+        return None
+    if not Path(path).is_file():
+        raise BadInput("board_checkpoint_missing", file=str(path))
+    point = read_checkpoint(Path(path))
+    ours = ledger_origin(ledger)
+    if point.origin != ours:
+        raise CheckpointUnusable("audit_other_ledger", origin=point.origin, ours=ours)
+    return i18n.text("board_checkpoint_line", lang, size=f"{point.size:,}", hash=point.hash,
+                     made_at=point.made_at, fingerprint=point.fingerprint())

@@ -5,6 +5,7 @@ page is the same whichever way it is read."""
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -15,6 +16,7 @@ from pledges.public import PUBLIC_GRADES, PublicOrg, Scope, satisfaction
 from pledges.vocab import Channel, Grade, Kind, State
 
 STATIC = Path(__file__).parent / "static"
+PUNCTUATION = ("colon", "open", "close", "comma", "semicolon")  # the words board_colon… of pledges.i18n
 
 
 @dataclass
@@ -63,7 +65,8 @@ class Pages:
             grade=lambda code: i18n.label_of(Grade, code, lang) if code else "",
             public_grade=lambda code: i18n.word(f"public_{code}", lang), public_grades=PUBLIC_GRADES,
             satisfaction=satisfaction, org_path=org_path, pledge_path=pledge_path, notice_path=notice_path,
-            plaques_path=plaques_path, member_anchor=member_anchor)
+            plaques_path=plaques_path, member_anchor=member_anchor,
+            mark=SimpleNamespace(**{name: i18n.word(f"board_{name}", lang) for name in PUNCTUATION}))
         self.env = env
         self._templates = {name: env.get_template(name) for name in
                            ("index.html", "org.html", "pledge.html", "pledge_body.html", "search.html",

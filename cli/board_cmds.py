@@ -32,7 +32,7 @@ def board():
 @click.option("--base-url", default="", metavar="URL",
               help="Where the site will be published; the plaques' QR codes open pages under it.")
 @click.option("--checkpoint", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="The latest audit checkpoint, printed in every footer [default: the ledger's, if any].")
+              help="The file `pledges audit checkpoint` wrote, printed in every footer.")
 @click.option("--campaign", type=int, metavar="YEAR", help="The campaign's year [default: this year].")
 @click.option("--plaques/--no-plaques", default=True, show_default=True,
               help="Also write members' plaques with QR codes (the slowest part of a city's build).")
@@ -49,7 +49,7 @@ def build(app: App, out, org, base_url, checkpoint, campaign, plaques):
     from pledges.board import Site, build_site, read_checkpoint
 
     ledger = app.ledger()
-    site = Site(lang=app.lang, base_url=base_url, checkpoint=read_checkpoint(ledger, checkpoint))
+    site = Site(lang=app.lang, base_url=base_url, checkpoint=read_checkpoint(ledger, checkpoint, app.lang))
     built = build_site(ledger, out, org=org, campaign=campaign, site=site, plaques=plaques)
     say("board_built", app.lang, out=str(out), orgs=f"{built.orgs:,}", pledges=f"{built.pledges:,}",
         files=f"{built.files:,}", seconds=f"{built.seconds:.1f}", open=readable_uri(built.entry.resolve()))
@@ -67,7 +67,7 @@ def readable_uri(path: Path) -> str:
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
 @click.option("--base-url", default="", metavar="URL", help="The public address, for the plaques' QR codes.")
 @click.option("--checkpoint", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="The latest audit checkpoint, printed in every footer [default: the ledger's, if any].")
+              help="The file `pledges audit checkpoint` wrote, printed in every footer.")
 @click.option("--cache-seconds", type=click.FloatRange(0, 3600), default=5.0, show_default=True,
               help="How long a page is kept before it is read from the ledger again.")
 @pass_app
@@ -83,7 +83,7 @@ def serve(app: App, host, port, base_url, checkpoint, cache_seconds):
 
     ledger = app.ledger()
     site = Site(lang=app.lang, base_url=base_url or f"http://{host}:{port}/",
-                checkpoint=read_checkpoint(ledger, checkpoint))
+                checkpoint=read_checkpoint(ledger, checkpoint, app.lang))
     say("board_serving", app.lang, host=host, port=port)
     run(ledger, host, port, site, cache_seconds)
 

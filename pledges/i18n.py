@@ -1572,8 +1572,8 @@ OPTION_HELP.update({
     "Only this organisation's subtree [default: everything].": "只含该党组织及其下级 [默认：全部]。",
     "Where the site will be published; the plaques' QR codes open pages under it.":
         "网站的发布地址；户牌上的二维码指向该地址下的网页。",
-    "The latest audit checkpoint, printed in every footer [default: the ledger's, if any].":
-        "最新审计校验点，印在每页页脚 [默认：台账中的校验点（如有）]。",
+    "The file `pledges audit checkpoint` wrote, printed in every footer.":
+        "`pledges audit checkpoint` 写出的审计检查点文件，印在每页页脚。",
     "The campaign's year [default: this year].": "活动年度 [默认：今年]。",
     "Also write members' plaques with QR codes (the slowest part of a city's build).":
         "同时生成带二维码的党员户牌（全市生成时最慢的部分）。",
@@ -1704,4 +1704,22 @@ WORDS.update({
     "campaign_timezone": ("时区", "Time zone"),
     "campaign_starts": ("开始日期", "Starts"),
     "campaign_ends": ("结束日期", "Ends"),
+})
+
+# --- the board's checkpoint and punctuation (issue 14) ----------------------------------------
+
+MESSAGES.update({
+    "board_checkpoint_line": (
+        "共 {size} 个事件，末事件哈希 {hash}，签署于 {made_at}，公钥指纹 {fingerprint}",
+        "{size} events, the last one's hash {hash}, signed at {made_at}, key fingerprint {fingerprint}",
+    ),
+})
+
+# Punctuation the board's pages put between words (pledges.board.render's ``mark``).
+WORDS.update({
+    "board_colon": ("：", ": "),
+    "board_open": ("（", " ("),
+    "board_close": ("）", ")"),
+    "board_comma": ("，", ", "),
+    "board_semicolon": ("；", "; "),
 })

@@ -145,12 +145,14 @@ def counted_public_ratings(pledge_ids):
 
 
 def read_scope(ledger: Ledger, org: str | None = None, campaign: int | None = None, *,
-               pledge_ids: list[int] | None = None, narrow: bool = False, pledges: bool = True) -> Scope:
+               pledge_ids: list[int] | None = None, narrow: bool = False, pledges: bool = True,
+               owner_ids: list[int] | None = None) -> Scope:
     """The public view of ``org``'s subtree (default: every organisation) in one campaign
     (default: this year's).  ``narrow``: only the organisation and its children, and only its
-    own and its members' pledges (one organisation's page); ``pledge_ids`` narrows the pledges
-    read further; ``pledges=False`` reads the organisations, the members with a pledge on display
-    and the counts only (the index)."""
+    own and its members' pledges (one organisation's page); ``owner_ids``: every organisation of
+    the subtree, but only these organisations' members and pledges (a part of a build);
+    ``pledge_ids`` narrows the pledges read further; ``pledges=False`` reads the organisations,
+    the members with a pledge on display and the counts only (the index)."""
     with ledger.session() as session:
         root = org_by_code(session, org) if org else None
         period = campaign_if_any(session, ledger, campaign)
@@ -161,6 +163,8 @@ def read_scope(ledger: Ledger, org: str | None = None, campaign: int | None = No
             in_scope = select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id == root.id,
                                                               *([OrgClosure.depth <= 1] if narrow else []))
         owners = select(Organisation.id).where(Organisation.id == root.id) if narrow else in_scope
+        if owner_ids is not None:
+            owners = select(Organisation.id).where(Organisation.id.in_(owner_ids), Organisation.id.in_(owners))
         orgs = _orgs(session, in_scope, root)
         if narrow and root.parent_id is not None:  # for the link up to it
             parent = session.get(Organisation, root.parent_id)

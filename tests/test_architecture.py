@@ -12,7 +12,7 @@ from pledges.cli.main import cli
 ROOT = Path(__file__).resolve().parent.parent
 
 # folder → (its package, the imports it must not make)
-SERVER = ("starlette", "uvicorn", "segno")  # the board's web server and QR codes, for the board alone
+SERVER = ("starlette", "uvicorn", "zxingcpp")  # the board's web server and QR codes, for the board alone
 WEB = ("jinja2", *SERVER)  # templates: the board, and workflows/' visit report
 LAYERS = {
     "pledges": ("pledges", ("pledges.workflows", "pledges.demo", "pledges.board", "pledges.cli", "click", "rich",

@@ -135,3 +135,41 @@ def test_the_live_pledge_page_with_its_form_passes_axe(site, browser):
     live.unlink()
     page.close()
     assert results.violations_count == 0, results.generate_report()
+
+
+# Draws an inline SVG onto a white canvas in the browser and returns its pixels' red channel.
+SVG_PIXELS = """async ([svg, size]) => {
+  const image = new Image();
+  image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = size;
+  const context = canvas.getContext("2d");
+  context.fillStyle = "#fff";
+  context.fillRect(0, 0, size, size);
+  context.drawImage(image, 0, 0, size, size);
+  const rgba = context.getImageData(0, 0, size, size).data;
+  return Array.from({length: size * size}, (_, i) => rgba[4 * i]);
+}"""
+
+
+def test_each_plaque_s_qr_code_opens_its_member_s_page(site, browser):
+    """The QR code as chromium draws it, read back by zxing-cpp's reader: the member's section of
+    the branch page under --base-url."""
+    import numpy
+    import zxingcpp
+
+    size = 300
+    page = browser.new_page()
+    page.goto((site / "print" / "plaques-WL-DX-V001.html").as_uri())
+    plaques = page.locator("article.plaque")
+    branch = (site / "o" / "WL-DX-V001.html").read_text(encoding="utf-8")
+    assert plaques.count() > 1
+    for index in range(plaques.count()):
+        plaque = plaques.nth(index)
+        member = plaque.locator("h2").get_attribute("id").removeprefix("pl")
+        pixels = plaque.locator("svg").evaluate(f"svg => ({SVG_PIXELS})([svg, {size}])")
+        code = zxingcpp.read_barcode(numpy.array(pixels, dtype=numpy.uint8).reshape(size, size))
+        assert code is not None and code.text == f"https://gs.example.cn/o/WL-DX-V001.html#m{member}"
+        assert f'id="m{member}"' in branch
+    page.close()

@@ -10,6 +10,7 @@ from board_support import (HOSTILE_TITLE, PRIVATE_REASONS, add_private_data, bro
                            private_values, texts_of)
 from pledges.db import Ledger
 from pledges.models import Campaign, Pledge
+from pledges.verify import read_checkpoint
 from pledges.vocab import DISPLAYED_OR_LATER
 
 
@@ -55,7 +56,8 @@ def test_the_built_site_shows_what_is_displayed_and_nothing_private(pledges, db_
     finally:
         ledger.dispose()
     checkpoint = tmp_path / "checkpoint.json"
-    checkpoint.write_text(json.dumps({"seq": 4242, "head": "ab12" * 16, "at": "2026-06-15T02:00:00Z"}))
+    ok(pledges("audit", "checkpoint", "--key", tmp_path / "audit.key", "--out", checkpoint))
+    signed = json.loads(checkpoint.read_text(encoding="utf-8"))
     site = tmp_path / "site"
     result = ok(pledges("board", "build", "--out", site, "--checkpoint", checkpoint,
                         "--base-url", "https://gs.example.cn/board/"))
@@ -72,7 +74,9 @@ def test_the_built_site_shows_what_is_displayed_and_nothing_private(pledges, db_
     assert "<script>alert" not in page and "<b onmouseover" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt;" in page and "&lt;i&gt;记实&lt;/i&gt;" in page
     assert "2026-12-20" in page and "原定时限 2026-12-01" in page  # the extension, without its reason
-    assert "4242 · " + "ab12" * 16 in page  # the checkpoint in the footer
+    fingerprint = read_checkpoint(checkpoint).fingerprint()
+    assert f"共 {signed['size']:,} 个事件，末事件哈希 {signed['hash']}，签署于 {signed['made_at']}，公钥指纹 {fingerprint}" \
+        in page  # the checkpoint in the footer, as `pledges audit checkpoint` wrote it
     failed = (site / "p" / f"{made['failed']}.html").read_text(encoding="utf-8")
     assert "未兑现" in failed
     branch = (site / "o" / "WL-DX-V001.html").read_text(encoding="utf-8")
@@ -104,3 +108,74 @@ def test_build_prints_an_address_a_reader_can_read(pledges, ledger, tmp_path):
     address = result.stdout.strip().rsplit("打开 ", 1)[1]
     assert address == "file://" + str(out.resolve()).replace(" ", "%20") + "/index.html"
     assert (out / "index.html").is_file()
+
+
+def test_a_build_in_parts_writes_the_same_site_as_one_process(pledges, db_url, clock, tmp_path):
+    """A large scope is written by forked processes, each reading its part of the ledger: the
+    files are those one process writes, byte for byte."""
+    from pledges.board import Site, build_site
+
+    ok(pledges("demo", "--scale", "small"))
+    ledger = Ledger(db_url, clock=clock)
+    try:
+        site = Site(base_url="https://gs.example.cn/")
+        built = {workers: build_site(ledger, tmp_path / str(workers), site=site, workers=workers)
+                 for workers in (1, 3)}
+    finally:
+        ledger.dispose()
+
+    def files(folder):
+        return {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+    one, three = files(tmp_path / "1"), files(tmp_path / "3")
+    assert len(one) == built[1].files == built[3].files > 1000
+    assert built[1].pledges == built[3].pledges and built[1].orgs == built[3].orgs == 27
+    assert one == three
+
+
+def test_the_footer_refuses_a_checkpoint_altered_or_of_another_ledger(pledges, db_url, tmp_path):
+    ok(pledges("demo", "--scale", "small"))
+    checkpoint = tmp_path / "checkpoint.json"
+    ok(pledges("audit", "checkpoint", "--key", tmp_path / "audit.key", "--out", checkpoint))
+    signed = json.loads(checkpoint.read_text(encoding="utf-8"))
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    ok(pledges("--db", other, "init"))
+    ok(pledges("--db", other, "audit", "checkpoint", "--key", tmp_path / "audit.key", "--out", tmp_path / "other.json"))
+    forms = {"altered.json": {**signed, "size": signed["size"] + 1},
+             "guessed.json": {"seq": 4242, "head": "ab12" * 16, "at": "2026-06-15T02:00:00Z"}}
+    for name, data in forms.items():
+        (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
+    for name in (*forms, "other.json"):
+        result = pledges("board", "build", "--out", tmp_path / "site", "--checkpoint", tmp_path / name, "--no-plaques")
+        assert result.exit_code != 0 and result.stderr.count("\n") == 1, (name, result.stderr)
+        assert ("不是本台账" if name == "other.json" else name) in result.stderr
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def public_texts(db_url) -> set[str]:
+    """Every text of the ledger a page may show as it was typed: names, titles, contents, units,
+    criteria, categories, progress notes and comments."""
+    from pledges.models import Member, Organisation, ProgressRecord, Rating
+
+    ledger = Ledger(db_url)
+    try:
+        with ledger.session() as session:
+            columns = (Organisation.name, Member.name, Pledge.title, Pledge.content, Pledge.unit, Pledge.criterion,
+                       Pledge.category, ProgressRecord.note, Rating.comment)
+            return {value for column in columns for value in session.scalars(select(column).distinct()) if value}
+    finally:
+        ledger.dispose()
+
+
+def test_an_english_board_puts_no_chinese_punctuation_between_its_words(pledges, db_url, tmp_path):
+    from markupsafe import escape
+
+    ok(pledges("demo", "--scale", "small"))
+    site = tmp_path / "en"
+    ok(pledges("--lang", "en", "board", "build", "--out", site))
+    typed = sorted(public_texts(db_url), key=len, reverse=True)
+    for path, body in texts_of(site):
+        for value in typed:
+            body = body.replace(str(escape(value)), "").replace(value, "")
+        assert not set("：（），；。") & set(body), path.relative_to(site)
+    assert '<html lang="en">' in (site / "index.html").read_text(encoding="utf-8")
