@@ -183,7 +183,7 @@ def survey_results(app: App, org, campaign, fmt):
     """
     from pledges.workflows.survey import GROUPS, results
 
-    found = results(app.ledger(), org=org, campaign=campaign)
+    found = results(app.ledger(), org=org, campaign=campaign, reader=app.reader)
     if fmt == "json":
         click.echo(to_json(found.as_dict()))
         return
@@ -231,7 +231,7 @@ def visit_report(app: App, orgs, out, seed, n, quotas, as_of, campaign):
 
         raise BadInput("report_format", path=out)
     report = build_report(app.ledger(), list(orgs), campaign=campaign, as_of=as_of, seed=seed, units=n,
-                          quotas=tuple(quotas))
+                          quotas=tuple(quotas), reader=app.reader)
     write_report(report, out)
     say("report_written", app.lang, path=out)  # as typed, as export and template say it
 

@@ -25,9 +25,9 @@ from pledges.db import Ledger, shown_url
 from pledges.errors import BadInput
 from pledges.figures import LAGGING_SHARE, dashboard
 from pledges.models import AuditEvent, Organisation, Pledge
-from pledges.orgs import org_by_code
 from pledges.quality import lint
 from pledges.queries import list_pledges
+from pledges.scope import roots
 from pledges.vocab import Grade, Kind, RaterGroup, State
 from pledges.workflows import survey
 from pledges.workflows.visit import sample
@@ -175,12 +175,13 @@ def _checkpoint(ledger: Ledger) -> dict:
             "checkpoints": [(key, value) for key, value in marks]}
 
 
-def _unit(ledger: Ledger, code: str, name: str, kind: str, as_of: date, year: int, survey_units: dict) -> UnitReport:
-    board = dashboard(ledger, org=code, depth=0, as_of=as_of, campaign=year, evaluation=True)
+def _unit(ledger: Ledger, code: str, name: str, kind: str, as_of: date, year: int, survey_units: dict,
+          reader: str | None = None) -> UnitReport:
+    board = dashboard(ledger, org=code, depth=0, as_of=as_of, campaign=year, evaluation=True, reader=reader)
     findings: dict[int, list[str]] = {}
-    for finding in lint(ledger, org=code, campaign=year, depth=0).findings:
+    for finding in lint(ledger, org=code, campaign=year, depth=0, reader=reader).findings:
         findings.setdefault(finding.id, []).append(f"{finding.rule} {finding.message()}")
-    views = [view for view in list_pledges(ledger, org=code, as_of=as_of, campaign=year)
+    views = [view for view in list_pledges(ledger, org=code, as_of=as_of, campaign=year, reader=reader)
              if view.state not in (State.draft, State.withdrawn)]
     ids = [view.id for view in views]
     scored: dict[int, tuple[float, str]] = {}
@@ -209,35 +210,37 @@ def _unit(ledger: Ledger, code: str, name: str, kind: str, as_of: date, year: in
 
 def build_report(ledger: Ledger, orgs: list[str] | None = None, *, campaign: int | None = None,
                  as_of: date | None = None, seed: str | None = None, units: int = 10,
-                 quotas: tuple[str, ...] = ()) -> VisitReport:
-    """Everything the report shows, for each of ``orgs`` (default: the top organisations).
+                 quotas: tuple[str, ...] = (), reader: str | None = None) -> VisitReport:
+    """Everything the report shows, for each of ``orgs`` (default: the top organisations, or the
+    tops of what ``reader`` may read; an org outside that is refused, pledges/scope.py).
     With a ``seed``, ``units`` basic units are drawn under each (``visit sample``'s rule)."""
     with ledger.session() as session:
         period = campaign_for(session, ledger, campaign)
         day = as_of or ledger.today(period.timezone)
         if orgs:
             for code in orgs:
-                org_by_code(session, code)
+                roots(session, reader, code)  # unknown, or outside the reader's scope: refused
             tops = list(dict.fromkeys(orgs))
         else:
-            tops = list(session.scalars(select(Organisation.code).where(Organisation.parent_id.is_(None))
-                                        .order_by(Organisation.code)))
+            readable = roots(session, reader)
+            top = Organisation.parent_id.is_(None) if readable is None else Organisation.id.in_(readable)
+            tops = list(session.scalars(select(Organisation.code).where(top).order_by(Organisation.code)))
         weights = scores.weights_of(period)
     if not tops:
         raise BadInput("report_empty")
-    drawn = sample(ledger, tops, units, seed, quotas) if seed else None
+    drawn = sample(ledger, tops, units, seed, quotas, reader=reader) if seed else None
     report = VisitReport(period.year, day, ledger.now(), shown_url(ledger.url), seed, units if seed else None,
                          _checkpoint(ledger), weights=weights)
     for index, code in enumerate(tops):
-        board = dashboard(ledger, org=code, depth=1, as_of=day, campaign=period.year, evaluation=True)
-        kinds = breakdown(ledger, "kind", org=code, as_of=day, campaign=period.year)
-        found = survey.results(ledger, org=code, campaign=period.year)
+        board = dashboard(ledger, org=code, depth=1, as_of=day, campaign=period.year, evaluation=True, reader=reader)
+        kinds = breakdown(ledger, "kind", org=code, as_of=day, campaign=period.year, reader=reader)
+        found = survey.results(ledger, org=code, campaign=period.year, reader=reader)
         survey_units = survey.per_unit(found)
         sampled = []
         if drawn is not None:
             for kind in drawn.orgs[index].kinds:
                 for unit in kind.drawn:
-                    sampled.append(_unit(ledger, unit.code, unit.name, kind.kind, day, period.year, survey_units))
+                    sampled.append(_unit(ledger, unit.code, unit.name, kind.kind, day, period.year, survey_units, reader))
         top = board.totals
         report.scopes.append(ScopeReport(
             code=top.code, name=top.name, totals=top.as_dict(),

@@ -25,8 +25,9 @@ from pledges.campaigns import campaign_for
 from pledges.db import Ledger
 from pledges.errors import BadInput
 from pledges.i18n import LABELS
-from pledges.models import Campaign, OrgClosure, Organisation, SurveyAnswer
+from pledges.models import Campaign, Organisation, SurveyAnswer
 from pledges.orgs import Check, org_by_code
+from pledges.scope import roots, within
 from pledges.scores import POSITIVE
 from pledges.sheets import cells
 from pledges.sheets.headers import C
@@ -250,18 +251,17 @@ def _counts(key):
             func.sum(case((SurveyAnswer.satisfaction.is_not(None), 1), else_=0)))
 
 
-def results(ledger: Ledger, *, org: str | None = None, campaign: int | None = None) -> SurveyResults:
-    """The survey rates of the answers about units in ``org``'s subtree (default: all)."""
+def results(ledger: Ledger, *, org: str | None = None, campaign: int | None = None,
+            reader: str | None = None) -> SurveyResults:
+    """The survey rates of the answers about units in ``org``'s subtree (default: all that
+    ``reader`` may read; an ``org`` outside it is refused, pledges/scope.py)."""
     with ledger.session() as session:
         period = campaign_for(session, ledger, campaign)
-        return results_in(session, period, org)
+        return results_in(session, period, org, reader)
 
 
-def results_in(session: Session, period: Campaign, org: str | None) -> SurveyResults:
-    where = [SurveyAnswer.campaign_id == period.id]
-    if org:
-        top = org_by_code(session, org)
-        where.append(SurveyAnswer.org_id.in_(select(OrgClosure.descendant_id).where(OrgClosure.ancestor_id == top.id)))
+def results_in(session: Session, period: Campaign, org: str | None, reader: str | None = None) -> SurveyResults:
+    where = [SurveyAnswer.campaign_id == period.id, *within(SurveyAnswer.org_id, roots(session, reader, org))]
     found = {group: (0, 0, 0, 0, 0) for group in GROUPS}
     for group, n, aware_yes, aware_n, positive, sat_n in session.execute(
             select(*_counts(SurveyAnswer.respondent_group)).where(*where).group_by(SurveyAnswer.respondent_group)):

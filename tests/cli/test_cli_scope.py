@@ -107,3 +107,23 @@ def test_an_admin_reads_everything_and_a_member_their_branch(pledges, town):
 def test_once_people_exist_the_reader_must_be_one_of_them(pledges, town):
     assert "not a user of this ledger" in refused(as_(pledges, "路人", "--lang", "en", "list"))
     assert "--as" in refused(pledges("--lang", "en", "list", env={"PLEDGES_USER": ""}))
+
+
+def test_the_visit_report_and_the_survey_are_scoped_too(pledges, town, tmp_path):
+    """An evaluation group's visit report and questionnaire results read only the reader's
+    subtree: another town is refused in one line, and with no --org they cover the reader's own."""
+    answers = tmp_path / "answers.csv"
+    answers.write_text("单位代码,调查对象,是否知晓承诺,满意度,意见建议\nDX-V1,群众,是,满意,\nSX-V1,群众,否,不满意,\n",
+                       encoding="utf-8")
+    ok(as_(pledges, "管理员", "visit", "survey", "import", answers))
+    who = "大溪组织委员"
+    found = as_json(as_(pledges, who, "visit", "survey", "results", "--format", "json"))
+    assert [(g["group"], g["respondents"]) for g in found["groups"]] == [("members", 0), ("public", 1)]
+    assert [u["code"] for u in found["units"]] == ["DX-V1"]
+    refused(as_(pledges, who, "visit", "survey", "results", "--org", "SX"))
+    report = tmp_path / "report.html"
+    refused(as_(pledges, who, "visit", "report", "--org", "SX", "--out", report))
+    assert not report.exists()
+    ok(as_(pledges, who, "visit", "report", "--seed", "2026-09-14", "--units", "1", "--out", report))
+    html = report.read_text(encoding="utf-8")
+    assert "大溪镇党委" in html and "松门镇党委" not in html and "SX-V1走访困难群众" not in html
