@@ -25,6 +25,13 @@ class App:
             self._ledger = Ledger(self.db, create=False).check()
         return self._ledger
 
+    def close(self) -> None:
+        """Give the ledger's connections back when the command ends: a process exits anyway, but
+        commands run in one process (tests, the guide's replay) would hold them until collected."""
+        if self._ledger is not None:
+            self._ledger.dispose()
+            self._ledger = None
+
     @property
     def actor(self) -> str:
         """The acting person, required by every command that changes the ledger: ``--as``, or

@@ -103,6 +103,7 @@ def cli(ctx: click.Context, db, actor, lang, debug):
     if db is None and os.environ.get("PLEDGES_DB") == "":
         db = ""  # click reads an empty variable as unset; an empty setting is a mistake, refused on use
     ctx.obj = App(db=db, actor_name=actor, lang=_checked_lang(lang), debug=debug)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def _register() -> None:
