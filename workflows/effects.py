@@ -90,7 +90,8 @@ def progress(step) -> Change:
 
 def _finish(outcome: Outcome) -> Callable:
     def finish(step) -> Change:
-        return Change({"outcome": outcome.value, "finished_on": step.today}, (), {})
+        # the day it was finished: today, or the day an import of its history gives (办结日期)
+        return Change({"outcome": outcome.value, "finished_on": step.day}, (), {})
 
     finish.__name__ = str(outcome)
     return finish

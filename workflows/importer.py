@@ -252,10 +252,18 @@ def _step_args(ingest: Ingest, table: Table, row: int, step: str, pledge: Pledge
     if step == "display":
         channel = _choice(ingest, table, row, "display_channel", cells_["display_channel"], Channel)
         return {"channel": channel, "day": cells_["displayed_on"]} if channel else None
-    if step == "complete":
+    if step in ("complete", "fail"):  # on the day the sheet says it was finished (办结日期), or today
+        finished = cells_.get("finished_on")
+        if finished is not None and finished > ingest.today:
+            index = next((i for i, c in table.columns.items() if c.field == "finished_on"), None)
+            ingest.problem(table, row, index, "future_date", on=finished, today=ingest.today)
+            return None
+        day = {"day": finished} if finished is not None else {}
+        if step == "fail":
+            return {"reason": reason, **day}
         reached = pledge.target is not None and pledge.done >= pledge.target
-        return {} if reached else {"note": reason}
-    if step in ("fail", "withdraw"):
+        return day if reached else {"note": reason, **day}
+    if step == "withdraw":
         return {"reason": reason}
     if step == "evaluate":
         grade = _choice(ingest, table, row, "grade", cells_["grade"], Grade)

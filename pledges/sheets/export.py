@@ -72,7 +72,7 @@ def pledge_rows(ledger: Ledger, scope: Scope) -> Iterator[dict]:
                Pledge.category, Pledge.target, Pledge.unit, Pledge.qualitative, Pledge.criterion, Pledge.due,
                Campaign.year.label("campaign"), Pledge.state, Pledge.outcome, Pledge.original_due, Pledge.done,
                Pledge.last_progress_on.label("last_progress"), grade.label("grade"), Pledge.approved_on,
-               display_channel.label("display_channel"), displayed_on.label("displayed_on"))
+               display_channel.label("display_channel"), displayed_on.label("displayed_on"), Pledge.finished_on)
         .join(Campaign, Campaign.id == Pledge.campaign_id)
         .join(Organisation, Organisation.id == Pledge.org_id)
         .outerjoin(Member, Member.id == Pledge.member_id)

@@ -68,6 +68,7 @@ COLUMNS: dict[str, tuple[Col, ...]] = {
         C("approved_on", "审核通过日期", "Approved on", "批准日期", shown=False),
         C("display_channel", "亮诺方式", "Display channel", "公示方式", shown=False),
         C("displayed_on", "亮诺日期", "Displayed on", "公示日期", shown=False),
+        C("finished_on", "办结日期", "Finished on", "兑现日期", shown=False),
         C("original_due", "原定时限", "Original due", read=False),
         C("done", "已完成", "Done", "完成数量", read=False),
         C("progress", "进度", "Progress", "完成进度", read=False),

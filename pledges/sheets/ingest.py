@@ -43,7 +43,7 @@ KIND_WORDS = {word.lower(): code for code, pair in LABELS[Kind].items() for word
 READERS = {"code": cells.code, "number": cells.code, "org": cells.code, "parent": cells.code,
            "member": cells.code, "id": cells.integer, "pledge": cells.integer, "target": cells.integer,
            "amount": cells.integer, "campaign": cells.integer, "due": cells.day, "day": cells.day,
-           "approved_on": cells.day, "displayed_on": cells.day, "qualitative": cells.flag,
+           "approved_on": cells.day, "displayed_on": cells.day, "finished_on": cells.day, "qualitative": cells.flag,
            "kind": lambda v: cells.choice(v, KIND_WORDS)}
 # Content messages name the CLI's options; in a sheet, the column says it better.
 CONTENT_KEYS = {"target_and_unit": ("target", "sheet_target_and_unit"),
@@ -52,7 +52,7 @@ CONTENT_KEYS = {"target_and_unit": ("target", "sheet_target_and_unit"),
                 "target_positive": ("target", "sheet_target_positive"),
                 "too_large": ("target", "sheet_too_large"), "empty_field": ("title", "cell_required")}
 Progress = Callable[..., None]  # (stage, rows done, rows in all or None)
-STATE_FIELDS = ("state", "outcome", "approved_on", "display_channel", "displayed_on", "grade")
+STATE_FIELDS = ("state", "outcome", "approved_on", "display_channel", "displayed_on", "finished_on", "grade")
 
 
 @dataclass

@@ -7,15 +7,17 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from cli_support import TABLES, as_json, describe, ok
 from dump_support import contents
+from support import NOW
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 ORG_HEADERS = ["党组织代码", "党组织名称", "单位类型", "上级党组织代码"]
@@ -255,7 +257,7 @@ def ledger_facts(url: str) -> dict:
         other.dispose()
 
 
-def test_round_trip_of_every_state_gives_the_same_ledger(pledges, ledger, tmp_path, db_url):
+def test_round_trip_of_every_state_gives_the_same_ledger(pledges, ledger, tmp_path, db_url, cli_env):
     ok(pledges("import", city(tmp_path)))
     ids = {}
     for number, (state, steps) in enumerate(WALKS.items()):
@@ -272,7 +274,15 @@ def test_round_trip_of_every_state_gives_the_same_ledger(pledges, ledger, tmp_pa
     ok(pledges("export", "--out", tmp_path / "out.xlsx"))
     other = {"PLEDGES_DB": f"sqlite:///{tmp_path / 'other.db'}"}
     ok(pledges("init", env=other))
-    result = ok(pledges("import", tmp_path / "out.xlsx", "--states", env=other))
+    # The town office loads it three weeks later: each day (approval, display, progress, the day a
+    # pledge was finished, which 按期率 reads) is the sheet's, not the import's.
+    from click.testing import CliRunner
+
+    from pledges.cli.main import cli
+
+    with time_machine.travel(NOW + timedelta(days=21), tick=False):  # not through ``pledges``: it travels to NOW
+        result = ok(CliRunner().invoke(cli, ["import", str(tmp_path / "out.xlsx"), "--states"],
+                                       env={**cli_env, **other}))
     assert "承诺：新增 13" in result.stdout and "践诺记实：新增 5" in result.stdout, result.stdout
     assert ledger_facts(other["PLEDGES_DB"]) == ledger_facts(db_url)
     assert json.loads(ok(pledges("list", "--format", "json", env=other)).stdout) == listed
@@ -310,6 +320,18 @@ def test_states_are_reached_through_the_guards_or_refused(pledges, ledger, tmp_p
     assert counts(ledger) == before
     ok(pledges("import", path))  # without --states the column is not read: drafts
     assert [r["state"] for r in listing(pledges)] == ["draft"] * 4
+
+
+def test_a_finishing_day_after_today_is_refused(pledges, ledger, tmp_path):
+    """办结日期 is the day a pledge was finished; one after today is reported at its cell."""
+    rows = [[*PLEDGE_HEADERS, "状态", "亮诺方式", "结果", "办结日期"],
+            ["DX-V1", None, "明天才办结", 3, "次", None, "2026-09-30", "已兑现", "公示栏", "已兑现", "2026-07-01"]]
+    path = workbook(tmp_path / "later.xlsx", {"党组织": [ORG_HEADERS, *ORGS], "承诺事项": rows})
+    before = counts(ledger)
+    result = pledges("import", path, "--states")
+    assert result.exit_code == 1, describe(result)
+    assert "第 2 行 K 列（办结日期）：日期 2026-07-01 晚于今天（2026-06-15）" in result.stderr, result.stderr
+    assert counts(ledger) == before
 
 
 INJECTIONS = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3"]
