@@ -252,7 +252,7 @@ _EVAL = {
 }
 
 _BOARD = {
-    "board_checkpoint_missing": ("找不到校验点文件。", "核对 --checkpoint 后面的文件名，或不写这个选项。"),
+    "board_checkpoint_missing": ("找不到检查点文件。", "核对 --checkpoint 后面的文件名，或不写这个选项。"),
     "board_moderate_both": ("同一条评价既要通过又要驳回。", "每条评价只写在 --approve 或 --reject 其中一个后面。"),
     "rating_bad_grade": ("网页上没有选择满意程度。", "选 满意、基本满意 或 不满意 后再提交。"),
     "rating_too_long": ("意见写得太长。", "精简到提示的字数以内。"),

@@ -94,7 +94,7 @@ def test_a_scope_builds_only_its_subtree_and_an_unknown_one_is_refused(pledges, 
     codes = {path.stem for path in (site / "o").glob("*.html")}
     assert "WL-DX" in codes and "WL-DX-V001" in codes and not {"WL", "WL-CB", "WL-SM-V001"} & codes
     assert not list((site / "print").glob("plaques-*"))
-    assert "暂无审计校验点" in (site / "index.html").read_text(encoding="utf-8")
+    assert "暂无审计检查点" in (site / "index.html").read_text(encoding="utf-8")
     result = pledges("board", "build", "--out", tmp_path / "x", "--org", "NOPE")
     assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "NOPE" in result.stderr
     missing = pledges("board", "build", "--out", tmp_path / "y", "--checkpoint", tmp_path / "none.json")
