@@ -193,10 +193,10 @@ def finish(result: Delivery, settings: Settings) -> Delivery:
     """Sent when no channel failed; else one more attempt, retried or, at the limit, failed."""
     if result.state == ReminderState.cancelled:
         return result
+    result.attempts += 1  # every try counts (remind list's 尝试次数), the one that went through too
     if not result.errors:
         result.state = ReminderState.sent
         return result
-    result.attempts += 1
     result.error = "; ".join(result.errors)
     result.state = ReminderState.failed if result.attempts >= settings.max_attempts else ReminderState.pending
     return result
