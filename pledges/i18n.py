@@ -1723,3 +1723,10 @@ WORDS.update({
     "board_comma": ("，", ", "),
     "board_semicolon": ("；", "; "),
 })
+
+# --- reminders: what a failed delivery records (remind list's 最近错误) ----------------------------
+
+MESSAGES.update({
+    "smtp_not_set": ("未设置邮件服务器（PLEDGES_SMTP_HOST），邮件发不出去：请管理员设置（见 docs/reminders.md）",
+                     "PLEDGES_SMTP_HOST is not set: no mail server to send through (docs/reminders.md)"),
+})

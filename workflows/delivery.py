@@ -137,7 +137,7 @@ def send_email(notice: Notice, address: str, settings: Settings) -> None:
     from email.message import EmailMessage
 
     if not settings.smtp_host:
-        raise RuntimeError("PLEDGES_SMTP_HOST is not set")
+        raise RuntimeError(i18n.text("smtp_not_set", settings.lang))  # kept as the reminder's last error
     message = EmailMessage()
     message["Subject"], message["From"], message["To"] = notice.subject(settings.lang), settings.smtp_from, address
     message.set_content(notice.text(settings.lang, quote=str))  # the body keeps the text as typed

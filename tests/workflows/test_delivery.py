@@ -128,7 +128,7 @@ def test_email_without_an_smtp_server_is_a_failure_not_a_silent_skip(ledger, clo
     make_pledge("displayed", due=TODAY - timedelta(days=1))
     reminders.scan(ledger)
     [result] = delivery.deliver(ledger, settings(smtp_host=None)).results
-    assert result.state == "pending" and "PLEDGES_SMTP_HOST" in result.error
+    assert result.state == "pending" and "PLEDGES_SMTP_HOST" in result.error and "未设置邮件服务器" in result.error
 
 
 def test_a_claim_that_dies_is_taken_again_after_it_lapses(ledger, clock, overdue_org_pledge, robot):
