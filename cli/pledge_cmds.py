@@ -119,6 +119,7 @@ def edit(app: App, pledge_id, **kwargs):
 @click.option("--org", metavar="CODE", help="Only this organisation and those below it.")
 @click.option("--state", type=STATE, help="Only pledges in this state.")
 @click.option("--overdue", is_flag=True, help="Only overdue pledges (due date passed, not finished).")
+@click.option("--member", metavar="NUMBER", help="Only this member's own pledges.")
 @click.option("--as-of", type=DATE, help="As the ledger stood at the end of that day.")
 @click.option("--campaign", type=int, metavar="YEAR", help="Campaign year [default: this year].")
 @limit_option
@@ -126,7 +127,7 @@ def edit(app: App, pledge_id, **kwargs):
 @bom_option
 @pager_option
 @pass_app
-def list_(app: App, org, state, overdue, as_of, campaign, limit, fmt, bom, no_pager):
+def list_(app: App, org, state, overdue, member, as_of, campaign, limit, fmt, bom, no_pager):
     """List pledges, by id.
 
     \b
@@ -134,6 +135,7 @@ def list_(app: App, org, state, overdue, as_of, campaign, limit, fmt, bom, no_pa
       pledges list --org DX --overdue
       pledges list --limit 50
       pledges list --state displayed --format json
+      pledges list --member M0001
       pledges list --org DX --format csv --bom > 承诺.csv
     """
     from pledges import fastread
@@ -141,11 +143,12 @@ def list_(app: App, org, state, overdue, as_of, campaign, limit, fmt, bom, no_pa
     if bom and fmt != "csv":
         raise Usage("usage_bom_format")
     options = dict(org=org, state=state, overdue=overdue, as_of=as_of, campaign=campaign, limit=limit)
-    records = fastread.list_pledges(app.db, **options)
+    records = None if member else fastread.list_pledges(app.db, **options)  # one member's: a few rows
     if records is None:
         from pledges.queries import list_pledges
 
-        records = [view.as_dict() for view in list_pledges(app.ledger(), **options, reader=app.reader)]
+        records = [view.as_dict() for view in list_pledges(app.ledger(), **options, member=member,
+                                                           reader=app.reader)]
     if fmt == "json":
         click.echo(to_json(records))
     elif fmt == "csv":

@@ -1730,3 +1730,7 @@ MESSAGES.update({
     "smtp_not_set": ("未设置邮件服务器（PLEDGES_SMTP_HOST），邮件发不出去：请管理员设置（见 docs/reminders.md）",
                      "PLEDGES_SMTP_HOST is not set: no mail server to send through (docs/reminders.md)"),
 })
+
+OPTION_HELP.update({
+    "Only this member's own pledges.": "只列出这名党员本人的承诺。",
+})

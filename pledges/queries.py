@@ -12,6 +12,7 @@ from pledges import rules, scores
 from pledges.campaigns import campaign_if_any
 from pledges.db import Ledger
 from pledges.entries import pledge_by_id
+from pledges.members import member_by_number
 from pledges.models import (AuditEvent, Campaign, DisplayRecord, Rating, Member, Organisation, Pledge,
                             PledgeVersion, ProgressRecord)
 from pledges.orgs import closure_as_of, subtree_ids
@@ -130,9 +131,9 @@ def _base_query(figures: Standing, org=Pledge.org_id):
 
 def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = None, overdue: bool = False,
                  as_of: date | None = None, campaign: int | None = None, limit: int | None = None,
-                 reader: str | None = None) -> list[PledgeView]:
+                 member: str | None = None, reader: str | None = None) -> list[PledgeView]:
     """Pledges of one campaign (default: this year's), in ``org``'s subtree (within what ``reader``
-    may read), the first ``limit`` by id.  With ``as_of`` before today, each pledge is shown as
+    may read), only ``member``'s own when given (a member number), the first ``limit`` by id.  With ``as_of`` before today, each pledge is shown as
     it stood at the end of that day (from the audit log)."""
     with ledger.session() as session:
         tops = roots(session, reader, org)  # an unknown or unreadable code is refused even with no campaign
@@ -147,6 +148,8 @@ def list_pledges(ledger: Ledger, *, org: str | None = None, state: str | None = 
             scope_id, where = tops[0], ()
         else:
             closure, scope_id, where = None, None, within(org_then, tops)
+        if member is not None:
+            where = (*where, Pledge.member_id == member_by_number(session, member).id)
         query = list_query(period.id, day, scope_id, State(state) if state else None, overdue, figures, replay,
                            org=org_then, closure=closure).where(*where)
         if limit is not None:

@@ -58,6 +58,18 @@ def test_member_pledge_belongs_to_the_member(pledges, tree):
     assert pledge_row(tree, pledge_id).member_id is not None
 
 
+def test_a_member_lists_their_own_pledges(pledges, tree):
+    """``list --member`` shows that member's own pledges only; an unknown number is refused."""
+    own = [add(pledges, member="M001", title=f"走访{n}") for n in (1, 2)]
+    add(pledges, member="M002", org="DX-V2")
+    add(pledges)  # the branch's own
+    assert [r["id"] for r in listing(pledges, "--member", "M001")] == own
+    assert {r["member"] for r in listing(pledges, "--member", "M001")} == {"M001"}
+    table = ok(pledges("list", "--member", "M001")).stdout
+    assert "走访1" in table and "走访2" in table and "张三" in table
+    assert "没有编号为 M999 的党员" in refused(pledges("list", "--member", "M999"))
+
+
 def test_member_of_another_org_is_refused_and_nothing_written(pledges, tree):
     before = counts(tree)
     line = refused(pledges("add", "--org", "DX-V1", "--member", "M003", "--title", "x", "--target", "1",
