@@ -64,6 +64,20 @@ def subtree_ids(org_id: int, closure=None):
     return select(table.c.descendant_id).where(table.c.ancestor_id == org_id)
 
 
+def closure_rows(parent: dict[int, int | None]) -> list[tuple[int, int, int]]:
+    """What ``org_closure`` holds for organisations with these parents: (ancestor, descendant,
+    depth) for every organisation and each of its ancestors, itself at depth 0 (a cycle ends the
+    walk)."""
+    rows = []
+    for org_id in parent:
+        node, depth, seen = org_id, 0, set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            rows.append((node, org_id, depth))
+            node, depth = parent.get(node), depth + 1
+    return rows
+
+
 def closure_as_of(session: Session, end):
     """The closure table of the hierarchy as it stood before the instant ``end``: today's table
     when no organisation moved since, else the same three columns rebuilt from today's parents
@@ -79,13 +93,7 @@ def closure_as_of(session: Session, end):
     parent = dict(session.execute(select(Organisation.id, Organisation.parent_id)).all())
     for org_id, from_parent in later:
         parent[org_id] = from_parent
-    rows = []
-    for org_id in parent:
-        node, depth, seen = org_id, 0, set()
-        while node is not None and node not in seen:
-            seen.add(node)
-            rows.append((node, org_id, depth))
-            node, depth = parent.get(node), depth + 1
+    rows = closure_rows(parent)
     return values(column("ancestor_id", Integer), column("descendant_id", Integer), column("depth", Integer),
                   name="closure_then").data(rows).cte("closure_then")
 

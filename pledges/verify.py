@@ -279,22 +279,23 @@ def _replay(rows, last_of: dict) -> Problem | None:
 
 def _hierarchy(dbapi) -> Problem | None:
     """The closure table (what every dashboard's subtree reads) against the parents it is built
-    from: a row added or removed by hand would move a unit's figures into another town's, or out
-    of the city's.  The first organisation, by code, whose ancestors differ is named."""
+    from (``pledges.orgs.closure_rows``): a row added or removed by hand would move a unit's
+    figures into another town's, or out of the city's.  The first organisation, by code, whose
+    ancestors differ is named."""
+    from pledges.orgs import closure_rows
+
     cursor = dbapi.cursor()
     cursor.execute("SELECT id, code, parent_id FROM organisation")
-    orgs = {org_id: (code, parent) for org_id, code, parent in cursor.fetchall()}
+    orgs = cursor.fetchall()
+    wanted: dict[int, set] = {}
+    for ancestor, descendant, depth in closure_rows({org_id: parent for org_id, _, parent in orgs}):
+        wanted.setdefault(descendant, set()).add((ancestor, depth))
     cursor.execute("SELECT ancestor_id, descendant_id, depth FROM org_closure")
     stored: dict[int, set] = {}
     for ancestor, descendant, depth in cursor.fetchall():
         stored.setdefault(descendant, set()).add((ancestor, depth))
-    for org_id, (code, _) in sorted(orgs.items(), key=lambda item: item[1][0]):
-        wanted, seen, step, at = set(), set(), 0, org_id
-        while at is not None and at in orgs and at not in seen:
-            wanted.add((at, step))
-            seen.add(at)
-            at, step = orgs[at][1], step + 1
-        if stored.pop(org_id, set()) != wanted:
+    for org_id, code, _ in sorted(orgs, key=lambda org: org[1]):
+        if stored.pop(org_id, set()) != wanted[org_id]:
             return Problem("audit_hierarchy", {"code": code})
     if stored:
         return Problem("audit_hierarchy", {"code": f"#{min(stored)}"})
