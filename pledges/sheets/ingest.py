@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -455,6 +456,7 @@ class Ingest:
         (self.tally.updated if changed else self.tally.unchanged)[H.MEMBERS] += 1
 
 
+@cache
 def _example_values(kind: str) -> dict:
     """The template's example row of ``kind`` as the import reads it (pledges/sheets/template.py)."""
     from pledges.sheets.template import EXAMPLES
