@@ -27,7 +27,7 @@ from pledges.figures import LAGGING_SHARE, dashboard
 from pledges.models import AuditEvent, Organisation, Pledge
 from pledges.quality import lint
 from pledges.queries import list_pledges
-from pledges.scope import roots
+from pledges.scope import EVERYTHING, roots
 from pledges.vocab import Grade, Kind, RaterGroup, State
 from pledges.workflows import survey
 from pledges.workflows.visit import sample
@@ -223,7 +223,7 @@ def build_report(ledger: Ledger, orgs: list[str] | None = None, *, campaign: int
             tops = list(dict.fromkeys(orgs))
         else:
             readable = roots(session, reader)
-            top = Organisation.parent_id.is_(None) if readable is None else Organisation.id.in_(readable)
+            top = Organisation.parent_id.is_(None) if readable is EVERYTHING else Organisation.id.in_(readable)
             tops = list(session.scalars(select(Organisation.code).where(top).order_by(Organisation.code)))
         weights = scores.weights_of(period)
     if not tops:
