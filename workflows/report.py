@@ -28,7 +28,8 @@ from pledges.models import AuditEvent, Organisation, Pledge
 from pledges.quality import lint
 from pledges.queries import list_pledges
 from pledges.scope import EVERYTHING, roots
-from pledges.vocab import Grade, Kind, RaterGroup, State
+from pledges.vocab import (ACTIVE, APPROVED_OR_LATER, DISPLAYED_OR_LATER, FINISHED, NOT_DECLARED, Grade, Kind,
+                           Outcome, RaterGroup, State)
 from pledges.workflows import survey
 from pledges.workflows.visit import sample
 
@@ -54,31 +55,33 @@ DEFINITIONS = [
     ("survey_satisfaction", "满意率（问卷）", "(满意 + 基本满意) / answers to that question, with a 95 % Wilson interval"),
 ]
 
-# The plain SQL an auditor can run to recount the scope's counts (SQLite and PostgreSQL alike).
-RECOUNT_SQL = """WITH RECURSIVE sub(id) AS (
+
+def _sql_list(values) -> str:
+    return ", ".join(f"'{value}'" for value in sorted(values))
+
+
+# The plain SQL an auditor can run to recount the scope's counts (SQLite and PostgreSQL alike),
+# its state sets spelt from pledges.vocab, as the figures read them (docs/figures.md).
+RECOUNT_SQL = f"""WITH RECURSIVE sub(id) AS (
   SELECT id FROM organisation WHERE code = :scope
   UNION ALL SELECT o.id FROM organisation o JOIN sub ON o.parent_id = sub.id)
 SELECT
-  COUNT(CASE WHEN p.state NOT IN ('draft','withdrawn') THEN 1 END) AS declared,
-  COUNT(CASE WHEN p.state IN ('displayed','in_progress','fulfilled','unfulfilled','evaluated') THEN 1 END)
+  COUNT(CASE WHEN p.state NOT IN ({_sql_list(NOT_DECLARED)}) THEN 1 END) AS declared,
+  COUNT(CASE WHEN p.state IN ({_sql_list(DISPLAYED_OR_LATER)}) THEN 1 END)
     AS displayed_or_later,
-  COUNT(CASE WHEN p.state IN ('approved','displayed','in_progress','fulfilled','unfulfilled','evaluated') THEN 1 END)
+  COUNT(CASE WHEN p.state IN ({_sql_list(APPROVED_OR_LATER)}) THEN 1 END)
     AS approved_or_later,
-  COUNT(CASE WHEN p.state NOT IN ('draft','withdrawn') AND p.due <= :as_of THEN 1 END) AS due,
-  COUNT(CASE WHEN p.outcome = 'fulfilled' AND p.due <= :as_of THEN 1 END) AS fulfilled_due,
-  COUNT(CASE WHEN p.outcome = 'fulfilled' AND p.due <= :as_of AND p.finished_on <= p.original_due THEN 1 END)
+  COUNT(CASE WHEN p.state NOT IN ({_sql_list(NOT_DECLARED)}) AND p.due <= :as_of THEN 1 END) AS due,
+  COUNT(CASE WHEN p.outcome = '{Outcome.fulfilled.value}' AND p.due <= :as_of THEN 1 END) AS fulfilled_due,
+  COUNT(CASE WHEN p.outcome = '{Outcome.fulfilled.value}' AND p.due <= :as_of AND p.finished_on <= p.original_due THEN 1 END)
     AS on_time,
-  COUNT(CASE WHEN p.state IN ('approved','displayed','in_progress') AND p.due < :as_of THEN 1 END) AS overdue,
-  COUNT(CASE WHEN p.state IN ('fulfilled','unfulfilled','evaluated') THEN 1 END) AS finished,
-  COUNT(CASE WHEN p.state = 'evaluated' THEN 1 END) AS evaluated
+  COUNT(CASE WHEN p.state IN ({_sql_list(ACTIVE)}) AND p.due < :as_of THEN 1 END) AS overdue,
+  COUNT(CASE WHEN p.state IN ({_sql_list(FINISHED)}) THEN 1 END) AS finished,
+  COUNT(CASE WHEN p.state = '{State.evaluated.value}' THEN 1 END) AS evaluated
 FROM pledge p JOIN campaign c ON c.id = p.campaign_id
 WHERE c.year = :campaign AND p.org_id IN (SELECT id FROM sub);
 -- as of an earlier day, each pledge's state, due date and outcome are those of its last audit_event
 -- (entity = 'pledge') before the end of that day: to_state, due_after, outcome_after."""
-
-def _sql_list(values) -> str:
-    return ", ".join(f"'{value}'" for value in values)
-
 
 # Spelt from pledges.scores (the points, which ratings count, what 满意率 counts), so the appendix
 # cannot drift from the figures; tests/cli/test_cli_report.py runs both against the code's answers.
