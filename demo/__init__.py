@@ -24,6 +24,7 @@ from operator import itemgetter
 from sqlalchemy import func, select
 
 from pledges import audit, chain
+from pledges.campaigns import default_name
 from pledges.db import Ledger
 from pledges.errors import BadInput, DemoRefused
 from pledges.loader import BulkWriter
@@ -150,7 +151,7 @@ class _Loader:
         year = self.as_of.year
         found = connection.scalar(select(Campaign.id).where(Campaign.year == year))
         if found is None:
-            found = self.rows.add("campaign", year, f"{year}年度", DEFAULT_TIMEZONE, date(year, 1, 1),
+            found = self.rows.add("campaign", year, default_name(year), DEFAULT_TIMEZONE, date(year, 1, 1),
                                   date(year, 12, 31), self.start)
             self._event("campaign", found, {"year": year})
             self._flush((Campaign, ("id", "year", "name", "timezone", "starts", "ends", "created_at")))

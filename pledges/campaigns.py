@@ -15,6 +15,13 @@ if TYPE_CHECKING:
     from pledges.orgs import Check
 
 
+NAME_SUFFIX = "年度"  # a campaign made on first use is named "2026年度" (also the database's rule, pgsecurity)
+
+
+def default_name(year: int) -> str:
+    return f"{year}{NAME_SUFFIX}"
+
+
 def current_year(ledger: Ledger) -> int:
     """The year of today in the default campaign time zone."""
     return ledger.today(DEFAULT_TIMEZONE).year
@@ -30,7 +37,7 @@ def campaign_for(session: Session, ledger: Ledger, year: int | None, actor: str 
     if campaign is None:
         if actor is None:
             raise BadInput("no_campaign", year=year)
-        campaign = Campaign(year=year, name=f"{year}年度", timezone=DEFAULT_TIMEZONE,
+        campaign = Campaign(year=year, name=default_name(year), timezone=DEFAULT_TIMEZONE,
                             starts=date(year, 1, 1), ends=date(year, 12, 31), created_at=ledger.now())
         session.add(campaign)
         session.flush()

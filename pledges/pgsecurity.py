@@ -27,6 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from pledges.db import Ledger, shown_url
+from pledges.campaigns import NAME_SUFFIX
 from pledges.errors import BadInput, NotInitialised, NotPostgreSQL
 from pledges.models import Campaign
 
@@ -83,7 +84,7 @@ def _default_campaign() -> str:
     secretary's first pledge in January is not refused, while only an admin sets anything else."""
     defaults = " AND ".join(f"{name} = {field.default!r}" for name, field in Campaign.model_fields.items()
                             if isinstance(field.default, int) and not isinstance(field.default, bool))
-    return (f"EXISTS (SELECT 1 FROM pledges_writable_orgs()) AND name = year || '年度' "
+    return (f"EXISTS (SELECT 1 FROM pledges_writable_orgs()) AND name = year || '{NAME_SUFFIX}' "
             f"AND timezone = '{Campaign.model_fields['timezone'].default}' AND starts = make_date(year, 1, 1) "
             f"AND ends = make_date(year, 12, 31) AND weights IS NULL AND NOT lint_refuses AND {defaults}")
 
