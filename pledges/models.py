@@ -23,7 +23,7 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 # 5: frozen pledge scores and survey answers (the evaluation visit);
 # 6: member and organisation moves (pledge_transfer, org_transfer, member.left_on);
 # 7: the audit history's hash chain (audit_event.login and .hash, PostgreSQL's stamping trigger).
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 MAX_INT = 2**31 - 1  # the largest INTEGER on PostgreSQL; SQLite would take more, silently
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # campaign years the ledger accepts
 

@@ -253,6 +253,88 @@ def test_an_insert_that_brings_its_own_time_login_and_hash_is_stamped_by_the_dat
     assert verify(pledges).exit_code == 0
 
 
+INSERT_EVENT = ("INSERT INTO audit_event (at, effective_on, actor, entity, entity_id, trigger) "
+                "VALUES (:at, '2026-06-01', '王书记', 'organisation', 1, 'set_contact')")
+
+
+def _stamped(connection) -> None:
+    """This transaction as a writer the database stamps (the suite's connections keep their stamps)."""
+    connection.exec_driver_sql("SET LOCAL pledges.keep_stamps = off")
+
+
+def test_the_head_a_session_sets_for_itself_is_not_what_its_next_statement_links_to(pledges, ledger, history):
+    """The trigger keeps the head it links after in a transaction-local setting; a session that
+    sets it before a statement is overruled by the head read from the table at that statement."""
+    _pg_only(ledger)
+    with ledger.engine.begin() as connection:
+        _stamped(connection)
+        connection.exec_driver_sql(f"SET LOCAL {chain.HEAD_SETTING} = '1 2020-01-01T00:00:00.000000Z {'f' * 64}'")
+        connection.execute(text(INSERT_EVENT), {"at": NOW})
+    rows = events(ledger)
+    assert rows[-1].hash == chain.link(rows[-2].hash, values_of(rows[-1]))
+    assert rows[-1].at > NOW  # the database's clock, not the injected one nor the forged head's
+    assert verify(pledges).exit_code == 0
+
+
+def test_a_head_forged_inside_a_statement_breaks_only_its_own_link_and_verify_names_it(pledges, ledger, history):
+    """Within one statement a row's own expressions run after the statement trigger, so they can
+    change the setting: that row is then linked after a head that is not the table's, and
+    ``audit verify`` names it.  This is the price of not reading the head for every row."""
+    _pg_only(ledger)
+    forged = f"{events(ledger)[-1].id} 2020-01-01T00:00:00.000000Z {'e' * 64}"
+    with ledger.engine.begin() as connection:
+        _stamped(connection)
+        connection.execute(text(
+            "INSERT INTO audit_event (at, effective_on, actor, entity, entity_id, trigger) "
+            "SELECT now(), '2026-06-01', '王书记', 'organisation', 1, 'set_contact' "
+            f"FROM (SELECT set_config('{chain.HEAD_SETTING}', :forged, true)) AS s"), {"forged": forged})
+    event_id = events(ledger)[-1].id
+    result = verify(pledges)
+    assert result.exit_code != 0 and f"event {event_id} (set_contact, organisation 1)" in result.output
+
+
+def test_events_rolled_back_to_a_savepoint_leave_the_head_where_it_was(pledges, ledger, history):
+    _pg_only(ledger)
+    with ledger.engine.begin() as connection:
+        _stamped(connection)
+        connection.execute(text(INSERT_EVENT), {"at": NOW})
+        savepoint = connection.begin_nested()
+        connection.execute(text(INSERT_EVENT), {"at": NOW})
+        connection.execute(text(INSERT_EVENT), {"at": NOW})
+        savepoint.rollback()
+        connection.execute(text(INSERT_EVENT), {"at": NOW})
+    rows = events(ledger)
+    assert rows[-1].id > rows[-2].id + 1  # the ids the savepoint drew are gone
+    assert rows[-1].hash == chain.link(rows[-2].hash, values_of(rows[-1]))
+    assert verify(pledges).exit_code == 0
+
+
+def test_stamped_rows_after_rows_that_bring_their_own_hash_link_after_them(pledges, ledger, history):
+    """The owner's load of an existing history (keep_stamps) moves the head without the trigger;
+    the next stamped row in the same transaction reads it from the table.  And a head dated
+    ahead of the clock is never passed backwards: the next event takes the head's time."""
+    _pg_only(ledger)
+    last = events(ledger)[-1]
+    ahead = datetime.now(timezone.utc) + timedelta(days=1)
+    values = (last.id + 1, chain.at_text(ahead), "2026-06-01", "王书记", "postgres", "organisation", 1,
+              "set_contact", None, None, None, None, None, None, None)
+    brought = dict(zip(chain.FIELDS, values), hash=chain.link(last.hash, values), at=ahead,
+                   effective_on=datetime(2026, 6, 1).date(), due_after=None)
+    with ledger.engine.begin() as connection:
+        connection.execute(text(f"INSERT INTO audit_event ({COLUMNS}, hash) VALUES "
+                                f"({', '.join(':' + name for name in (*chain.FIELDS, 'hash'))})"), brought)
+        connection.exec_driver_sql("SELECT setval('audit_event_id_seq', (SELECT max(id) FROM audit_event))")
+        _stamped(connection)
+        connection.execute(text(INSERT_EVENT + ", (:at, '2026-06-01', '王书记', 'organisation', 1, 'set_contact')"),
+                           {"at": NOW})
+    rows = events(ledger)
+    assert rows[-3].id == brought["id"] and rows[-3].hash == brought["hash"]
+    for before, row in zip(rows[-3:], rows[-2:]):
+        assert row.hash == chain.link(before.hash, values_of(row))
+    assert rows[-2].at == rows[-1].at == ahead  # the clock is behind the head: the head's time
+    assert verify(pledges).exit_code == 0
+
+
 def test_two_writers_at_once_leave_one_linear_chain(ledger, make_pledge, pledges):
     """Two threads, each with its own connection pool, record progress on their own pledge 25
     times; the database stamps the times (keep_stamps off)."""
