@@ -213,18 +213,30 @@ _AT_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
 
 
 def _json(expression: str) -> str:
+    """A text value as JSON: escaped by ``to_json``."""
     return f"coalesce(to_json({expression})::text, 'null')"
+
+
+def _bare(expression: str) -> str:
+    """An integer as JSON: its text (a call of ``to_json`` less per field and row)."""
+    return f"coalesce(({expression})::text, 'null')"
+
+
+def _quoted(expression: str) -> str:
+    """A text that needs no escaping (a hash, a time or a day as the canonical form spells
+    them) as JSON: in quotes."""
+    return f"coalesce('\"' || ({expression}) || '\"', 'null')"
 
 
 def _canonical_sql(e: str, at_text: str) -> str:
     """The canonical text of the event ``e`` after ``prev``, as SQL (``canonical`` above);
     ``at_text``: the expression of its time as text."""
     return "'[' || " + " || ',' || ".join([
-        _json("prev"), _json(f"{e}.id"), _json(at_text),
-        _json(f"pg_catalog.to_char({e}.effective_on, 'YYYY-MM-DD')"), _json(f"{e}.actor"), _json(f"{e}.login"),
-        _json(f"{e}.entity"), _json(f"{e}.entity_id"), _json(f"{e}.trigger"), _json(f"{e}.from_state"),
-        _json(f"{e}.to_state"), _json(f"{e}.reason"), _json(f"pg_catalog.to_char({e}.due_after, 'YYYY-MM-DD')"),
-        _json(f"{e}.done_after"), _json(f"{e}.outcome_after"), _json(f"{e}.detail"),
+        _quoted("prev"), _bare(f"{e}.id"), _quoted(at_text),
+        _quoted(f"pg_catalog.to_char({e}.effective_on, 'YYYY-MM-DD')"), _json(f"{e}.actor"), _json(f"{e}.login"),
+        _json(f"{e}.entity"), _bare(f"{e}.entity_id"), _json(f"{e}.trigger"), _json(f"{e}.from_state"),
+        _json(f"{e}.to_state"), _json(f"{e}.reason"), _quoted(f"pg_catalog.to_char({e}.due_after, 'YYYY-MM-DD')"),
+        _bare(f"{e}.done_after"), _json(f"{e}.outcome_after"), _json(f"{e}.detail"),
     ]) + " || ']'"
 
 

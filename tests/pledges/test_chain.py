@@ -293,6 +293,32 @@ def test_a_head_forged_inside_a_statement_breaks_only_its_own_link_and_verify_na
     assert result.exit_code != 0 and f"event {event_id} (set_contact, organisation 1)" in result.output
 
 
+def test_the_trigger_spells_hostile_text_as_the_program_does(pledges, ledger, history):
+    """Quotes, backslashes, control characters, line separators and characters beyond the BMP in
+    the text fields, and NULLs and negative numbers in the others: the trigger's hash is the
+    program's, and its canonical text is ``chain.canonical``'s."""
+    _pg_only(ledger)
+    hostile = ['"; DROP TABLE pledge; --', "back\\slash \\u0041", "line\nbreak\ttab\r", "\x01\x1f\x7f",
+               "\u2028\u2029 </script>", "𠀀🙂 承诺", "=cmd|' /C calc'!A0", ""]
+    with ledger.engine.begin() as connection:
+        _stamped(connection)
+        for i, words in enumerate(hostile):
+            connection.execute(text(
+                "INSERT INTO audit_event (at, effective_on, actor, entity, entity_id, trigger, from_state, to_state, "
+                "reason, due_after, done_after, outcome_after, detail) VALUES (now(), '2026-06-01', :actor, "
+                "'organisation', 1, 'set_contact', :short, NULL, :reason, :due, :done, :short, :detail)"),
+                {"actor": words, "short": words[:16], "reason": words, "detail": words,
+                 "due": None if i % 2 else datetime(2026, 12, 31).date(), "done": i - 1})
+    rows = events(ledger)[-len(hostile):]
+    with ledger.engine.connect() as connection:
+        for before, row in zip(events(ledger)[-len(hostile) - 1:], rows):
+            assert row.hash == chain.link(before.hash, values_of(row)), row.reason
+            spelt = connection.execute(text("SELECT audit_event_canonical(:prev, e) FROM audit_event e WHERE id = :id"),
+                                       {"prev": before.hash, "id": row.id}).scalar()
+            assert spelt == chain.canonical(before.hash, values_of(row))
+    assert verify(pledges).exit_code == 0
+
+
 def test_events_rolled_back_to_a_savepoint_leave_the_head_where_it_was(pledges, ledger, history):
     _pg_only(ledger)
     with ledger.engine.begin() as connection:
