@@ -10,7 +10,7 @@ import click
 from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import format_option
-from pledges.cli.render import console, say, to_csv, to_json
+from pledges.cli.render import console, label_cells, say, to_csv, to_json
 
 
 @click.group("board")
@@ -121,12 +121,19 @@ def moderate(app: App, approve, reject, org, fmt):
     rows = pending(app.ledger(), org)
     if fmt in ("json", "csv"):
         records = [row.as_dict() for row in rows]
+        if fmt == "csv":  # the answer as the table shows it
+            records = [label_cells(record, {"grade": public_grade}, app.lang) for record in records]
         click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=fmt == "json")
         return
     if not rows:
         say("board_none_pending", app.lang)
         return
     _table(rows, app.lang)
+
+
+def public_grade(code: str, lang: str) -> str:
+    """The public's answer (满意, 基本满意, 不满意) in the words of the board it was given on."""
+    return i18n.word(f"public_{code}", lang)
 
 
 def _table(rows, lang: str) -> None:
@@ -140,7 +147,7 @@ def _table(rows, lang: str) -> None:
         table.add_column(i18n.word(key, lang))
     for row in rows:
         table.add_row(str(row.id), Text(visible(f"#{row.pledge_id} {row.title}")), Text(visible(row.member_name or row.org)),
-                      i18n.word(f"public_{row.grade}", lang), Text(visible(row.comment or "", newlines=False)))
+                      public_grade(row.grade, lang), Text(visible(row.comment or "", newlines=False)))
     console().print(table)
 
 

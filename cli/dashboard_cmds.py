@@ -10,10 +10,12 @@ from pledges.textsafe import visible
 from pledges.cli.app import App, pass_app
 from pledges.cli.failures import Usage
 from pledges.cli.params import DATE, format_option
-from pledges.cli.render import console, emit_stream, to_csv, to_json
+from pledges.cli.pledge_cmds import PLEDGE_LABELS
+from pledges.cli.render import console, emit_stream, label_cells, labelled, to_csv, to_json
 from pledges.cli.table import (BOLD, RED, Col, bom_option, colored, limit_option, pager_option, render, terminal_width,
                                wrap, write)
 from pledges.tally import RATES
+from pledges.vocab import Kind
 
 BAR_CELLS = 5
 NAME_CELLS = 26  # longer names (enterprises' full names) end in "…" so the figures keep their columns
@@ -112,22 +114,23 @@ def board_lines(board, lang: str, width: int, color: bool = False):
                       style=style, color=color)
 
 
+def group_label(by: str):
+    """How a ``--by`` row is named: a unit kind by its label, a category as typed (or 未分类)."""
+    if by == "kind":
+        return labelled(Kind)
+    return lambda key, lang: key or i18n.word("uncategorised", lang)
+
+
 def breakdown_lines(split, lang: str, width: int, color: bool = False):
     """A header with the scope's totals, then one row per unit kind or category."""
-    from pledges.vocab import Kind
-
     scope = split.scope or i18n.word("whole_ledger", lang)
     title = i18n.text("breakdown_title", lang, scope=scope, year=split.campaign, day=split.as_of,
                       by=i18n.word(f"by_{split.by}", lang))
 
-    def label(key):
-        if split.by == "kind":
-            return i18n.label_of(Kind, key, lang)
-        return key or i18n.word("uncategorised", lang)
-
     shown = {k: (percent(v, 1) if isinstance(v, float) or v is None else v)
              for k, v in split.totals.as_dict().items() if k not in split.totals.IDENTITY}
-    records = ({**row.as_dict(), "label": label(row.key)} for row in split.rows)
+    label = group_label(split.by)
+    records = ({**row.as_dict(), "label": label(row.key, lang)} for row in split.rows)
     columns = [Col("label", split.by, shrink=10, keep=True, most=NAME_CELLS),
                *(column for column in BOARD_COLUMNS if column.key not in ("label", "lagging"))]
     yield from wrap(title, width)
@@ -201,7 +204,7 @@ def dashboard(app: App, org, depth, by, as_of, campaign, watch, interval, frames
     elif fmt == "json":
         click.echo(to_json(board().as_dict()))
     elif fmt == "csv":
-        click.echo(to_csv([_flat(row, app.lang) for row in board().rows], app.lang, bom), nl=False)
+        click.echo(to_csv([_flat(row, app.lang, by) for row in board().rows], app.lang, bom), nl=False)
     else:
         write(lines(board(), app.lang, terminal_width(), colored()), no_pager)
 
@@ -220,16 +223,18 @@ def _warn_if_outside(app: App, ledger, campaign: int | None, as_of) -> None:
         click.echo(i18n.text(note.key, app.lang, **note.params), err=True)
 
 
-def _flat(row, lang: str) -> dict:
-    """A row for CSV: rates as percentages (Excel reads "62.5%" as a percentage), the reasons of
-    a lagging unit as one cell."""
+def _flat(row, lang: str, by: str | None = None) -> dict:
+    """A row for CSV: rates as percentages (Excel reads "62.5%" as a percentage); the unit kind,
+    a ``--by`` row's kind or category and the reasons of a lagging unit (as one cell) as the
+    table shows them, in ``lang``."""
     record = row.as_dict()
     for name in (*RATES, "satisfaction", "checkable_rate"):
         if name in record:
             record[name] = None if record[name] is None else f"{record[name] * 100:.1f}%"
-    if "lagging" in record:
-        record["lagging"] = " ".join(record["lagging"])
-    return record
+    labels = {"kind": labelled(Kind), "lagging": _lagging}
+    if by:
+        labels["key"] = group_label(by)
+    return label_cells(record, labels, lang)
 
 
 def _watch(draw, interval: float, frames: int | None) -> None:
@@ -307,7 +312,9 @@ def overdue(app: App, org, escalated, as_of, campaign, limit, fmt, bom, no_pager
     if fmt != "table":
         # a province's list is never held whole
         shown = islice(rows, limit) if limit else rows
-        return emit_stream((row.as_dict() for row in shown), fmt, app.lang if fmt == "csv" else None, bom)
+        if fmt == "json":
+            return emit_stream((row.as_dict() for row in shown), fmt)
+        return emit_stream((label_cells(row.as_dict(), PLEDGE_LABELS, app.lang) for row in shown), fmt, app.lang, bom)
     scope = org or i18n.word("whole_ledger", app.lang)
     rows = iter(rows)
     first = next(rows, None)

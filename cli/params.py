@@ -103,10 +103,17 @@ def choice_of(enum_type, codes=None) -> VocabChoice:
 STATE, KIND, CHANNEL, GRADE = (choice_of(e) for e in (State, Kind, Channel, Grade))
 
 
+FORMAT_HELP = "Output for people (table) or for scripts."
+# A CSV is opened in Excel or WPS: its choice columns (state, unit kind…) hold the labels the
+# table shows, in the chosen language; JSON keeps the code names for scripts.
+FORMAT_CSV_HELP = ("Output: a table for people, CSV for spreadsheets (states, kinds… by their labels, as in the "
+                   "table), JSON for scripts (code names).")
+
+
 def format_option(*formats: str):
     formats = formats or FORMATS
     return click.option("--format", "fmt", type=choice_of(Format, formats), default=formats[0], show_default=True,
-                        help="Output for people (table) or for scripts.")
+                        help=FORMAT_CSV_HELP if "csv" in formats else FORMAT_HELP)
 
 
 def content_options(command):

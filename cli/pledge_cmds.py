@@ -6,9 +6,9 @@ from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.failures import Usage
 from pledges.cli.params import DATE, STATE, content_from, content_options, format_option
-from pledges.cli.render import labelled, say, to_csv, to_json
+from pledges.cli.render import label_cells, labelled, say, to_csv, to_json
 from pledges.cli.table import Col, bom_option, colored, limit_option, pager_option, render, write
-from pledges.vocab import State
+from pledges.vocab import Outcome, State
 
 
 def measure_cell(record: dict, lang: str) -> str:
@@ -18,6 +18,9 @@ def measure_cell(record: dict, lang: str) -> str:
     return f"{record['done']}/{record['target']} {record['unit']}" if record["target"] else ""
 
 
+# A pledge's choice fields as people read them, in the table and in the CSV (``list``, ``overdue``).
+PLEDGE_LABELS = {"state": labelled(State), "outcome": labelled(Outcome)}
+
 # In display order; the id and the title are always there, the others left out from the
 # highest rank when the terminal is narrow (and named under the table).
 LIST_COLUMNS = [
@@ -25,7 +28,7 @@ LIST_COLUMNS = [
     Col("org", "org", rank=4),
     Col("owner", "owner", shrink=6, rank=3, most=20, ease=10),
     Col("title", "title", shrink=10, keep=True, ease=24),
-    Col("state", "state", labelled(State), rank=2),
+    Col("state", "state", PLEDGE_LABELS["state"], rank=2),
     Col("due", "due", lambda v, _: v.isoformat(), rank=1),
     Col("measure", "done", right=True, rank=5),
     Col("days_late", "overdue", right=True, rank=6),
@@ -152,7 +155,8 @@ def list_(app: App, org, state, overdue, member, as_of, campaign, limit, fmt, bo
     if fmt == "json":
         click.echo(to_json(records))
     elif fmt == "csv":
-        click.echo(to_csv(records, app.lang, bom), nl=False)
+        labelled_records = [label_cells(record, PLEDGE_LABELS, app.lang) for record in records]
+        click.echo(to_csv(labelled_records, app.lang, bom), nl=False)
     elif not records:
         say("no_rows", app.lang)
     else:

@@ -11,7 +11,7 @@ import click
 
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import AS_OF, format_option
-from pledges.cli.render import Column, csv_cell, emit, emit_stream, labelled, plain, say
+from pledges.cli.render import Column, csv_cell, emit, emit_stream, label_cells, labelled, labels_of, plain, say
 from pledges.textsafe import visible
 from pledges.vocab import ReminderState, Rule
 
@@ -35,6 +35,9 @@ LIST_COLUMNS = [
     Column("delivered", "delivered"),
     Column("last_error", "last_error"),  # whole: it is why the reminder failed (it was cut at 30 characters)
 ]
+
+# The rule and the state in a CSV, as the tables show them (JSON keeps the code names).
+RESULT_LABELS, LIST_LABELS = labels_of(RESULT_COLUMNS), labels_of(LIST_COLUMNS)
 
 
 class EachLine(logging.Formatter):
@@ -138,6 +141,7 @@ class Deliveries:
         elif self.csv is not None:
             if self.count == 1:
                 self.csv.writerow(list(row))
+            label_cells(row, RESULT_LABELS, self.lang)
             self.csv.writerow([csv_cell(value) for value in row.values()])
         elif self.count <= self.SHOWN:
             self.rows.append(row)
@@ -229,6 +233,8 @@ def remind_list(app: App, state, rule, fmt):
     rows = listing(app.ledger(), state, rule, reader=app.reader)
     if fmt == "table":
         return emit(list(rows), LIST_COLUMNS, fmt, app.lang)
+    if fmt == "csv":
+        rows = (label_cells(row, LIST_LABELS, app.lang) for row in rows)
     emit_stream(rows, fmt)
 
 

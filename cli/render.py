@@ -1,12 +1,14 @@
-"""Two renderers for every listing: a rich table for people, JSON or CSV for scripts.
+"""Two renderers for every listing: a rich table or a CSV for people, JSON for scripts.
 
-JSON and CSV carry the code names of docs/lifecycle.md and docs/figures.md (states as
-``in_progress``, rates as fractions); tables carry the labels of the chosen language."""
+JSON carries the code names of docs/lifecycle.md and docs/figures.md (states as
+``in_progress``, rates as fractions).  Tables carry the labels of the chosen language, and so
+do the choice columns of a CSV, which people open in Excel or WPS: one definition of each
+label (``pledges.i18n.LABELS``, shown by ``labelled``) for both."""
 
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -131,7 +133,8 @@ def emit(records: Sequence[dict], columns: Sequence[Column], fmt: str, lang: str
     if fmt == "json":
         click.echo(to_json(list(records)))
     elif fmt == "csv":
-        click.echo(to_csv(records), nl=False)
+        labels = labels_of(columns)
+        click.echo(to_csv([label_cells(record, labels, lang) for record in records]), nl=False)
     elif not records:
         say("no_rows", lang)
     else:
@@ -164,8 +167,35 @@ def emit_stream(records: Iterable[dict], fmt: str, lang: str | None = None, bom:
         click.echo(out.getvalue(), nl=False)
 
 
-def labelled(enum_type) -> Callable[[object, str], str]:
-    return lambda value, lang: i18n.label_of(enum_type, value, lang)
+Show = Callable[[object, str], str]  # (value, lang) → the text a person reads
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A choice column's cell: the label of the value in the reader's language (``村`` for
+    ``village``), in a table and in a CSV alike."""
+
+    enum_type: type
+
+    def __call__(self, value, lang: str) -> str:
+        return i18n.label_of(self.enum_type, value, lang)
+
+
+def labelled(enum_type) -> Labelled:
+    return Labelled(enum_type)
+
+
+def labels_of(columns: Iterable) -> dict[str, Show]:
+    """The columns whose cells are labels of a vocabulary, by key: a CSV shows them as the table does."""
+    return {column.key: column.show for column in columns if isinstance(column.show, Labelled)}
+
+
+def label_cells(record: dict, labels: Mapping[str, Show], lang: str) -> dict:
+    """``record`` (changed in place) with the fields of ``labels`` as people read them, for CSV."""
+    for key, show in labels.items():
+        if key in record:
+            record[key] = show(record[key], lang)
+    return record
 
 
 def say(key: str, lang: str, err: bool = False, **params) -> None:

@@ -41,8 +41,10 @@ def redo_example(sample) -> str:
     return ""
 
 
-def drawn_rows(sample) -> list[dict]:
-    return [{"org": org.code, "kind": kind.kind, "rank": rank, **unit.as_dict()}
+def drawn_rows(sample, lang: str) -> list[dict]:
+    """The drawn units for CSV, the kind by its label as the table shows it (JSON keeps the code
+    name that the hash is made of)."""
+    return [{"org": org.code, "kind": i18n.label_of(Kind, kind.kind, lang), "rank": rank, **unit.as_dict()}
             for org in sample.orgs for kind in org.kinds for rank, unit in enumerate(kind.drawn, 1)]
 
 
@@ -96,7 +98,7 @@ def visit_sample(app: App, orgs, n, seed, quotas, fmt):
     if fmt == "json":
         click.echo(to_json(drawn.as_dict()))
     elif fmt == "csv":
-        click.echo(to_csv(drawn_rows(drawn)) or ",".join(DRAWN_FIELDS) + "\n", nl=False)
+        click.echo(to_csv(drawn_rows(drawn, app.lang)) or ",".join(DRAWN_FIELDS) + "\n", nl=False)
     else:
         show(drawn, app.lang)
 

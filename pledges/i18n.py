@@ -1734,3 +1734,11 @@ MESSAGES.update({
 OPTION_HELP.update({
     "Only this member's own pledges.": "只列出这名党员本人的承诺。",
 })
+
+# --- CSV for spreadsheets: choice columns by their labels (cli/params.py format_option) ---------
+
+OPTION_HELP.update({
+    "Output: a table for people, CSV for spreadsheets (states, kinds… by their labels, as in the table), JSON for "
+    "scripts (code names).": "输出格式：表格给人看；CSV 给 Excel、WPS 用（状态、单位类型等写名称，与表格相同）；"
+                             "JSON 给程序用（写英文代码）。",
+})

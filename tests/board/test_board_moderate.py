@@ -1,6 +1,8 @@
 """``pledges board moderate`` through the real command (SQLite and PostgreSQL): the list, all or
 none, the refusals; and what the rating workflow refuses before anything is written."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -24,6 +26,10 @@ def test_moderate_lists_then_decides_all_or_none(pledges, ledger, make_pledge):
     listed = json.loads(pledges("board", "moderate", "--format", "json").stdout)
     assert [(row["id"], row["grade"], row["comment"]) for row in listed] == [(first, "satisfied", "好"),
                                                                               (second, "unsatisfied", None)]
+    for lang, answers in (("zh", ["满意", "不满意"]), ("en", ["satisfied", "unsatisfied"])):  # as the table shows them
+        sheet = pledges("--lang", lang, "board", "moderate", "--format", "csv").stdout
+        assert [(int(row["id"]), row["grade"]) for row in csv.DictReader(io.StringIO(sheet))] == [
+            (first, answers[0]), (second, answers[1])]
     unknown = pledges("board", "moderate", "--approve", first, "--approve", 999)
     assert unknown.exit_code == 1 and unknown.stderr.strip() == "错误：没有编号为 999 的群众评价"
     assert statuses(ledger) == ["pending", "pending"]  # all or none

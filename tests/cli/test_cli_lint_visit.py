@@ -167,10 +167,13 @@ def test_lint_of_a_ledger_with_no_pledges(pledges, towns):
 def test_sample_csv(pledges, towns):
     out = ok(pledges("visit", "sample", "--org", "DX", "--units", "5", "--seed", SEED, "--format", "csv")).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["kind"], r["rank"], r["code"]) for r in rows] == (
-        [("village", str(i), c) for i, c in enumerate(by_hand("village", 3), 1)]
-        + [("community", "1", by_hand("community", 1)[0]), ("enterprise", "1", by_hand("enterprise", 1)[0])])
+    assert [(r["kind"], r["rank"], r["code"]) for r in rows] == (  # the kinds as the table shows them
+        [("村", str(i), c) for i, c in enumerate(by_hand("village", 3), 1)]
+        + [("社区", "1", by_hand("community", 1)[0]), ("非公企业", "1", by_hand("enterprise", 1)[0])])
     assert all(r["org"] == "DX" and len(r["hash"]) == 64 for r in rows)
+    english = ok(pledges("--lang", "en", "visit", "sample", "--org", "DX", "--units", "5", "--seed", SEED,
+                         "--format", "csv")).stdout
+    assert [r["kind"] for r in csv.DictReader(io.StringIO(english))] == ["village"] * 3 + ["community", "enterprise"]
 
 
 @pytest.mark.parametrize("args,words", [

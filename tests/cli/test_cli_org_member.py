@@ -96,13 +96,19 @@ def test_org_list_under_gives_the_subtree_only(pledges, tree):
 
 
 def test_org_list_csv_has_a_header_and_one_row_per_org(pledges, tree):
+    """The kind as the table shows it (村, village), for the spreadsheet; JSON keeps the code name."""
     out = ok(pledges("org", "list", "--under", "SX", "--format", "csv")).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert ORG_FIELDS <= set(rows[0])
     assert [{k: row[k] for k in ORG_FIELDS} for row in rows] == [
-        {"code": "SX", "name": "松门镇党委", "kind": "committee", "parent": "WL"},
-        {"code": "SX-V1", "name": "松门村党支部", "kind": "village", "parent": "SX"},
+        {"code": "SX", "name": "松门镇党委", "kind": "党委", "parent": "WL"},
+        {"code": "SX-V1", "name": "松门村党支部", "kind": "村", "parent": "SX"},
     ]
+    en = list(csv.DictReader(io.StringIO(ok(pledges("--lang", "en", "org", "list", "--under", "SX",
+                                                    "--format", "csv")).stdout)))
+    assert [row["kind"] for row in en] == ["committee", "village"]
+    assert [row["kind"] for row in as_json(pledges("org", "list", "--under", "SX", "--format", "json"))] == [
+        "committee", "village"]
 
 
 def test_org_list_table_uses_labels_of_the_language(pledges, tree):

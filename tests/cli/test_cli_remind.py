@@ -268,7 +268,13 @@ def test_remind_run_writes_csv_row_by_row(pledges, ledger, make_pledge):
     late = make_pledge("displayed", due=TODAY - timedelta(days=2))
     rows = list(csv.DictReader(io.StringIO(ok(pledges("remind", "run", "--format", "csv")).stdout)))
     assert [(int(r["pledge"]), r["rule"], r["state"], r["delivered"]) for r in rows] == [
-        (late, "overdue", "sent", "console")]
+        (late, "逾期", "已发送", "console")]  # the rule and state as the table shows them
+    listed = list(csv.DictReader(io.StringIO(ok(pledges("remind", "list", "--format", "csv")).stdout)))
+    assert [(int(r["pledge"]), r["rule"], r["state"]) for r in listed] == [(late, "逾期", "已发送")]
+    english = ok(pledges("--lang", "en", "remind", "list", "--format", "csv")).stdout
+    assert [(r["rule"], r["state"]) for r in csv.DictReader(io.StringIO(english))] == [("overdue", "sent")]
+    assert [(r["rule"], r["state"]) for r in as_json(pledges("remind", "list", "--format", "json"))] == [
+        ("overdue", "sent")]
 
 
 def test_the_command_an_awaiting_display_reminder_suggests_works_as_typed(pledges, ledger, make_pledge):

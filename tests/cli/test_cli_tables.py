@@ -1,6 +1,6 @@
 """The tables people read (``dashboard``, ``overdue``, ``list``) at 80 and 120 columns in both
 languages: no word, code, date or number broken, the pledge id always there, the columns left
-out named; the pager; ``--limit``; CSV headers and the BOM."""
+out named; the pager; ``--limit``; CSV headers, labels and the BOM."""
 
 import csv
 import io
@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from cli_support import add, as_json, ok, usage_error, walk
 from pledges import i18n
+from pledges.models import Pledge
 from pledges.cli.table import cells, cut, wrap
 
 LONG_TITLE = "Organise the quarterly neighbourhood cleanup with volunteers from every household"
@@ -138,6 +140,78 @@ def test_csv_has_headers_of_the_language_and_a_bom_for_excel(pledges, late):
     assert board[1]["逾期率"] == "100.0%" and board[1]["践诺率"] == "0.0%"  # percentages for Excel
     assert as_json(pledges("dashboard", "--format", "json"))["rows"][1]["overdue_rate"] == 1.0  # fractions in JSON
     assert "--bom" in usage_error(pledges("list", "--bom"))
+
+
+def csv_rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+# What a spreadsheet user reads in the CSV: the table's labels, in the reader's language.
+SHOWN = {
+    "zh": {"in_progress": "践诺中", "approved": "已审核", "displayed": "已亮诺", "fulfilled": "已兑现",
+           "committee": "党委", "village": "村", "community": "社区", "enterprise": "非公企业"},
+    "en": {"in_progress": "in progress", "approved": "approved", "displayed": "displayed", "fulfilled": "fulfilled",
+           "committee": "committee", "village": "village", "community": "community", "enterprise": "enterprise"},
+}
+
+
+@pytest.fixture
+def finished(pledges, late, ledger):
+    """``late`` and a fourth pledge, fulfilled; the ledger stores the states' code names."""
+    done = add(pledges, org="DX-V1", due="2026-06-12")
+    walk(pledges, done, "in_progress")
+    ok(pledges("progress", done, "--amount", "9"))
+    ok(pledges("complete", done))
+    with ledger.session() as session:
+        stored = dict(session.execute(select(Pledge.id, Pledge.state)).all())
+    assert stored == {late[0]: "in_progress", late[1]: "approved", late[2]: "displayed", done: "fulfilled"}
+    return [*late, done]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_csv_shows_states_by_their_labels_and_json_by_their_code_names(pledges, finished, lang):
+    """``list --format csv`` and ``overdue --format csv`` are opened in Excel or WPS: a state is
+    the label the table shows (践诺中; "in progress" with --lang en), never the code name
+    (in_progress), which JSON keeps for scripts."""
+    first, second, third, done = finished
+    shown = SHOWN[lang]
+    key, state, outcome = (("编号", "状态", "结果") if lang == "zh" else ("id", "state", "outcome"))
+    listing = {int(row[key]): (row[state], row[outcome])
+               for row in csv_rows(ok(pledges("--lang", lang, "list", "--format", "csv", "--bom")).stdout)}
+    assert listing == {first: (shown["in_progress"], ""), second: (shown["approved"], ""),
+                       third: (shown["displayed"], ""), done: (shown["fulfilled"], shown["fulfilled"])}
+    late = csv_rows(ok(pledges("--lang", lang, "overdue", "--format", "csv")).stdout)
+    assert [(int(row[key]), row[state]) for row in late] == [(first, shown["in_progress"]),
+                                                             (second, shown["approved"])]
+    one = csv_rows(ok(pledges("--lang", lang, "list", "--member", "M002", "--format", "csv")).stdout)  # not the fast path
+    assert [(int(row[key]), row[state]) for row in one] == [(second, shown["approved"])]
+    assert {row["id"]: row["state"] for row in as_json(pledges("--lang", lang, "list", "--format", "json"))} == {
+        first: "in_progress", second: "approved", third: "displayed", done: "fulfilled"}
+    assert [row["state"] for row in as_json(pledges("--lang", lang, "overdue", "--format", "json"))] == [
+        "in_progress", "approved"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dashboard_csv_shows_kinds_and_reasons_by_their_labels(pledges, finished, lang):
+    """The dashboard's CSV: the unit kind (村; village) and why a unit lags (逾期率高; "high
+    overdue"), as the table shows them; JSON keeps the code names (village, overdue_rate)."""
+    shown = SHOWN[lang]
+    code, kind, lagging, key = (("党组织代码", "单位类型", "关注", "分组") if lang == "zh"
+                                else ("code", "kind", "lagging", "key"))
+    figures = as_json(pledges("--lang", lang, "dashboard", "--depth", "2", "--format", "json"))["rows"]
+    board = csv_rows(ok(pledges("--lang", lang, "dashboard", "--depth", "2", "--format", "csv")).stdout)
+    assert [(row[code], row[kind]) for row in board] == [(row["code"], shown[row["kind"]]) for row in figures]
+    assert {row[code] for row in board} >= {"WL", "DX", "DX-V1", "DX-V2", "DX-E1-PUMPWORKS", "SX-V1"}
+    reasons = {row["code"]: row["lagging"] for row in figures if row["lagging"]}
+    assert reasons, "the fixture has a lagging unit"
+    comma = "，" if lang == "zh" else ", "
+    assert {row[code]: row[lagging] for row in board if row[lagging]} == {
+        org: comma.join(i18n.word(f"lagging_{reason}", lang) for reason in why) for org, why in reasons.items()}
+    assert not any("_" in row[lagging] for row in board)  # no code name such as overdue_rate
+    split = csv_rows(ok(pledges("--lang", lang, "dashboard", "--by", "kind", "--format", "csv")).stdout)
+    codes = [row["key"] for row in as_json(pledges("dashboard", "--by", "kind", "--format", "json"))["rows"]]
+    assert [row[key] for row in split] == [shown[kind_code] for kind_code in codes]
+    assert set(codes) == {"village", "community", "enterprise"}
 
 
 def test_no_pager_when_stdout_is_not_a_terminal(pledges, late, tmp_path):
