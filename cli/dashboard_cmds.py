@@ -11,7 +11,7 @@ from pledges.cli.app import App, pass_app
 from pledges.cli.failures import Usage
 from pledges.cli.params import DATE, format_option
 from pledges.cli.pledge_cmds import PLEDGE_LABELS
-from pledges.cli.render import console, emit_stream, label_cells, labelled, to_csv, to_json
+from pledges.cli.render import PLEDGE_FIELDS, console, emit_stream, label_cells, labelled, to_csv, to_json
 from pledges.cli.table import (BOLD, RED, Col, bom_option, colored, limit_option, pager_option, render, terminal_width,
                                wrap, write)
 from pledges.tally import RATES
@@ -314,7 +314,8 @@ def overdue(app: App, org, escalated, as_of, campaign, limit, fmt, bom, no_pager
         shown = islice(rows, limit) if limit else rows
         if fmt == "json":
             return emit_stream((row.as_dict() for row in shown), fmt)
-        return emit_stream((label_cells(row.as_dict(), PLEDGE_LABELS, app.lang) for row in shown), fmt, app.lang, bom)
+        return emit_stream((label_cells(row.as_dict(), PLEDGE_LABELS, app.lang) for row in shown), fmt, app.lang, bom,
+                           PLEDGE_FIELDS)
     scope = org or i18n.word("whole_ledger", app.lang)
     rows = iter(rows)
     first = next(rows, None)

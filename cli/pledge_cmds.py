@@ -6,7 +6,7 @@ from pledges import i18n
 from pledges.cli.app import App, pass_app
 from pledges.cli.failures import Usage
 from pledges.cli.params import DATE, STATE, content_from, content_options, format_option
-from pledges.cli.render import label_cells, labelled, say, to_csv, to_json
+from pledges.cli.render import PLEDGE_FIELDS, label_cells, labelled, say, to_csv, to_json
 from pledges.cli.table import Col, bom_option, colored, limit_option, pager_option, render, write
 from pledges.vocab import Outcome, State
 
@@ -156,7 +156,7 @@ def list_(app: App, org, state, overdue, member, as_of, campaign, limit, fmt, bo
         click.echo(to_json(records))
     elif fmt == "csv":
         labelled_records = [label_cells(record, PLEDGE_LABELS, app.lang) for record in records]
-        click.echo(to_csv(labelled_records, app.lang, bom), nl=False)
+        click.echo(to_csv(labelled_records, app.lang, bom, PLEDGE_FIELDS), nl=False)
     elif not records:
         say("no_rows", app.lang)
     else:

@@ -33,12 +33,15 @@ def plain(value) -> object:
     return value
 
 
-def csv_cell(value) -> object:
-    """CSV spells values as JSON does (empty for null, true/false for booleans), and a text a
-    spreadsheet would run as a formula is neutralised (``pledges.textsafe``)."""
+def csv_cell(value, lang: str | None = None) -> object:
+    """CSV spells values as JSON does (empty for null, true/false for booleans; in ``lang``, for
+    people, 是/否 or yes/no, which the import reads back), and a text a spreadsheet would run as
+    a formula is neutralised (``pledges.textsafe``)."""
     if value is None:
         return ""
     if isinstance(value, bool):
+        if lang is not None:
+            return i18n.word("csv_true" if value else "csv_false", lang)
         return "true" if value else "false"
     return neutralise_cell(plain(value))
 
@@ -70,24 +73,32 @@ def to_json(data) -> str:
 BOM = "\ufeff"  # Excel on Windows reads a CSV as UTF-8 only after this mark
 
 
-def csv_headers(keys: Sequence[str], lang: str | None) -> list[str]:
+# A pledge's ``due`` is its day (完成时限); a figure's ``due`` is a count (已到期).
+PLEDGE_FIELDS = {"due": "field_due_day"}
+
+
+def csv_headers(keys: Sequence[str], lang: str | None, words: dict[str, str] | None = None) -> list[str]:
     """A CSV's header line: the fields' words in ``lang`` (Chinese for Excel users), or the code
-    names (as JSON has them) with ``lang=None`` or for a field without a word."""
+    names (as JSON has them) with ``lang=None`` or for a field without a word.  ``words``: a
+    field's word where its name means something else than in the figures (``PLEDGE_FIELDS``)."""
     if lang is None:
         return list(keys)
-    return [i18n.word(f"field_{key}", lang) if f"field_{key}" in i18n.WORDS else key for key in keys]
+    words = words or {}
+    return [i18n.word(words.get(key, f"field_{key}"), lang) if words.get(key, f"field_{key}") in i18n.WORDS
+            else key for key in keys]
 
 
-def to_csv(records: Sequence[dict], lang: str | None = None, bom: bool = False) -> str:
+def to_csv(records: Sequence[dict], lang: str | None = None, bom: bool = False,
+           words: dict[str, str] | None = None) -> str:
     if not records:
         return BOM if bom else ""
     out = io.StringIO()
     if bom:
         out.write(BOM)
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(csv_headers(list(records[0]), lang))
+    writer.writerow(csv_headers(list(records[0]), lang, words))
     for record in records:
-        writer.writerow([csv_cell(v) for v in record.values()])
+        writer.writerow([csv_cell(v, lang) for v in record.values()])
     return out.getvalue()
 
 
@@ -141,9 +152,10 @@ def emit(records: Sequence[dict], columns: Sequence[Column], fmt: str, lang: str
         console().print(table(records, columns, lang, title))
 
 
-def emit_stream(records: Iterable[dict], fmt: str, lang: str | None = None, bom: bool = False) -> None:
+def emit_stream(records: Iterable[dict], fmt: str, lang: str | None = None, bom: bool = False,
+                words: dict[str, str] | None = None) -> None:
     """JSON or CSV written record by record, for listings too long to hold (a province's).
-    CSV headers in ``lang`` (``csv_headers``), after a BOM with ``bom``."""
+    CSV headers and yes/no in ``lang`` (``csv_headers``, ``csv_cell``), after a BOM with ``bom``."""
     if fmt == "json":
         first = True
         for record in records:
@@ -158,8 +170,8 @@ def emit_stream(records: Iterable[dict], fmt: str, lang: str | None = None, bom:
     for record in records:
         if header is None:
             header = list(record)
-            writer.writerow(csv_headers(header, lang))
-        writer.writerow([csv_cell(record[key]) for key in header])
+            writer.writerow(csv_headers(header, lang, words))
+        writer.writerow([csv_cell(record[key], lang) for key in header])
         click.echo(out.getvalue(), nl=False)
         out.seek(0)
         out.truncate()

@@ -1742,3 +1742,11 @@ OPTION_HELP.update({
     "scripts (code names).": "输出格式：表格给人看；CSV 给 Excel、WPS 用（状态、单位类型等写名称，与表格相同）；"
                              "JSON 给程序用（写英文代码）。",
 })
+
+# --- CSV for spreadsheets: yes/no and a pledge's due day (cli/render.py csv_cell, csv_headers) -----
+
+WORDS.update({
+    "csv_true": ("是", "yes"),
+    "csv_false": ("否", "no"),
+    "field_due_day": ("完成时限", "due"),
+})

@@ -192,6 +192,31 @@ def test_csv_shows_states_by_their_labels_and_json_by_their_code_names(pledges, 
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_pledges_csv_heads_its_due_day_as_a_day_and_says_yes_or_no(pledges, finished, lang, tmp_path):
+    """A pledge's ``due`` is its day, 完成时限, not the figures' count of pledges due (已到期); a
+    yes/no column reads 是/否 (yes/no), which the import reads back, not JSON's true/false."""
+    first, *_ = finished
+    due, flag, late, key = (("完成时限", "定性承诺", "逾期", "编号") if lang == "zh"
+                            else ("due", "qualitative", "overdue", "id"))
+    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    for command in (["list"], ["overdue"]):
+        text = ok(pledges("--lang", lang, *command, "--format", "csv")).stdout
+        header = next(csv.reader(io.StringIO(text)))
+        assert due in header and ("已到期" not in header if lang == "zh" else True)
+        rows = {int(row[key]): row for row in csv_rows(text)}
+        expected = {view["id"]: view for view in as_json(pledges(*command, "--format", "json"))}
+        assert rows.keys() == expected.keys()
+        for pledge_id, row in rows.items():
+            assert row[due] == expected[pledge_id]["due"]
+            assert row[flag] == (yes if expected[pledge_id]["qualitative"] else no)
+            if command == ["list"]:  # every row of the overdue list is overdue: it has no such column
+                assert row[late] == (yes if expected[pledge_id]["overdue"] else no)
+        if command == ["list"]:
+            assert rows[first][late] == yes
+    assert "已到期" in next(csv.reader(io.StringIO(ok(pledges("dashboard", "--format", "csv")).stdout)))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 def test_dashboard_csv_shows_kinds_and_reasons_by_their_labels(pledges, finished, lang):
     """The dashboard's CSV: the unit kind (村; village) and why a unit lags (逾期率高; "high
     overdue"), as the table shows them; JSON keeps the code names (village, overdue_rate)."""
