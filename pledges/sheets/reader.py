@@ -206,14 +206,15 @@ def _calamine_reader(path: Path, name: str):
             book = CalamineWorkbook.from_path(str(path))
             sheet = book.get_sheet_by_name(name)
             book.close()
-        height[:] = [sheet.height]
-        start_row, start_col = sheet.start or (0, 0)
+        height[:] = [sheet.end[0] + 1 if sheet.end else sheet.height]
+        start_col = sheet.start[1] if sheet.start else 0
         merged = _Merged(sheet.merged_cell_ranges or [])
         pad = [None] * start_col
         finished = False
         try:
-            for offset, cells in enumerate(sheet.iter_rows()):
-                number = start_row + offset + 1
+            # iter_rows starts from row 1 whatever the sheet's first row, but from the sheet's
+            # first column (python-calamine issue 177): only the columns are shifted
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
                 values = pad + [None if v == "" else v for v in cells] if start_col else \
                     [None if v == "" else v for v in cells]
                 yield number, merged.fill(number, values)
