@@ -104,6 +104,8 @@ def _local(tag: str) -> str:
 
 def _text(element) -> str:
     """A string item's text: its ``<t>``, or its runs' ``<r><t>`` joined; phonetic runs left out."""
+    if len(element) == 1 and element[0].tag.endswith("}t"):
+        return element[0].text or ""  # the usual item: one <t>
     parts = []
     for child in element:
         name = _local(child.tag)
@@ -272,17 +274,23 @@ class _CellReader:
         return values
 
     def value(self, cell):
+        text = formula = inline = None
+        for child in cell:  # <v>, <f>, <is>: one or two of them
+            tag = child.tag
+            if tag == self.v:
+                text = child.text
+            elif tag == self.inline:
+                inline = child
+            elif tag == self.f:
+                formula = child
         kind = cell.get("t")
-        v = cell.find(self.v)
-        text = None if v is None else v.text
-        if kind == "inlineStr":
-            inline = cell.find(self.inline)
-            value = _text(inline) if inline is not None else text
+        if inline is not None:
+            value = _text(inline)
         elif text is None or kind == "e":
             value = None
         elif kind == "s":
             value = self.strings[int(text)]
-        elif kind == "str":
+        elif kind == "str" or kind == "inlineStr":
             value = text
         elif kind == "b":
             value = text.strip() in ("1", "true")
@@ -295,8 +303,7 @@ class _CellReader:
                 value = from_serial(value, date_kind, self.epoch)
         if value == "":
             value = None
-        if (value is None or (type(value) is str and blank(value))) and \
-                (formula := cell.find(self.f)) is not None:
+        if formula is not None and (value is None or (type(value) is str and blank(value))):
             return Formula("=" + (formula.text or ""))
         return value
 
