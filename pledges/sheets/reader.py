@@ -27,10 +27,13 @@ from pledges.sheets.cells import BLANKS, blank
 
 IGNORED_SHEETS = ("说明", "选项", "统计", "readme", "help", "figures")  # guide, choices, the export's figures
 HEADER_SCAN = 10  # the header is among the first rows (title rows may come before it)
-# An .xlsx sheet whose XML is larger than this is streamed (pledges.sheets.stream) instead of
-# read whole by calamine, which holds about 1.2 bytes per byte of XML until the sheet is done
-# but reads four times as fast: 85 MB of XML is the benchmark's 250,000 pledges (calamine,
-# ~100 MB more than the same import from CSV, 215 MB in all), 340 MB its 1,000,000.
+# An .xlsx sheet whose XML, with the workbook's shared strings, is larger than this is streamed
+# (pledges.sheets.stream) instead of read whole by calamine, which reads four times as fast but
+# holds the whole sheet until it is done: an import of 250,000 pledges from .xlsx peaks at about
+# 218 MB with calamine (their sheet's XML is 85 MB with its text inline as the benchmark writes
+# it, 59 MB plus 11 MB of shared strings as Excel and WPS write it), 1,000,000 at 650 MB, so
+# 100 MB (~290,000 pledges inline, ~350,000 with shared strings) keeps calamine's imports
+# under 300 MB and the benchmark's 250,000 on calamine (docs/performance.md, "Memory").
 STREAM_ABOVE = 100_000_000
 Row = tuple[int, list]  # (row number, cell values by column, from column A)
 
@@ -166,8 +169,10 @@ def _sheets_to_stream(path: Path) -> dict[str, str]:
     apart from empty cells when no spreadsheet program stored their results."""
     try:
         with zipfile.ZipFile(path) as archive:
+            shared = stream.shared_strings_part(archive)
+            strings = archive.getinfo(shared).file_size if shared else 0
             return {name: part for name, part in stream.sheet_parts(archive).items()
-                    if archive.getinfo(part).file_size > STREAM_ABOVE or _has_formula(archive, part)}
+                    if archive.getinfo(part).file_size + strings > STREAM_ABOVE or _has_formula(archive, part)}
     except (zipfile.BadZipFile, KeyError):
         return {}
 

@@ -118,11 +118,15 @@ def _text(element) -> str:
     return "".join(parts)
 
 
-def shared_strings(archive: zipfile.ZipFile) -> list[str]:
-    rels = archive.read("xl/_rels/workbook.xml.rels")
-    found = _SHARED_REL.search(rels)
+def shared_strings_part(archive: zipfile.ZipFile) -> str | None:
+    found = _SHARED_REL.search(archive.read("xl/_rels/workbook.xml.rels"))
     part = _part(found.group(1).decode()) if found else "xl/sharedStrings.xml"
-    if part not in archive.namelist():
+    return part if part in archive.namelist() else None
+
+
+def shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    part = shared_strings_part(archive)
+    if part is None:
         return []
     strings = []
     for _, element in _iter_elements(archive, part):
