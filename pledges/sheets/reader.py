@@ -233,26 +233,28 @@ def _calamine_reader(path: Path, name: str):
 
 
 class _Merged:
-    """Gives each cell of a merged range the value of the range's top-left cell."""
+    """Gives each cell of a merged range the value of the range's top-left cell.  The ranges
+    are looked up by row, so a long sheet with many merges is not read once per merge."""
 
     def __init__(self, ranges):
-        self.cover: dict[tuple[int, int], tuple[int, int]] = {}
+        self.cover: dict[int, list[tuple[int, tuple[int, int]]]] = {}  # row → (column, its top-left)
+        self.tops: dict[int, list[int]] = {}  # row → columns of top-left cells
         for (r0, c0), (r1, c1) in ranges:
+            self.tops.setdefault(r0 + 1, []).append(c0)
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
-                        self.cover[(r + 1, c)] = (r0 + 1, c0)
-        self.tops = {top for top in self.cover.values()}
+                        self.cover.setdefault(r + 1, []).append((c, (r0 + 1, c0)))
         self.seen: dict[tuple[int, int], object] = {}
 
     def fill(self, number: int, values: list) -> list:
         if not self.cover:
             return values
-        for (row, col) in self.tops:
-            if row == number and col < len(values):
-                self.seen[(row, col)] = values[col]
-        for (row, col), top in self.cover.items():
-            if row == number and top in self.seen:
+        for col in self.tops.get(number, ()):
+            if col < len(values):
+                self.seen[(number, col)] = values[col]
+        for col, top in self.cover.get(number, ()):
+            if top in self.seen:
                 values.extend([None] * (col + 1 - len(values)))
                 values[col] = self.seen[top]
         return values
