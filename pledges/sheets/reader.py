@@ -183,13 +183,18 @@ def _stream_reader(path: Path, part: str):
     found: list = []  # (scan, book), read on the first pass (the header scan) for the next
 
     def rows() -> Iterator[Row]:
-        with zipfile.ZipFile(path) as archive:
-            if not found:
-                found.append((stream.scan(archive, part), stream.Book(archive)))
-            scan, book = found[0]
-            merged = _Merged(scan.merged)
-            for number, values in stream.rows(archive, part, book):
-                yield number, merged.fill(number, values)
+        from xml.etree.ElementTree import ParseError
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                if not found:
+                    found.append((stream.scan(archive, part), stream.Book(archive)))
+                scan, book = found[0]
+                merged = _Merged(scan.merged)
+                for number, values in stream.rows(archive, part, book):
+                    yield number, merged.fill(number, values)
+        except (ParseError, zipfile.BadZipFile, KeyError, IndexError, ValueError, EOFError) as err:
+            raise BadInput("sheet_unreadable", path=path, detail=f"{part}: {err}") from None
 
     rows.size = lambda: found[0][0].last_row if found else None
     return rows

@@ -141,7 +141,9 @@ def date_kinds(archive: zipfile.ZipFile) -> list[str | None]:
     if "xl/styles.xml" not in archive.namelist():
         return []
     custom, kinds, in_xfs = {}, [], False
-    for event, element in iterparse(archive.open("xl/styles.xml"), events=("start", "end")):
+    with archive.open("xl/styles.xml") as source:
+        events = list(iterparse(source, events=("start", "end")))  # a few kilobytes
+    for event, element in events:
         name = _local(element.tag)
         if name == "numFmt" and event == "start":
             custom[int(element.get("numFmtId", -1))] = element.get("formatCode", "")
@@ -222,11 +224,16 @@ class Book:
 def rows(archive: zipfile.ZipFile, part: str, book: Book) -> Iterator[tuple[int, list]]:
     """(row number, values from column A) for each row the sheet stores, and an empty list for
     each row number it skips."""
+    with archive.open(part) as source:
+        yield from _rows(iterparse(source, events=("start", "end")), book)
+
+
+def _rows(events, book: Book) -> Iterator[tuple[int, list]]:
     ns = None
     sheet_data = None
     number = 0
     columns: dict[str, int] = {}
-    for event, element in iterparse(archive.open(part), events=("start", "end")):
+    for event, element in events:
         if event == "start":
             if ns is None:
                 tag = element.tag
@@ -301,15 +308,24 @@ class _CellReader:
         elif kind == "d":
             value = _iso(text)
         else:
-            value = float(text)
+            try:
+                value = float(text)
+            except ValueError:  # not a number: kept as the text it is, for the cell's reader to judge
+                value = text.strip() or None
+                return _or_formula(value, formula)
             style = cell.get("s")
             if style and (at := int(style)) < len(self.kinds) and (date_kind := self.kinds[at]):
                 value = from_serial(value, date_kind, self.epoch)
         if value == "":
             value = None
-        if formula is not None and (value is None or (type(value) is str and blank(value))):
-            return Formula("=" + (formula.text or ""))
-        return value
+        return _or_formula(value, formula)
+
+
+def _or_formula(value, formula):
+    """The cell's value, or its formula when it has no stored result."""
+    if formula is not None and (value is None or (type(value) is str and blank(value))):
+        return Formula("=" + (formula.text or ""))
+    return value
 
 
 def _iso(text: str):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pledges.errors import BadInput
 from pledges.sheets import reader, stream
 from pledges.sheets.cells import Formula
 from sheet_support import as_seen, assert_read_alike
@@ -190,3 +191,17 @@ def test_a_sheet_with_formulas_is_streamed_whatever_its_size():
     ("_-* #,##0_-", None), ("@", None)])
 def test_which_custom_formats_are_dates(code, kind):
     assert stream.format_kind(code) == kind
+
+
+def test_a_number_cell_that_holds_no_number_is_its_text(tmp_path):
+    rows = '<row r="1"><c r="A1"><v>abc</v></c><c r="B1"><v> </v></c><c r="C1"><v>7</v></c></row>'
+    assert streamed(xlsx(tmp_path / "odd.xlsx", rows)) == [(1, ["abc", None, 7.0])]
+
+
+@pytest.mark.parametrize("rows", ['<row r="1"><c r="A1" t="s"><v>5</v></c></row>',
+                                  '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"'])
+def test_a_broken_sheet_is_refused_not_a_traceback(tmp_path, rows):
+    path = xlsx(tmp_path / "broken.xlsx", rows)
+    with pytest.raises(BadInput) as refused:
+        streamed(path)
+    assert refused.value.key == "sheet_unreadable"
