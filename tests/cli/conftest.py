@@ -24,9 +24,10 @@ def tree(pledges, ledger):
 
 @pytest.fixture(autouse=True)
 def workbooks_read_alike(request, tmp_path):
-    """After each spreadsheet test, every .xlsx it left (the workbooks it built, exports,
-    templates, errors workbooks) reads the same through the streaming reader as through calamine."""
+    """After each spreadsheet, survey or report test, every .xlsx it left (the workbooks it
+    built, exports, templates, errors workbooks, reports) reads the same through the streaming
+    reader as through calamine."""
     yield
-    if request.module.__name__.startswith("test_cli_sheets"):
+    if request.module.__name__.startswith(("test_cli_sheets", "test_cli_survey", "test_cli_report")):
         for path in sorted(tmp_path.rglob("*.xlsx")):
             assert_read_alike(path)
