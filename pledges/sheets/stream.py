@@ -225,34 +225,45 @@ def rows(archive: zipfile.ZipFile, part: str, book: Book) -> Iterator[tuple[int,
     """(row number, values from column A) for each row the sheet stores, and an empty list for
     each row number it skips."""
     with archive.open(part) as source:
-        yield from _rows(iterparse(source, events=("start", "end")), book)
+        number = 0
+        columns: dict[str, int] = {}
+        reader = None
+        for row in _finished_rows(iterparse(source, events=("start",))):
+            if reader is None:
+                tag = row.tag
+                reader = _CellReader(tag[:tag.index("}") + 1] if tag.startswith("{") else "", book)
+            given = row.get("r")
+            following = int(given) if given else number + 1
+            while number + 1 < following:
+                number += 1
+                yield number, []
+            number = following
+            yield number, reader.values(row, columns)
 
 
-def _rows(events, book: Book) -> Iterator[tuple[int, list]]:
-    ns = None
-    sheet_data = None
-    number = 0
-    columns: dict[str, int] = {}
-    for event, element in events:
-        if event == "start":
-            if ns is None:
-                tag = element.tag
-                ns = tag[:tag.index("}") + 1] if tag.startswith("{") else ""
-                row_tag, sheet_data_tag = ns + "row", ns + "sheetData"
-                reader = _CellReader(ns, book)
-            elif sheet_data is None and element.tag == sheet_data_tag:
-                sheet_data = element
-            continue
-        if element.tag != row_tag:
-            continue
-        given = element.get("r")
-        following = int(given) if given else number + 1
-        while number + 1 < following:
-            number += 1
-            yield number, []
-        number = following
-        yield number, reader.values(element, columns)
-        sheet_data.clear()  # the row, read: nothing of the sheet is kept
+def _finished_rows(events) -> Iterator:
+    """Each ``<row>`` element once the parser is past its end, then taken out of the tree, so
+    nothing of the sheet is kept.  Only elements' starts are asked for, half the events of
+    starts and ends: a row is complete when the next one starts, and at the end."""
+    events = iter(events)
+    row_tag = sheet_data = None
+    for _, element in events:
+        tag = element.tag
+        if row_tag is None:  # the root: its namespace names the rest
+            ns = tag[:tag.index("}") + 1] if tag.startswith("{") else ""
+            row_tag, sheet_data_tag = ns + "row", ns + "sheetData"
+        elif tag == sheet_data_tag:
+            sheet_data = element
+            break
+    pending = None
+    for _, element in events:
+        if element.tag == row_tag:
+            if pending is not None:
+                yield pending
+                del sheet_data[0]  # the row just read; the rows after it may be parsed already
+            pending = element
+    if pending is not None:
+        yield pending
 
 
 class _CellReader:
