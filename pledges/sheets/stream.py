@@ -268,12 +268,13 @@ def _finished_rows(events) -> Iterator:
 
 class _CellReader:
     def __init__(self, ns: str, book: Book):
-        self.v, self.f, self.inline = ns + "v", ns + "f", ns + "is"
+        self.v, self.f, self.inline, self.t = ns + "v", ns + "f", ns + "is", ns + "t"
         self.strings, self.kinds, self.epoch = book.strings, book.kinds, book.epoch
 
     def values(self, row, columns: dict) -> list:
         values: list = []
         index = -1
+        inline_tag, t_tag, value_of = self.inline, self.t, self.value
         for cell in row:
             ref = cell.get("r")
             if ref:
@@ -283,7 +284,10 @@ class _CellReader:
                     index = columns[letters] = column_index(letters)
             else:
                 index += 1
-            value = self.value(cell)
+            if len(cell) == 1 and (inline := cell[0]).tag == inline_tag and len(inline) == 1 and inline[0].tag == t_tag:
+                value = inline[0].text or None  # the usual inline string, with no formula beside it
+            else:
+                value = value_of(cell)
             if value is None:
                 continue
             if index == len(values):
