@@ -93,11 +93,6 @@ def scan(archive: zipfile.ZipFile, part: str) -> Scan:
 
 # --- what the sheet's cells need -------------------------------------------------------------
 
-def _iter_elements(archive: zipfile.ZipFile, part: str):
-    with archive.open(part) as stream:
-        yield from iterparse(stream, events=("end",))
-
-
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
@@ -128,11 +123,15 @@ def shared_strings(archive: zipfile.ZipFile) -> list[str]:
     part = shared_strings_part(archive)
     if part is None:
         return []
-    strings = []
-    for _, element in _iter_elements(archive, part):
-        if _local(element.tag) == "si":
-            strings.append(_text(element))
-            element.clear()
+    strings: list[str] = []
+    root = None
+    with archive.open(part) as source:
+        for event, element in iterparse(source, events=("start", "end")):
+            if root is None:
+                root = element
+            elif event == "end" and _local(element.tag) == "si":
+                strings.append(_text(element))
+                root.clear()  # the items read: only their text is kept
     return strings
 
 
