@@ -205,3 +205,10 @@ def test_a_broken_sheet_is_refused_not_a_traceback(tmp_path, rows):
     with pytest.raises(BadInput) as refused:
         streamed(path)
     assert refused.value.key == "sheet_unreadable"
+
+
+def test_the_shared_strings_table_gives_each_item_back():
+    strings = stream.SharedStrings(["党组织代码", "", "DX-V1", "带 空格 ", "𠀀"])
+    assert [strings[i] for i in range(len(strings))] == ["党组织代码", "", "DX-V1", "带 空格 ", "𠀀"]
+    with pytest.raises(IndexError):
+        strings[5]
