@@ -1,6 +1,6 @@
 """Reading a workbook (.xlsx, .xls) or a CSV file as sheets of rows, as a person sees them.
 
-- .xlsx is read by python-calamine (ten times openpyxl's speed, four times our own reader's),
+- .xlsx is read by python-calamine (ten times openpyxl's speed, three times our own reader's),
   which reads a whole sheet into memory before its first row; a large sheet is streamed by
   ``pledges.sheets.stream`` instead (``STREAM_ABOVE``), and so is a sheet holding formulas:
   calamine gives a formula's stored result but cannot say that a cell was a formula with no
@@ -28,7 +28,7 @@ from pledges.sheets.cells import BLANKS, blank
 IGNORED_SHEETS = ("说明", "选项", "统计", "readme", "help", "figures")  # guide, choices, the export's figures
 HEADER_SCAN = 10  # the header is among the first rows (title rows may come before it)
 # An .xlsx sheet whose XML, with the workbook's shared strings, is larger than this is streamed
-# (pledges.sheets.stream) instead of read whole by calamine, which reads four times as fast but
+# (pledges.sheets.stream) instead of read whole by calamine, which reads three times as fast but
 # holds the whole sheet until it is done: an import of 250,000 pledges from .xlsx peaks at about
 # 218 MB with calamine (their sheet's XML is 85 MB with its text inline as the benchmark writes
 # it, 59 MB plus 11 MB of shared strings as Excel and WPS write it), 1,000,000 at 650 MB, so
