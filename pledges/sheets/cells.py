@@ -1,6 +1,6 @@
 """One cell of a real-world sheet turned into the value the ledger needs, or a problem.
 
-Every reader (calamine, openpyxl, csv) hands over Python values: ``str``, ``int``, ``float``,
+Every reader (calamine, pledges.sheets.stream, csv) hands over Python values: ``str``, ``int``, ``float``,
 ``bool``, ``date``, ``datetime`` or ``None``.  Each function here either returns the value
 the person meant or raises ``CellProblem`` with a message key: nothing is guessed silently.
 Full-width digits, letters and spaces (１２、ＤＸ－Ｖ１) are read as their ASCII forms in codes,

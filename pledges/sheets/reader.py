@@ -1,10 +1,11 @@
 """Reading a workbook (.xlsx, .xls) or a CSV file as sheets of rows, as a person sees them.
 
-- .xlsx is read by python-calamine (ten times openpyxl's speed), except a sheet holding
-  formulas: calamine gives a formula's stored result but cannot say that a cell was a formula
-  with no stored result (a file no spreadsheet program saved), so such a sheet is read by
-  openpyxl in read-only mode, once for formulas and once for stored results.  openpyxl's
-  read-only mode trusts the stored dimension, which WPS writes as A1:A1: ``reset_dimensions``.
+- .xlsx is read by python-calamine (ten times openpyxl's speed, three times our own reader's),
+  which reads a whole sheet into memory before its first row; a large sheet is streamed by
+  ``pledges.sheets.stream`` instead (``STREAM_ABOVE``), and so is a sheet holding formulas:
+  calamine gives a formula's stored result but cannot say that a cell was a formula with no
+  stored result (a file no spreadsheet program saved).  Neither trusts the stored dimension,
+  which WPS writes as A1:A1.
 - Merged cells read as their top-left value in every cell they cover (a code merged down over
   several rows belongs to each of them).
 - CSV is UTF-8, UTF-8 with a byte-order mark, or GB18030 (what Excel and WPS save on a Chinese
@@ -21,10 +22,19 @@ from pathlib import Path
 
 from pledges.errors import BadInput
 from pledges.sheets import headers as H
-from pledges.sheets.cells import BLANKS, Formula, blank
+from pledges.sheets import stream
+from pledges.sheets.cells import BLANKS, blank
 
 IGNORED_SHEETS = ("说明", "选项", "统计", "readme", "help", "figures")  # guide, choices, the export's figures
 HEADER_SCAN = 10  # the header is among the first rows (title rows may come before it)
+# An .xlsx sheet whose XML, with the workbook's shared strings, is larger than this is streamed
+# (pledges.sheets.stream) instead of read whole by calamine, which reads three times as fast but
+# holds the whole sheet until it is done: an import of 250,000 pledges from .xlsx peaks at about
+# 218 MB with calamine (their sheet's XML is 85 MB with its text inline as the benchmark writes
+# it, 59 MB plus 11 MB of shared strings as Excel and WPS write it), 1,000,000 at 650 MB, so
+# 100 MB (~290,000 pledges inline, ~350,000 with shared strings) keeps calamine's imports
+# under 300 MB and the benchmark's 250,000 on calamine (docs/performance.md, "Memory").
+STREAM_ABOVE = 100_000_000
 Row = tuple[int, list]  # (row number, cell values by column, from column A)
 
 
@@ -142,18 +152,52 @@ def _workbook_sheets(path: Path, suffix: str) -> list[RawSheet]:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as err:
         raise BadInput("sheet_unreadable", path=path, detail=str(err).splitlines()[0] if str(err) else "") from None
-    with_formulas = _sheets_with_formulas(path) if suffix != ".xls" else set()
+    streamed = _sheets_to_stream(path) if suffix != ".xls" else {}
     sheets = []
     for meta in book.sheets_metadata:
         if str(meta.typ) not in ("SheetTypeEnum.WorkSheet", "WorkSheet"):
             continue
         name = meta.name
-        if name in with_formulas:
-            reader = _openpyxl_reader(path, name)
-        else:
-            reader = _calamine_reader(path, name)
+        reader = _stream_reader(path, streamed[name]) if name in streamed else _calamine_reader(path, name)
         sheets.append(RawSheet(path.name, name, reader, size=getattr(reader, "size", None)))
     return sheets
+
+
+def _sheets_to_stream(path: Path) -> dict[str, str]:
+    """The sheets read by our own streaming reader (name → part in the zip): a sheet whose XML
+    is larger than ``STREAM_ABOVE``, and a sheet holding formulas, which calamine cannot tell
+    apart from empty cells when no spreadsheet program stored their results."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            shared = stream.shared_strings_part(archive)
+            strings = archive.getinfo(shared).file_size if shared else 0
+            return {name: part for name, part in stream.sheet_parts(archive).items()
+                    if archive.getinfo(part).file_size + strings > STREAM_ABOVE or _has_formula(archive, part)}
+    except (zipfile.BadZipFile, KeyError):
+        return {}
+
+
+def _stream_reader(path: Path, part: str):
+    """The sheet's rows as ``pledges.sheets.stream`` reads them, merged cells filled in from a
+    scan of the sheet's bytes made before the first row (the ranges follow the rows in the XML)."""
+    found: list = []  # (scan, book), read on the first pass (the header scan) for the next
+
+    def rows() -> Iterator[Row]:
+        from xml.etree.ElementTree import ParseError
+
+        try:
+            with zipfile.ZipFile(path) as archive:
+                if not found:
+                    found.append((stream.scan(archive, part), stream.Book(archive)))
+                scan, book = found[0]
+                merged = _Merged(scan.merged)
+                for number, values in stream.rows(archive, part, book):
+                    yield number, merged.fill(number, values)
+        except (ParseError, zipfile.BadZipFile, KeyError, IndexError, ValueError, EOFError) as err:
+            raise BadInput("sheet_unreadable", path=path, detail=f"{part}: {err}") from None
+
+    rows.size = lambda: found[0][0].last_row if found else None
+    return rows
 
 
 def _calamine_reader(path: Path, name: str):
@@ -172,14 +216,15 @@ def _calamine_reader(path: Path, name: str):
             book = CalamineWorkbook.from_path(str(path))
             sheet = book.get_sheet_by_name(name)
             book.close()
-        height[:] = [sheet.height]
-        start_row, start_col = sheet.start or (0, 0)
+        height[:] = [sheet.end[0] + 1 if sheet.end else sheet.height]
+        start_col = sheet.start[1] if sheet.start else 0
         merged = _Merged(sheet.merged_cell_ranges or [])
         pad = [None] * start_col
         finished = False
         try:
-            for offset, cells in enumerate(sheet.iter_rows()):
-                number = start_row + offset + 1
+            # iter_rows starts from row 1 whatever the sheet's first row, but from the sheet's
+            # first column (python-calamine issue 177): only the columns are shifted
+            for number, cells in enumerate(sheet.iter_rows(), start=1):
                 values = pad + [None if v == "" else v for v in cells] if start_col else \
                     [None if v == "" else v for v in cells]
                 yield number, merged.fill(number, values)
@@ -192,92 +237,36 @@ def _calamine_reader(path: Path, name: str):
     return rows
 
 
-def _openpyxl_reader(path: Path, name: str):
-    """Formulas and their stored results side by side: two read-only passes over the sheet."""
-    def rows() -> Iterator[Row]:
-        import warnings
-
-        import openpyxl
-        from python_calamine import CalamineWorkbook
-
-        warnings.filterwarnings("ignore", module="openpyxl")  # "no default style": harmless here
-        merged_book = CalamineWorkbook.from_path(str(path))
-        merged = _Merged(merged_book.get_sheet_by_name(name).merged_cell_ranges or [])
-        merged_book.close()
-        formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
-        results = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet_f, sheet_v = formulas[name], results[name]
-            sheet_f.reset_dimensions()
-            sheet_v.reset_dimensions()
-            for number, (cells_f, cells_v) in enumerate(zip(sheet_f.iter_rows(), sheet_v.iter_rows()), start=1):
-                values = []
-                for cell_f, cell_v in zip(cells_f, cells_v):
-                    value = cell_v.value
-                    if getattr(cell_f, "data_type", None) == "f" and blank(value):
-                        value = Formula(str(cell_f.value))
-                    values.append(value)
-                yield number, merged.fill(number, values)
-        finally:
-            formulas.close()
-            results.close()
-
-    return rows
-
-
 class _Merged:
-    """Gives each cell of a merged range the value of the range's top-left cell."""
+    """Gives each cell of a merged range the value of the range's top-left cell.  The ranges
+    are looked up by row, so a long sheet with many merges is not read once per merge."""
 
     def __init__(self, ranges):
-        self.cover: dict[tuple[int, int], tuple[int, int]] = {}
+        self.cover: dict[int, list[tuple[int, tuple[int, int]]]] = {}  # row → (column, its top-left)
+        self.tops: dict[int, list[int]] = {}  # row → columns of top-left cells
         for (r0, c0), (r1, c1) in ranges:
+            self.tops.setdefault(r0 + 1, []).append(c0)
             for r in range(r0, r1 + 1):
                 for c in range(c0, c1 + 1):
                     if (r, c) != (r0, c0):
-                        self.cover[(r + 1, c)] = (r0 + 1, c0)
-        self.tops = {top for top in self.cover.values()}
+                        self.cover.setdefault(r + 1, []).append((c, (r0 + 1, c0)))
         self.seen: dict[tuple[int, int], object] = {}
 
     def fill(self, number: int, values: list) -> list:
         if not self.cover:
             return values
-        for (row, col) in self.tops:
-            if row == number and col < len(values):
-                self.seen[(row, col)] = values[col]
-        for (row, col), top in self.cover.items():
-            if row == number and top in self.seen:
+        for col in self.tops.get(number, ()):
+            if col < len(values):
+                self.seen[(number, col)] = values[col]
+        for col, top in self.cover.get(number, ()):
+            if top in self.seen:
                 values.extend([None] * (col + 1 - len(values)))
                 values[col] = self.seen[top]
         return values
 
 
-_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?(?:r:)?id="([^"]*)"')
-_REL = re.compile(rb'<Relationship\b[^>]*?(?:Id="([^"]*)"[^>]*?Target="([^"]*)"|Target="([^"]*)"[^>]*?Id="([^"]*)")')
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_HINT = re.compile(rb"f[\s>/]")  # how every formula tag ends: ten times faster to look for first
-
-
-def _sheets_with_formulas(path: Path) -> set[str]:
-    """Names of the sheets whose XML holds a formula (``<f>``), found by scanning the bytes."""
-    import html
-
-    found = set()
-    try:
-        with zipfile.ZipFile(path) as archive:
-            book = archive.read("xl/workbook.xml")
-            rels = archive.read("xl/_rels/workbook.xml.rels")
-            targets = {}
-            for m in _REL.finditer(rels):
-                rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-                targets[rid.decode()] = target.decode()
-            for name, rid in _SHEET.findall(book):
-                target = targets.get(rid.decode(), "")
-                part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-                if part in archive.namelist() and _has_formula(archive, part):
-                    found.add(html.unescape(name.decode("utf-8")))
-    except (zipfile.BadZipFile, KeyError):
-        return found
-    return found
 
 
 def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:

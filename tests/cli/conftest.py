@@ -3,6 +3,7 @@
 import pytest
 
 from cli_support import ok
+from sheet_support import assert_read_alike
 
 
 @pytest.fixture
@@ -19,3 +20,14 @@ def tree(pledges, ledger):
     for number, name, org in (("M001", "张三", "DX-V1"), ("M002", "李四", "DX-V2"), ("M003", "王五", "SX-V1")):
         ok(pledges("member", "add", number, name, "--org", org))
     return ledger
+
+
+@pytest.fixture(autouse=True)
+def workbooks_read_alike(request, tmp_path):
+    """After each spreadsheet, survey or report test, every .xlsx it left (the workbooks it
+    built, exports, templates, errors workbooks, reports) reads the same through the streaming
+    reader as through calamine."""
+    yield
+    if request.module.__name__.startswith(("test_cli_sheets", "test_cli_survey", "test_cli_report")):
+        for path in sorted(tmp_path.rglob("*.xlsx")):
+            assert_read_alike(path)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from cli_support import TABLES, as_json, describe, ok
 from dump_support import contents
+from pledges.sheets import reader
 from support import NOW
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -79,6 +80,35 @@ def test_import_creates_everything_with_its_audit_event_and_reimport_changes_not
     again = ok(pledges("import", path))
     assert "承诺：新增 0，更新 0，未变 4" in again.stdout
     assert counts(ledger) == before
+
+
+def test_a_streamed_workbook_gives_the_same_ledger(pledges, ledger, tmp_path, monkeypatch):
+    """Every sheet read by pledges.sheets.stream, as a sheet larger than STREAM_ABOVE is: the same
+    organisations, members and pledges, the same problems at the same cells."""
+    monkeypatch.setattr(reader, "STREAM_ABOVE", -1)
+    path = city(tmp_path)
+    assert all(sheet.reader.__qualname__.startswith("_stream_reader") for sheet in reader.open_sheets(path))
+    result = ok(pledges("import", path))
+    assert "党组织：新增 3" in result.stdout and "党员：新增 2" in result.stdout and "承诺：新增 4" in result.stdout
+    assert [(r["org"], r["member"], r["title"], r["target"], r["unit"], r["due"]) for r in listing(pledges)] == [
+        ("DX-V1", None, "走访困难群众", 12, "户", "2026-09-30"),
+        ("DX-V1", "M001", "带头垃圾分类", None, None, "2026-12-31"),
+        ("DX-V2", None, "开展志愿服务", 12, "场", "2026-12-31"),
+        ("DX-V2", "330102199001011234", "结对帮扶困难户", 2, "户", "2026-11-30")]
+    tree = json.loads(ok(pledges("org", "list", "--format", "json")).stdout)
+    assert [(o["code"], o["kind"], o["parent"]) for o in tree] == [
+        ("DX", "committee", None), ("DX-V1", "village", "DX"), ("DX-V2", "community", "DX")]
+    before = counts(ledger)
+    assert (before["pledge"], before["member"], before["organisation"]) == (4, 2, 3)
+    assert "承诺：新增 0，更新 0，未变 4" in ok(pledges("import", path)).stdout
+    assert counts(ledger) == before
+    wps = pledges("import", FIXTURES / "wps.xlsx")
+    assert [line.split("：")[0] for line in wps.stderr.strip().splitlines()[:-1]] == [
+        "wps.xlsx [承诺] 第 6 行 B 列（党员编号）", "wps.xlsx [承诺] 第 6 行 D 列（目标值）"]
+    ok(pledges("import", FIXTURES / "libreoffice.xlsx"))
+    rows = {r["title"]: r for r in listing(pledges)}
+    assert (rows["开展志愿服务"]["due"], rows["开展志愿服务"]["target"]) == ("2026-12-31", 5)
+    assert rows["慰问老党员"]["due"] == "2026-09-30" and counts(ledger)["pledge"] == 6
 
 
 def test_every_problem_is_reported_and_nothing_is_written(pledges, ledger, tmp_path):
