@@ -100,10 +100,15 @@ def dump(url: str, path: Path) -> int:
 
 
 def conninfo(url: str) -> str:
-    """A SQLAlchemy PostgreSQL URL as the libpq URI psycopg takes (the schema option kept)."""
+    """A SQLAlchemy PostgreSQL URL as the key=value connection string psycopg takes, its
+    ``options`` (the schema, the stamps setting) kept whole."""
+    from psycopg.conninfo import make_conninfo
     from sqlalchemy.engine import make_url
 
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    parsed = make_url(url)
+    given = dict(host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password,
+                 dbname=parsed.database, options=parsed.query.get("options"))
+    return make_conninfo(**{key: value for key, value in given.items() if value is not None})
 
 
 def floor(fresh_url: str, dumped: Path, pledges_bin: Path) -> tuple[float, float]:
