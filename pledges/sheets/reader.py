@@ -165,14 +165,15 @@ def _workbook_sheets(path: Path, suffix: str) -> list[RawSheet]:
 
 def _sheets_to_stream(path: Path) -> dict[str, str]:
     """The sheets read by our own streaming reader (name → part in the zip): a sheet whose XML
-    is larger than ``STREAM_ABOVE``, and a sheet holding formulas, which calamine cannot tell
-    apart from empty cells when no spreadsheet program stored their results."""
+    is larger than ``STREAM_ABOVE``, a sheet holding formulas, which calamine cannot tell
+    apart from empty cells when no spreadsheet program stored their results, and a sheet with a
+    cell far out in the grid, whose whole rectangle calamine would allocate (``_FAR_OUT``)."""
     try:
         with zipfile.ZipFile(path) as archive:
             shared = stream.shared_strings_part(archive)
             strings = archive.getinfo(shared).file_size if shared else 0
             return {name: part for name, part in stream.sheet_parts(archive).items()
-                    if archive.getinfo(part).file_size + strings > STREAM_ABOVE or _has_formula(archive, part)}
+                    if archive.getinfo(part).file_size + strings > STREAM_ABOVE or _not_for_calamine(archive, part)}
     except (zipfile.BadZipFile, KeyError):
         return {}
 
@@ -238,43 +239,49 @@ def _calamine_reader(path: Path, name: str):
 
 
 class _Merged:
-    """Gives each cell of a merged range the value of the range's top-left cell.  The ranges
-    are looked up by row, so a long sheet with many merges is not read once per merge."""
+    """Gives each cell of a merged range the value of the range's top-left cell.  Rows come in
+    order, so a range is taken up at its top row and let go after its last: each row looks only
+    at the ranges over it, and a range is never spelt out cell by cell (a sheet may merge a whole
+    column, or claim A1:XFD1048576)."""
 
     def __init__(self, ranges):
-        self.cover: dict[int, list[tuple[int, tuple[int, int]]]] = {}  # row → (column, its top-left)
-        self.tops: dict[int, list[int]] = {}  # row → columns of top-left cells
-        for (r0, c0), (r1, c1) in ranges:
-            self.tops.setdefault(r0 + 1, []).append(c0)
-            for r in range(r0, r1 + 1):
-                for c in range(c0, c1 + 1):
-                    if (r, c) != (r0, c0):
-                        self.cover.setdefault(r + 1, []).append((c, (r0 + 1, c0)))
-        self.seen: dict[tuple[int, int], object] = {}
+        # (top row, last row, first column, last column), rows from 1, the next to start last
+        self.waiting = sorted(((r0 + 1, r1 + 1, c0, c1) for (r0, c0), (r1, c1) in ranges), reverse=True)
+        self.over: list[tuple[int, int, int, int, object]] = []  # (top, last, c0, c1, its value)
 
     def fill(self, number: int, values: list) -> list:
-        if not self.cover:
+        if not self.waiting and not self.over:
             return values
-        for col in self.tops.get(number, ()):
-            if col < len(values):
-                self.seen[(number, col)] = values[col]
-        for col, top in self.cover.get(number, ()):
-            if top in self.seen:
-                values.extend([None] * (col + 1 - len(values)))
-                values[col] = self.seen[top]
+        if self.over:
+            self.over = [taken for taken in self.over if taken[1] >= number]
+        while self.waiting and self.waiting[-1][0] <= number:
+            top, last, c0, c1 = self.waiting.pop()
+            if top == number and c0 < len(values):  # a top-left cell never read fills nothing
+                self.over.append((top, last, c0, c1, values[c0]))
+        for _, _, c0, c1, value in self.over:
+            if len(values) <= c1:
+                values.extend([None] * (c1 + 1 - len(values)))
+            values[c0:c1 + 1] = [value] * (c1 + 1 - c0)
         return values
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _FORMULA_HINT = re.compile(rb"f[\s>/]")  # how every formula tag ends: ten times faster to look for first
+# A cell far out in the grid: calamine allocates a sheet's whole rectangle, so a stray value in
+# column XFD of a 100,000-row sheet asks for 50 GB and a row numbered 1,000,000,000 for 32 GB,
+# and either aborts the process.  A reference to column DA (the 105th) or further, or to row
+# 1,000,000 or further, sends the sheet to the streaming reader, whose rows are only as wide as
+# their cells and which refuses what is past the grid (1,048,576 rows, columns to XFD).
+_FAR_OUT = re.compile(rb'r="(?:[A-Z]{3,}|[D-Z][A-Z]|[A-Z]{0,2}\d{7,})')  # a literal start: five times faster
 
 
-def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+def _not_for_calamine(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet's XML holds a formula or a cell far out in the grid (``_sheets_to_stream``)."""
     tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(1 << 20):
             window = tail + chunk
-            if _FORMULA_HINT.search(window) and _FORMULA.search(window):
+            if (_FORMULA_HINT.search(window) and _FORMULA.search(window)) or _FAR_OUT.search(window):
                 return True
             tail = chunk[-16:]
     return False

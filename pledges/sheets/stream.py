@@ -19,6 +19,7 @@ from xml.etree.ElementTree import iterparse
 from pledges.sheets.cells import Formula, blank
 
 EPOCH_1900, EPOCH_1904 = datetime(1899, 12, 30), datetime(1904, 1, 1)
+LAST_ROW, LAST_COLUMN = 1_048_576, 16_383  # a spreadsheet's grid: rows from 1, columns from 0 (XFD)
 DATE_IDS = frozenset(range(14, 23)) | {45, 47}  # the built-in date and time formats
 DURATION_IDS = frozenset({46})  # [h]:mm:ss
 DATE, DURATION = "date", "duration"
@@ -259,6 +260,8 @@ def rows(archive: zipfile.ZipFile, part: str, book: Book) -> Iterator[tuple[int,
                 reader = _CellReader(tag[:tag.index("}") + 1] if tag.startswith("{") else "", book)
             given = row.get("r")
             following = int(given) if given else number + 1
+            if following > LAST_ROW:
+                raise ValueError(f"row {following} is past a sheet's last row, {LAST_ROW}")
             while number + 1 < following:
                 number += 1
                 yield number, []
@@ -307,8 +310,12 @@ class _CellReader:
                 index = columns.get(letters)
                 if index is None:
                     index = columns[letters] = column_index(letters)
+                    if index > LAST_COLUMN:
+                        raise ValueError(f"cell {ref} is past a sheet's last column, XFD")
             else:
                 index += 1
+                if index > LAST_COLUMN:
+                    raise ValueError("a cell is past a sheet's last column, XFD")
             if len(cell) == 1 and (inline := cell[0]).tag == inline_tag and len(inline) == 1 and inline[0].tag == t_tag:
                 value = inline[0].text or None  # the usual inline string, with no formula beside it
             else:

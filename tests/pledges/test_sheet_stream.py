@@ -150,6 +150,50 @@ def test_merged_cells_over_data_rows_fill_each_covered_cell(tmp_path):
     assert_read_alike(path)
 
 
+@pytest.mark.parametrize("tail", ['<mergeCells count="1"><mergeCell ref="A2:XFD1048576"/></mergeCells>',
+                                  '<mergeCells count="1"><mergeCell ref="A2:A1048576"/></mergeCells>'])
+def test_a_merge_over_the_whole_grid_is_read_at_once(tmp_path, tail):
+    """A range is never spelt out cell by cell: a merge down a whole column, or over the whole
+    grid, costs its few rows, not a dictionary of millions (or billions) of cells."""
+    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>代码</t></is></c></row>'
+            '<row r="2"><c r="A2" t="inlineStr"><is><t>DX-V1</t></is></c></row>'
+            '<row r="3"><c r="B3"><v>1</v></c></row>')
+    path = xlsx(tmp_path / "whole.xlsx", rows, tail=tail)
+    for sheet in (list(reader._calamine_reader(path, "表")()), streamed(path)):
+        assert sheet[0][0] == 1 and sheet[0][1][0] == "代码"
+        whole = "XFD" in tail  # B3's own 1 is under the merge then, as a spreadsheet shows it
+        assert [(values + [None])[:2] for _, values in sheet[1:]] == [["DX-V1", "DX-V1" if whole else None],
+                                                            ["DX-V1", "DX-V1" if whole else 1.0]]
+        assert all(len(values) == (16_384 if "XFD" in tail else len(values)) for _, values in sheet[1:])
+
+
+def test_a_stray_cell_far_out_is_streamed_and_the_rows_stay_as_wide_as_their_cells(tmp_path):
+    """A stray mark in column XFD of a long sheet would make calamine allocate 16,384 cells a row."""
+    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>代码</t></is></c></row>'
+            + "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, 200))
+            + '<row r="200"><c r="A200"><v>200</v></c><c r="XFD200" t="inlineStr"><is><t>x</t></is></c></row>')
+    [sheet] = reader.open_sheets(xlsx(tmp_path / "stray.xlsx", rows))
+    assert sheet.reader.__qualname__.startswith("_stream_reader")
+    read = list(sheet.rows())
+    assert [len(values) for _, values in read[:-1]] == [1] * 199 and len(read[-1][1]) == 16_384
+    assert read[-1][1][-1] == "x" and read[-1][1][0] == 200.0
+
+
+@pytest.mark.parametrize("rows", ['<row r="1"><c r="A1"><v>1</v></c></row><row r="1000000000"><c r="A1000000000">'
+                                  '<v>2</v></c></row>',
+                                  '<row r="1"><c r="A1"><v>1</v></c><c r="XFE1"><v>2</v></c></row>',
+                                  '<row r="1048577"><c><v>1</v></c></row>'])
+def test_a_cell_past_the_grid_is_refused_and_never_given_to_calamine(tmp_path, rows):
+    """calamine allocates a sheet's whole range before its first row: a row numbered
+    1,000,000,000 made it abort the process (32 GB asked for).  Such a sheet goes to the
+    streaming reader, which refuses it as unreadable."""
+    [sheet] = reader.open_sheets(xlsx(tmp_path / "past.xlsx", rows))
+    assert sheet.reader.__qualname__.startswith("_stream_reader")
+    with pytest.raises(BadInput) as refused:
+        list(sheet.rows())
+    assert refused.value.key == "sheet_unreadable" and "past a sheet's last" in str(refused.value.params)
+
+
 def test_rows_and_cells_numbered_with_gaps_or_not_at_all(tmp_path):
     rows = ('<row r="2"><c r="B2"><v>1</v></c><c r="D2"><v>2</v></c></row>'
             '<row r="5"><c><v>3</v></c><c><v>4</v></c><c r="E5"><v>5</v></c><c><v>6</v></c></row>'
