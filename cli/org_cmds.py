@@ -65,9 +65,10 @@ def org_list(app: App, under, fmt):
     for row in rows:
         row["name_shown"] = "  " * row["depth"] + row["name"]
     columns = [Column("name_shown", "name") if column.key == "name" else column for column in ORG_COLUMNS]
-    if fmt != "table":
+    if fmt != "table":  # the name without the tree's indent, under the table's header for it
         for row in rows:
             row.pop("name_shown")
+        columns = ORG_COLUMNS
     emit(rows, columns, fmt, app.lang)
 
 

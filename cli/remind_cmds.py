@@ -11,7 +11,7 @@ import click
 
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import AS_OF, format_option
-from pledges.cli.render import Column, csv_cell, emit, emit_stream, label_cells, labelled, labels_of, plain, say
+from pledges.cli.render import Column, csv_cell, csv_headers, emit, header_words, emit_stream, label_cells, labelled, labels_of, plain, say
 from pledges.textsafe import visible
 from pledges.vocab import ReminderState, Rule
 
@@ -38,6 +38,7 @@ LIST_COLUMNS = [
 
 # The rule and the state in a CSV, as the tables show them (JSON keeps the code names).
 RESULT_LABELS, LIST_LABELS = labels_of(RESULT_COLUMNS), labels_of(LIST_COLUMNS)
+RESULT_WORDS = {**header_words(RESULT_COLUMNS), "attempts": "attempts"}  # attempts: not a table column
 
 
 class EachLine(logging.Formatter):
@@ -139,10 +140,10 @@ class Deliveries:
         if self.fmt == "json":
             click.echo(('{\n  "deliveries": [\n    ' if self.count == 1 else ",\n    ") + one_json(row), nl=False)
         elif self.csv is not None:
-            if self.count == 1:
-                self.csv.writerow(list(row))
+            if self.count == 1:  # the table's headers, as emit's CSV has them
+                self.csv.writerow(csv_headers(list(row), self.lang, RESULT_WORDS))
             label_cells(row, RESULT_LABELS, self.lang)
-            self.csv.writerow([csv_cell(value) for value in row.values()])
+            self.csv.writerow([csv_cell(value, self.lang) for value in row.values()])
         elif self.count <= self.SHOWN:
             self.rows.append(row)
 
@@ -233,8 +234,9 @@ def remind_list(app: App, state, rule, fmt):
     rows = listing(app.ledger(), state, rule, reader=app.reader)
     if fmt == "table":
         return emit(list(rows), LIST_COLUMNS, fmt, app.lang)
-    if fmt == "csv":
-        rows = (label_cells(row, LIST_LABELS, app.lang) for row in rows)
+    if fmt == "csv":  # the table's headers and labels; the fields the table leaves out by their code names
+        return emit_stream((label_cells(row, LIST_LABELS, app.lang) for row in rows), fmt, app.lang,
+                           words=header_words(LIST_COLUMNS))
     emit_stream(rows, fmt)
 
 

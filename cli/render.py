@@ -139,13 +139,19 @@ def table(records: Sequence[dict], columns: Sequence[Column], lang: str, title: 
     return grid
 
 
+def header_words(columns: Sequence[Column]) -> dict[str, str]:
+    """A CSV's header words (``csv_headers``) for the fields a table shows: the table's own."""
+    return {column.key: column.header for column in columns}
+
+
 def emit(records: Sequence[dict], columns: Sequence[Column], fmt: str, lang: str, title: str | None = None) -> None:
     """Print a listing in the chosen format."""
     if fmt == "json":
         click.echo(to_json(list(records)))
-    elif fmt == "csv":
+    elif fmt == "csv":  # for a spreadsheet: the table's headers and labels, in the reader's language
         labels = labels_of(columns)
-        click.echo(to_csv([label_cells(record, labels, lang) for record in records]), nl=False)
+        click.echo(to_csv([label_cells(record, labels, lang) for record in records], lang, words=header_words(columns)),
+                   nl=False)
     elif not records:
         say("no_rows", lang)
     else:

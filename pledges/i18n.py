@@ -1749,4 +1749,10 @@ WORDS.update({
     "csv_true": ("是", "yes"),
     "csv_false": ("否", "no"),
     "field_due_day": ("完成时限", "due"),
+    # remind list's fields beside its table's columns
+    "field_day": ("提醒日", "day"),
+    "field_email": ("邮箱", "email"),
+    "field_webhook": ("群机器人", "webhook"),
+    "field_created_at": ("创建时间", "created_at"),
+    "field_sent_at": ("发送时间", "sent_at"),
 })

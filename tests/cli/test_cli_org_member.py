@@ -99,14 +99,14 @@ def test_org_list_csv_has_a_header_and_one_row_per_org(pledges, tree):
     """The kind as the table shows it (村, village), for the spreadsheet; JSON keeps the code name."""
     out = ok(pledges("org", "list", "--under", "SX", "--format", "csv")).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert ORG_FIELDS <= set(rows[0])
-    assert [{k: row[k] for k in ORG_FIELDS} for row in rows] == [
-        {"code": "SX", "name": "松门镇党委", "kind": "党委", "parent": "WL"},
-        {"code": "SX-V1", "name": "松门村党支部", "kind": "村", "parent": "SX"},
+    assert list(rows[0]) == ["代码", "名称", "类型", "上级", "层级"]  # the table's headers, the name unindented
+    assert rows == [
+        {"代码": "SX", "名称": "松门镇党委", "类型": "党委", "上级": "WL", "层级": "1"},
+        {"代码": "SX-V1", "名称": "松门村党支部", "类型": "村", "上级": "SX", "层级": "2"},
     ]
     en = list(csv.DictReader(io.StringIO(ok(pledges("--lang", "en", "org", "list", "--under", "SX",
                                                     "--format", "csv")).stdout)))
-    assert [row["kind"] for row in en] == ["committee", "village"]
+    assert [(row["Code"], row["Kind"]) for row in en] == [("SX", "committee"), ("SX-V1", "village")]
     assert [row["kind"] for row in as_json(pledges("org", "list", "--under", "SX", "--format", "json"))] == [
         "committee", "village"]
 
@@ -180,10 +180,13 @@ def test_member_list_org_gives_the_subtree_members(pledges, tree):
 
 def test_member_list_csv_and_table(pledges, tree):
     rows = list(csv.DictReader(io.StringIO(ok(pledges("member", "list", "--org", "SX", "--format", "csv")).stdout)))
-    assert rows == [{"number": "M003", "name": "王五", "org": "SX-V1", "org_name": "松门村党支部"}]
+    assert rows == [{"党员编号": "M003", "姓名": "王五", "党组织": "SX-V1", "党组织名称": "松门村党支部"}]
     table = ok(pledges("member", "list", "--org", "SX")).stdout
     assert "M003" in table and "王五" in table and "M001" not in table
     assert table.split()[:4] == ["党员编号", "姓名", "党组织", "党组织名称"]  # each header says what it is
+    # the CSV has the table's headers; JSON the code names
+    assert [sorted(row) for row in as_json(pledges("member", "list", "--org", "SX", "--format", "json"))] == [
+        sorted(["number", "name", "org", "org_name"])]
 
 
 def test_duplicate_member_number_is_refused_and_nothing_changes(pledges, tree):

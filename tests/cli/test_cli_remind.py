@@ -267,12 +267,12 @@ def test_remind_run_writes_csv_row_by_row(pledges, ledger, make_pledge):
 
     late = make_pledge("displayed", due=TODAY - timedelta(days=2))
     rows = list(csv.DictReader(io.StringIO(ok(pledges("remind", "run", "--format", "csv")).stdout)))
-    assert [(int(r["pledge"]), r["rule"], r["state"], r["delivered"]) for r in rows] == [
-        (late, "逾期", "已发送", "console")]  # the rule and state as the table shows them
+    assert [(int(r["承诺编号"]), r["提醒类型"], r["状态"], r["已送达渠道"]) for r in rows] == [
+        (late, "逾期", "已发送", "console")]  # the headers, rule and state as the table shows them
     listed = list(csv.DictReader(io.StringIO(ok(pledges("remind", "list", "--format", "csv")).stdout)))
-    assert [(int(r["pledge"]), r["rule"], r["state"]) for r in listed] == [(late, "逾期", "已发送")]
+    assert [(int(r["承诺编号"]), r["提醒类型"], r["状态"]) for r in listed] == [(late, "逾期", "已发送")]
     english = ok(pledges("--lang", "en", "remind", "list", "--format", "csv")).stdout
-    assert [(r["rule"], r["state"]) for r in csv.DictReader(io.StringIO(english))] == [("overdue", "sent")]
+    assert [(r["Rule"], r["State"]) for r in csv.DictReader(io.StringIO(english))] == [("overdue", "sent")]
     assert [(r["rule"], r["state"]) for r in as_json(pledges("remind", "list", "--format", "json"))] == [
         ("overdue", "sent")]
 

@@ -74,7 +74,9 @@ def test_user_list_shows_people_with_their_grants(pledges, staffed):
          "grants": [{"role": "organiser", "org": "DX", "org_name": "大溪镇党委"}]},
     ]
     csv = ok(pledges("user", "list", "--format", "csv")).stdout.splitlines()
-    assert csv[0] == "name,login,member,member_name,grants" and "张三,,M001,张三,党员@DX-V1" in csv
+    assert csv[0] == "姓名,登录名,党员编号,党员,授权" and "张三,,M001,张三,党员@DX-V1" in csv  # the table's headers
+    english = ok(pledges("--lang", "en", "user", "list", "--format", "csv")).stdout.splitlines()
+    assert english[0] == "Name,Login,Number,Member,Grants"
     assert "组织部门@DX" in ok(pledges("user", "list")).stdout
 
 
