@@ -99,10 +99,10 @@ def test_every_csv_neutralises_formulas(pledges, tree, formula):
     overdue = csv_rows(ok(pledges("--lang", "en", "overdue", "--format", "csv")).stdout)  # written record by record
     assert {r["title"] for r in overdue} == {expected}
     assert all(r["days_late"].isdigit() for r in overdue)
-    orgs = csv_rows(ok(pledges("org", "list", "--format", "csv")).stdout)
-    assert [r["name"] for r in orgs if r["code"] == "H1"] == [expected]
+    orgs = csv_rows(ok(pledges("org", "list", "--format", "csv")).stdout)  # the table's headers
+    assert [r["名称"] for r in orgs if r["代码"] == "H1"] == [expected]
     members = csv_rows(ok(pledges("member", "list", "--format", "csv")).stdout)
-    assert [r["name"] for r in members if r["number"] == "M901"] == [expected]
+    assert [r["姓名"] for r in members if r["党员编号"] == "M901"] == [expected]
     board = csv_rows(ok(pledges("--lang", "en", "dashboard", "--depth", "3", "--format", "csv")).stdout)
     assert [r["name"] for r in board if r["code"] == "H1"] == [expected]
     split = csv_rows(ok(pledges("--lang", "en", "dashboard", "--by", "category", "--format", "csv")).stdout)
