@@ -16,6 +16,7 @@ import codecs
 import csv
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +152,7 @@ def _workbook_sheets(path: Path, suffix: str) -> list[RawSheet]:
     try:
         book = CalamineWorkbook.from_path(str(path))
     except (CalamineError, OSError, ValueError) as err:
-        raise BadInput("sheet_unreadable", path=path, detail=str(err).splitlines()[0] if str(err) else "") from None
+        raise unreadable(path, err) from None
     streamed = _sheets_to_stream(path) if suffix != ".xls" else {}
     sheets = []
     for meta in book.sheets_metadata:
@@ -161,6 +162,12 @@ def _workbook_sheets(path: Path, suffix: str) -> list[RawSheet]:
         reader = _stream_reader(path, streamed[name]) if name in streamed else _calamine_reader(path, name)
         sheets.append(RawSheet(path.name, name, reader, size=getattr(reader, "size", None)))
     return sheets
+
+
+def unreadable(path: Path, err: Exception, part: str | None = None) -> BadInput:
+    """The refusal of a workbook or sheet that cannot be read, with the reader's first line."""
+    first = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return BadInput("sheet_unreadable", path=path, detail=f"{part}: {first}" if part else first)
 
 
 def _sheets_to_stream(path: Path) -> dict[str, str]:
@@ -174,7 +181,7 @@ def _sheets_to_stream(path: Path) -> dict[str, str]:
             strings = archive.getinfo(shared).file_size if shared else 0
             return {name: part for name, part in stream.sheet_parts(archive).items()
                     if archive.getinfo(part).file_size + strings > STREAM_ABOVE or _not_for_calamine(archive, part)}
-    except (zipfile.BadZipFile, KeyError):
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError):  # calamine will say what is wrong
         return {}
 
 
@@ -194,8 +201,8 @@ def _stream_reader(path: Path, part: str):
                 merged = _Merged(scan.merged)
                 for number, values in stream.rows(archive, part, book):
                     yield number, merged.fill(number, values)
-        except (ParseError, zipfile.BadZipFile, KeyError, IndexError, ValueError, EOFError) as err:
-            raise BadInput("sheet_unreadable", path=path, detail=f"{part}: {err}") from None
+        except (ParseError, zipfile.BadZipFile, zlib.error, KeyError, IndexError, ValueError, EOFError) as err:
+            raise unreadable(path, err, part) from None
 
     rows.size = lambda: found[0][0].last_row if found else None
     return rows
@@ -209,14 +216,17 @@ def _calamine_reader(path: Path, name: str):
     height: list = []
 
     def rows() -> Iterator[Row]:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineError, CalamineWorkbook
 
         if kept:
             sheet = kept.pop()
         else:
-            book = CalamineWorkbook.from_path(str(path))
-            sheet = book.get_sheet_by_name(name)
-            book.close()
+            try:  # a sheet whose XML is broken, though the workbook opened
+                book = CalamineWorkbook.from_path(str(path))
+                sheet = book.get_sheet_by_name(name)
+                book.close()
+            except (CalamineError, OSError, ValueError) as err:
+                raise unreadable(path, err) from None
         height[:] = [sheet.end[0] + 1 if sheet.end else sheet.height]
         start_col = sheet.start[1] if sheet.start else 0
         merged = _Merged(sheet.merged_cell_ranges or [])

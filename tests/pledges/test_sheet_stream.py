@@ -251,6 +251,22 @@ def test_a_broken_sheet_is_refused_not_a_traceback(tmp_path, rows):
     assert refused.value.key == "sheet_unreadable"
 
 
+def test_a_sheet_calamine_cannot_read_is_refused_not_a_traceback(tmp_path):
+    """The workbook opens, but its sheet's XML is not UTF-8: calamine's own error, as a refusal."""
+    path = xlsx(tmp_path / "bad.xlsx", '<row r="1"><c r="A1" t="inlineStr"><is><t>代码</t></is></c></row>')
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace("代码".encode(), b"\xff\xfe")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    [sheet] = reader.open_sheets(path)
+    assert sheet.reader.__qualname__.startswith("_calamine_reader")
+    with pytest.raises(BadInput) as refused:
+        list(sheet.rows())
+    assert refused.value.key == "sheet_unreadable" and "UTF-8" in refused.value.params["detail"]
+
+
 def test_the_shared_strings_table_gives_each_item_back():
     strings = stream.SharedStrings(["党组织代码", "", "DX-V1", "带 空格 ", "𠀀"])
     assert [strings[i] for i in range(len(strings))] == ["党组织代码", "", "DX-V1", "带 空格 ", "𠀀"]
