@@ -24,16 +24,20 @@ from pathlib import Path
 # Parents before children, as the foreign keys want them.
 TABLES = ("campaign", "organisation", "org_closure", "member", "pledge", "audit_event")
 
-# Each program prints the CPU and wall seconds its reading of the dump took, which are not the
-# floor's: the caller takes them off.
-SQLITE_FLOOR = '''
-import marshal, sqlite3, sys, time
-db, dump = sys.argv[1:3]
+# Each program first reads the dump (its target, then the dump's path, are its arguments) and
+# prints the CPU and wall seconds that took, which are not the floor's: the caller takes them off.
+READ_DUMP = '''
+import marshal, sys, time
+target, dump = sys.argv[1:3]
 cpu, wall = time.process_time(), time.perf_counter()
 with open(dump, "rb") as file:
     tables = marshal.load(file)
 print(time.process_time() - cpu, time.perf_counter() - wall)
-con = sqlite3.connect(db, isolation_level=None)
+'''
+
+SQLITE_FLOOR = READ_DUMP + '''
+import sqlite3
+con = sqlite3.connect(target, isolation_level=None)
 con.execute("BEGIN IMMEDIATE")
 indexes = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                       "AND tbl_name IN ('member', 'pledge', 'audit_event') AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall()
@@ -47,15 +51,9 @@ for _, sql in indexes:
 con.execute("COMMIT")
 '''
 
-PG_FLOOR = '''
-import marshal, sys, time
+PG_FLOOR = READ_DUMP + '''
 import psycopg
-conninfo, dump = sys.argv[1:3]
-cpu, wall = time.process_time(), time.perf_counter()
-with open(dump, "rb") as file:
-    tables = marshal.load(file)
-print(time.process_time() - cpu, time.perf_counter() - wall)
-with psycopg.connect(conninfo) as con:
+with psycopg.connect(target) as con:
     con.execute("SELECT set_config('pledges.keep_stamps', 'on', true)")
     for table, columns, data in tables:
         with con.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:

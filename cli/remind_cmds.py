@@ -11,7 +11,8 @@ import click
 
 from pledges.cli.app import App, pass_app
 from pledges.cli.params import AS_OF, format_option
-from pledges.cli.render import Column, csv_cell, csv_headers, emit, header_words, emit_stream, label_cells, labelled, labels_of, plain, say
+from pledges.cli.render import (Column, csv_cell, csv_headers, emit, emit_stream, header_words, label_cells,
+                                 labelled, labels_of, plain, say)
 from pledges.textsafe import visible
 from pledges.vocab import ReminderState, Rule
 

@@ -83,9 +83,8 @@ def csv_headers(keys: Sequence[str], lang: str | None, words: dict[str, str] | N
     field's word where its name means something else than in the figures (``PLEDGE_FIELDS``)."""
     if lang is None:
         return list(keys)
-    words = words or {}
-    return [i18n.word(words.get(key, f"field_{key}"), lang) if words.get(key, f"field_{key}") in i18n.WORDS
-            else key for key in keys]
+    named = [(words or {}).get(key, f"field_{key}") for key in keys]
+    return [i18n.word(word, lang) if word in i18n.WORDS else key for key, word in zip(keys, named)]
 
 
 def to_csv(records: Sequence[dict], lang: str | None = None, bom: bool = False,
