@@ -109,10 +109,10 @@ def test_help_follows_the_language(path):
 def test_top_help_is_quick():
     """`pledges --help` loads no database layer and answers well within 0.3 s."""
     command = [str(Path(sys.executable).parent / "pledges"), "--help"]
-    best = min(_timed(command) for _ in range(5))
+    best = min(_timed(command) for _ in range(10))  # ten tries: the suite's other worker shares the cores
     if best >= 0.3 and os.getloadavg()[0] > 1.5 * (os.cpu_count() or 1):
         pytest.skip(f"{best:.2f} s on a machine loaded {os.getloadavg()[0]:.0f} on {os.cpu_count()} cores")
-    assert best < 0.3, f"{best:.2f} s (the best of five)"
+    assert best < 0.3, f"{best:.2f} s (the best of ten)"
     loaded = subprocess.run([sys.executable, "-c", "import sys; from pledges.cli.main import cli; "
                              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlmodel', 'sqlalchemy')))"],
                             capture_output=True, text=True, check=True).stdout
